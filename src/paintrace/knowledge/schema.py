@@ -275,6 +275,10 @@ class ModelParams(Strict):
     pair_prior: float = Field(gt=0, lt=1)
     pair_boosts: list[PairBoost] = Field(default_factory=list)
     finding_base_rate: float = Field(gt=0, lt=1)
+    base_rates: dict[str, Annotated[float, Field(gt=0, lt=1)]] = Field(default_factory=dict)
+    evidence_weight: float = Field(
+        gt=0, le=1, description="power applied to the likelihood: naive Bayes is overconfident"
+    )
     stop_probability: float = Field(gt=0.5, lt=1)
     min_information_gain: float = Field(ge=0)
     max_questions: int = Field(gt=0)
@@ -379,6 +383,8 @@ class Knowledge:
                 problems.append(f"{where}: a nerve root needs its root pattern")
             if s.kind == "muscle" and not s.trigger_points:
                 problems.append(f"{where}: a muscle needs trigger point landmarks")
+        for fid in self.model.base_rates:
+            need_finding("model.yaml base_rates", fid)
         for boost in self.model.pair_boosts:
             for sid in [*boost.a, *boost.b]:
                 if sid not in self.sources:

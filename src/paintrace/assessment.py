@@ -1,0 +1,181 @@
+"""The one entry point: a drawing, findings and a patient in; the contract's Result out.
+
+Data flows one way: input is validated, triage runs on it alone, inference ranks the sources,
+the interview picks the next question, and the plan is built only when triage allows self-care.
+The CLI, the API and the web pages all call :func:`assess` and render the same Result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from paintrace.explain import explain
+from paintrace.inference import Posterior, compiled_model, infer
+from paintrace.interview import Question, next_question
+from paintrace.knowledge import Knowledge, load_knowledge
+from paintrace.knowledge.schema import SYMPTOMS
+from paintrace.plan import build_plan
+from paintrace.triage import TriageResult, triage
+
+_INPUT_KEYS = {"drawing", "findings", "patient", "id", "summary", "expect"}
+
+
+class InputError(ValueError):
+    """Bad input; `field` names the offending field (e.g. ``drawing.left.calf``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Patient:
+    age: int | None = None
+    sex: str | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    drawing: dict[str, list[str]]
+    findings: dict[str, bool]
+    patient: Patient = field(default_factory=Patient)
+
+
+@dataclass(frozen=True)
+class RankedSource:
+    id: str
+    kind: str
+    probability: float
+    why: list[str]
+    why_not: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "probability": round(self.probability, 4),
+            "why": self.why,
+            "why_not": self.why_not,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    triage: TriageResult
+    sources: list[RankedSource]
+    next_question: Question | None
+    plan: dict[str, Any] | None
+    input: AssessmentInput
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract JSON (see docs/api.md)."""
+        return {
+            "triage": {
+                "level": self.triage.level,
+                "title": self.triage.title,
+                "advice": self.triage.advice,
+                "reasons": [r.to_dict() for r in self.triage.reasons],
+            },
+            "sources": [s.to_dict() for s in self.sources],
+            "next_question": self.next_question.to_dict() if self.next_question else None,
+            "plan": self.plan,
+        }
+
+
+def parse_input(data: Any, knowledge: Knowledge | None = None, *, allow_empty: bool = False
+                ) -> AssessmentInput:
+    """Validate a contract input object; raise InputError naming the first bad field."""
+    kb = knowledge or load_knowledge()
+    if not isinstance(data, Mapping):
+        raise InputError("(root)", "expected a JSON object with 'drawing' and 'findings'")
+    unknown = sorted(set(data) - _INPUT_KEYS)
+    if unknown:
+        raise InputError(unknown[0], f"unknown field; expected one of {sorted(_INPUT_KEYS)}")
+    raw_drawing = data.get("drawing") or {}
+    if not isinstance(raw_drawing, Mapping):
+        raise InputError("drawing", "expected an object mapping region ids to symptom lists")
+    drawing: dict[str, list[str]] = {}
+    for rid, symptoms in raw_drawing.items():
+        where = f"drawing.{rid}"
+        if rid not in kb.regions:
+            raise InputError(where, "unknown region id (see `paintrace regions`)")
+        if isinstance(symptoms, str):
+            symptoms = [symptoms]
+        if not isinstance(symptoms, Sequence) or not symptoms:
+            raise InputError(where, f"expected a non-empty list of symptoms from {list(SYMPTOMS)}")
+        for s in symptoms:
+            if s not in SYMPTOMS:
+                raise InputError(where, f"unknown symptom {s!r}; expected one of {list(SYMPTOMS)}")
+        drawing[rid] = sorted(set(symptoms), key=SYMPTOMS.index)
+    raw_findings = data.get("findings") or {}
+    if not isinstance(raw_findings, Mapping):
+        raise InputError("findings", "expected an object mapping finding ids to true or false")
+    findings: dict[str, bool] = {}
+    for fid, value in raw_findings.items():
+        where = f"findings.{fid}"
+        if fid not in kb.findings:
+            raise InputError(where, "unknown finding id (see `paintrace findings`)")
+        if value is None:
+            continue  # explicitly unknown
+        if not isinstance(value, bool):
+            raise InputError(where, "expected true, false or null")
+        findings[fid] = value
+    if not drawing and not findings and not allow_empty:
+        raise InputError("drawing", "the drawing is empty and no findings are given")
+    raw_patient = data.get("patient") or {}
+    if not isinstance(raw_patient, Mapping):
+        raise InputError("patient", "expected an object with 'age' and 'sex'")
+    for key in raw_patient:
+        if key not in ("age", "sex"):
+            raise InputError(f"patient.{key}", "unknown field; expected 'age' or 'sex'")
+    age = raw_patient.get("age")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120):
+        raise InputError("patient.age", "expected a whole number of years from 0 to 120")
+    sex = raw_patient.get("sex")
+    if sex is not None and sex not in ("female", "male", "other"):
+        raise InputError("patient.sex", "expected 'female', 'male' or 'other'")
+    return AssessmentInput(drawing, findings, Patient(age, sex))
+
+
+def rank(posterior: Posterior, inp: AssessmentInput) -> list[RankedSource]:
+    kb = posterior.model.knowledge
+    threshold = kb.model.report_threshold
+    out = []
+    for sid, prob in posterior.ranking():
+        if prob <= threshold:
+            break
+        why, why_not = explain(posterior, sid, inp.drawing, inp.findings)
+        out.append(RankedSource(sid, kb.sources[sid].kind, prob, why, why_not))
+    return out
+
+
+def assess_input(inp: AssessmentInput, knowledge: Knowledge | None = None) -> Result:
+    kb = knowledge or load_knowledge()
+    tri = triage(kb, inp.drawing, inp.findings)
+    posterior = infer(compiled_model(kb), inp.drawing, inp.findings, inp.patient.age,
+                      inp.patient.sex)
+    sources = rank(posterior, inp)
+    question = next_question(kb, posterior, inp.drawing, inp.findings, tri.level)
+    plan = build_plan(kb, tri, sources) if tri.self_care_allowed else None
+    return Result(tri, sources, question, plan, inp)
+
+
+def assess(
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool] | None = None,
+    patient: Mapping[str, Any] | None = None,
+    knowledge: Knowledge | None = None,
+) -> Result:
+    inp = parse_input(
+        {"drawing": dict(drawing), "findings": dict(findings or {}), "patient": dict(patient or {})},
+        knowledge,
+    )
+    return assess_input(inp, knowledge)
+
+
+def assess_payload(data: Any, knowledge: Knowledge | None = None) -> dict[str, Any]:
+    """Contract input object in, contract output object out (raises InputError)."""
+    return assess_input(parse_input(data, knowledge), knowledge).to_dict()

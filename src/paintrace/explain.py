@@ -1,0 +1,135 @@
+"""Plain-language reasons for and against each ranked source.
+
+A person needs to see *why* a muscle in the buttock is blamed for pain in the calf. The reasons
+name the marked regions that fall in the source's referral map, the marked regions it does not
+explain, symptom types that fit or do not fit, and the answers that moved it most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from paintrace.inference import Posterior, finding_factor, zone_levels
+from paintrace.knowledge.schema import Knowledge, Source
+
+_NEURAL = ("numbness", "tingling")
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(dict.fromkeys(items))
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _region_label(knowledge: Knowledge, rid: str) -> str:
+    return knowledge.regions[rid].name.lower()
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _symptom_words(symptoms: Sequence[str]) -> str:
+    words = {
+        "pain": "pain",
+        "burning": "burning",
+        "numbness": "numbness",
+        "tingling": "pins and needles",
+    }
+    return _join([words[s] for s in symptoms])
+
+
+def region_reasons(
+    knowledge: Knowledge, source: Source, drawing: Mapping[str, Sequence[str]]
+) -> tuple[list[str], list[str]]:
+    levels = zone_levels(source)
+    in_zone = [rid for rid in drawing if knowledge.regions[rid].base in levels]
+    outside = [rid for rid in drawing if knowledge.regions[rid].base not in levels]
+    essential_marked = {knowledge.regions[rid].base for rid in in_zone}
+    for_lines: list[str] = []
+    against: list[str] = []
+    if in_zone:
+        symptoms = sorted({s for rid in in_zone for s in drawing[rid]}, key=_order)
+        names = _join([_region_label(knowledge, rid) for rid in in_zone])
+        verb = "sends symptoms" if source.kind != "muscle" else "refers pain"
+        for_lines.append(
+            f"Your {_symptom_words(symptoms)} in the {names} "
+            f"{'matches' if len(in_zone) == 1 else 'match'} where the {source.name.lower()} {verb}."
+            if source.kind != "nerve_root"
+            else f"Your {_symptom_words(symptoms)} in the {names} "
+            f"{'follows' if len(in_zone) == 1 else 'follow'} the path of the {source.name}."
+        )
+        neural_in_zone = [rid for rid in in_zone if any(s in _NEURAL for s in drawing[rid])]
+        if source.kind == "nerve_root" and neural_in_zone:
+            for_lines.append(
+                "Numbness or pins and needles along a nerve's skin area (dermatome) point to "
+                "a nerve root."
+            )
+        if source.kind == "muscle" and neural_in_zone:
+            against.append(
+                "Numbness and pins and needles are less typical of muscle pain; a nerve may be "
+                "involved as well."
+            )
+    if outside:
+        names = _join([_region_label(knowledge, rid) for rid in outside])
+        against.append(f"It does not usually explain the {names} you marked.")
+    missing = [
+        base
+        for base, level in levels.items()
+        if level == "essential" and base not in essential_marked
+    ]
+    if drawing and missing and len(missing) >= 2 and len(in_zone) <= 2:
+        names = _join([knowledge.base_regions[b].name.lower() for b in missing[:3]])
+        against.append(f"Its pain usually also reaches the {names}, which you did not mark.")
+    return for_lines, against
+
+
+_SYMPTOM_ORDER = ("pain", "burning", "numbness", "tingling")
+
+
+def _order(symptom: str) -> int:
+    return _SYMPTOM_ORDER.index(symptom)
+
+
+def finding_reasons(
+    posterior: Posterior, source: Source, findings: Mapping[str, bool]
+) -> tuple[list[str], list[str]]:
+    knowledge = posterior.model.knowledge
+    scored: list[tuple[float, str, bool]] = []
+    listed = {ev.finding for ev in source.evidence}
+    for fid, value in findings.items():
+        if fid not in listed:
+            continue
+        factor = finding_factor(posterior.model, source.id, fid, value)
+        scored.append((factor, fid, value))
+    scored.sort(key=lambda t: -abs(_log(t[0])))
+    for_lines, against = [], []
+    for factor, fid, value in scored:
+        finding = knowledge.findings[fid]
+        said = finding.said_yes if value else finding.said_no
+        if factor >= 1.25 and len(for_lines) < 3:
+            for_lines.append(f"{_sentence(said)}, which fits the {source.name.lower()}.")
+        elif factor <= 0.8 and len(against) < 3:
+            against.append(f"{_sentence(said)}, which speaks against the {source.name.lower()}.")
+    return for_lines, against
+
+
+def _log(x: float) -> float:
+    import math
+
+    return math.log(max(x, 1e-9))
+
+
+def explain(
+    posterior: Posterior,
+    source_id: str,
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool],
+) -> tuple[list[str], list[str]]:
+    """Reasons for and against one source, most telling first."""
+    knowledge = posterior.model.knowledge
+    source = knowledge.sources[source_id]
+    r_for, r_against = region_reasons(knowledge, source, drawing)
+    f_for, f_against = finding_reasons(posterior, source, findings)
+    return r_for + f_for, r_against + f_against

@@ -1,0 +1,100 @@
+"""Which question to ask next, and when to stop asking.
+
+Warning signs come first, always: every unanswered red-flag question is asked before any other,
+in the order of the knowledge base, because a missed emergency costs more than a longer interview.
+After that the engine asks the question whose answer is expected to shrink the uncertainty of the
+ranking most (expected information gain, in bits), and stops when the leading source is clear,
+when no question is worth asking, or after a fixed number of questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from paintrace.inference import Posterior, information_gain
+from paintrace.knowledge.schema import Knowledge
+
+
+@dataclass(frozen=True)
+class Question:
+    finding: str
+    text: str
+    help: str
+    why: str
+    group: str
+    gain: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "finding": self.finding,
+            "text": self.text,
+            "help": self.help,
+            "why": self.why,
+            "group": self.group,
+        }
+
+
+def _question(knowledge: Knowledge, fid: str, why: str | None = None, gain: float | None = None
+              ) -> Question:
+    f = knowledge.findings[fid]
+    return Question(fid, f.question, f.help, why or f.why, f.group, gain)
+
+
+def asked_count(knowledge: Knowledge, findings: Mapping[str, bool]) -> int:
+    return sum(1 for fid in findings if knowledge.findings[fid].group != "red-flag")
+
+
+def candidates(knowledge: Knowledge, drawing: Mapping[str, Sequence[str]],
+               findings: Mapping[str, bool]) -> list[str]:
+    return [
+        f.id
+        for f in knowledge.findings.values()
+        if f.group != "red-flag"
+        and f.id not in findings
+        and not (f.derived_from_drawing and drawing)
+    ]
+
+
+def _rationale(posterior: Posterior, fid: str) -> str:
+    """Name the two leading sources the answer moves apart, when it does."""
+    knowledge = posterior.model.knowledge
+    ranking = posterior.ranking()[:4]
+    base = knowledge.findings[fid].why
+    moved = []
+    for sid, _ in ranking:
+        ev = next((e for e in knowledge.sources[sid].evidence if e.finding == fid), None)
+        if ev is not None:
+            moved.append(knowledge.sources[sid].name)
+    if len(moved) >= 2:
+        return f"{base} Here it helps to tell the {moved[0]} from the {moved[1]}."
+    if len(moved) == 1:
+        return f"{base} Here it tests the {moved[0]}."
+    return base
+
+
+def next_question(
+    knowledge: Knowledge,
+    posterior: Posterior,
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool],
+    level: str,
+) -> Question | None:
+    if level == "emergency":
+        return None  # nothing else matters: the person must go now
+    for f in knowledge.findings.values():
+        if f.group == "red-flag" and f.id not in findings:
+            return _question(knowledge, f.id)
+    params = knowledge.model
+    if asked_count(knowledge, findings) >= params.max_questions:
+        return None
+    ranking = posterior.ranking()
+    if ranking and ranking[0][1] >= params.stop_probability:
+        return None
+    gains = information_gain(posterior, candidates(knowledge, drawing, findings))
+    if not gains:
+        return None
+    fid, gain = max(gains.items(), key=lambda kv: kv[1])
+    if gain < params.min_information_gain:
+        return None
+    return _question(knowledge, fid, _rationale(posterior, fid), gain)

@@ -1,0 +1,152 @@
+"""Red-flag triage: the rules of ``triage.yaml`` applied to a drawing and findings.
+
+Triage decides alone. The ranking of sources never changes the level, and a rule reads only
+findings answered *true* (and the drawing), so adding a red flag can only add rules that fire.
+The one exception by design is ``unless_false``: answering "no" to a specific question (for
+example "are the symptoms in both legs new?") can silence a rule that the drawing alone would
+fire, which is how the contract's both-legs rule is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from paintrace.knowledge.schema import (
+    LEVELS,
+    AllOf,
+    AnyOf,
+    Condition,
+    DrawingBothLegs,
+    DrawingMarked,
+    FindingIs,
+    Knowledge,
+    Level,
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    level: Level
+    text: str
+    finding: str | None = None
+    regions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"finding": self.finding, "text": self.text}
+        if self.regions:
+            out["regions"] = list(self.regions)
+        out["rule"] = self.rule
+        out["level"] = self.level
+        return out
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    level: Level
+    reasons: tuple[Reason, ...]
+    advice: str
+    title: str
+    unanswered_red_flags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def self_care_allowed(self) -> bool:
+        return self.level in ("soon", "self-care")
+
+
+def more_urgent(a: Level, b: Level) -> Level:
+    return a if LEVELS.index(a) <= LEVELS.index(b) else b
+
+
+@dataclass
+class _Match:
+    findings: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+
+
+def _evaluate(
+    cond: Condition,
+    knowledge: Knowledge,
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool],
+    match: _Match,
+) -> bool:
+    if isinstance(cond, FindingIs):
+        if findings.get(cond.finding) is True:
+            match.findings.append(cond.finding)
+            return True
+        return False
+    if isinstance(cond, DrawingMarked):
+        hits = [
+            rid
+            for rid, symptoms in drawing.items()
+            if knowledge.regions[rid].base in cond.marked
+            and any(s in cond.symptoms for s in symptoms)
+        ]
+        match.regions.extend(hits)
+        return bool(hits)
+    if isinstance(cond, DrawingBothLegs):
+        legs = {
+            region.side: rid
+            for rid in drawing
+            if (region := knowledge.regions[rid]).leg and region.side is not None
+        }
+        if len(legs) == 2:
+            match.regions.extend(rid for rid in drawing if knowledge.regions[rid].leg)
+            return True
+        return False
+    if isinstance(cond, AllOf):
+        sub = _Match()
+        if all(_evaluate(c, knowledge, drawing, findings, sub) for c in cond.all):
+            match.findings.extend(sub.findings)
+            match.regions.extend(sub.regions)
+            return True
+        return False
+    if isinstance(cond, AnyOf):
+        # Evaluate every branch so the reason names every finding that is true.
+        results = [_evaluate(c, knowledge, drawing, findings, match) for c in cond.any]
+        return any(results)
+    raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
+
+
+def triage(
+    knowledge: Knowledge,
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool],
+) -> TriageResult:
+    reasons: list[Reason] = []
+    level: Level = "self-care"
+    for rule in knowledge.triage.rules:
+        if any(findings.get(fid) is False for fid in rule.unless_false):
+            continue
+        match = _Match()
+        if not _evaluate(rule.when, knowledge, drawing, findings, match):
+            continue
+        level = more_urgent(level, rule.level)
+        first = match.findings[0] if match.findings else None
+        reasons.append(
+            Reason(
+                rule=rule.id,
+                level=rule.level,
+                text=rule.reason,
+                finding=first,
+                regions=tuple(dict.fromkeys(match.regions)),
+            )
+        )
+    reasons.sort(key=lambda r: LEVELS.index(r.level))
+    unanswered = tuple(
+        f.id for f in knowledge.findings.values() if f.group == "red-flag" and f.id not in findings
+    )
+    if not reasons:
+        reasons.append(
+            Reason(rule="no-red-flags", level="self-care", text=knowledge.triage.no_flags_reason)
+        )
+    level_def = next(lv for lv in knowledge.triage.levels if lv.id == level)
+    return TriageResult(
+        level=level,
+        reasons=tuple(reasons),
+        advice=level_def.advice,
+        title=level_def.title,
+        unanswered_red_flags=unanswered,
+    )
