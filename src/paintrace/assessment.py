@@ -7,7 +7,7 @@ The CLI, the API and the web pages all call :func:`assess` and render the same R
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,20 +145,23 @@ def rank(posterior: Posterior, inp: AssessmentInput) -> list[RankedSource]:
     threshold = kb.model.report_threshold
     out = []
     for sid, prob in posterior.ranking():
-        if prob <= threshold:
+        if round(prob, 4) <= threshold:  # as reported, after rounding
             break
         why, why_not = explain(posterior, sid, inp.drawing, inp.findings)
         out.append(RankedSource(sid, kb.sources[sid].kind, prob, why, why_not))
     return out
 
 
-def assess_input(inp: AssessmentInput, knowledge: Knowledge | None = None) -> Result:
+def assess_input(
+    inp: AssessmentInput, knowledge: Knowledge | None = None, *, skip: Collection[str] = ()
+) -> Result:
+    """Assess one input. `skip`: questions answered "I don't know", never asked again."""
     kb = knowledge or load_knowledge()
     tri = triage(kb, inp.drawing, inp.findings)
     posterior = infer(compiled_model(kb), inp.drawing, inp.findings, inp.patient.age,
                       inp.patient.sex)
     sources = rank(posterior, inp)
-    question = next_question(kb, posterior, inp.drawing, inp.findings, tri.level)
+    question = next_question(kb, posterior, inp.drawing, inp.findings, tri.level, skip)
     plan = build_plan(kb, tri, sources) if tri.self_care_allowed else None
     return Result(tri, sources, question, plan, inp)
 

@@ -202,7 +202,9 @@ def region_ids() -> set[str]:
 # --------------------------------------------------------------------------- rendering
 
 
-def _check(marks: Mapping[str, Sequence[str]], zones: Mapping[str, str], points: Iterable[str]) -> None:
+def _check(
+    marks: Mapping[str, Sequence[str]], zones: Mapping[str, str], points: Iterable[str]
+) -> None:
     """Reject unknown ids and values early: they would otherwise become silent class names."""
     known = region_ids()
     for rid in [*marks, *zones, *points]:
@@ -269,7 +271,9 @@ def render_view(
         f"{_SVG_DEFAULTS}>",
         f'<title id="{escape(title_id)}">{escape(label)}</title>',
     ]
-    out.append('<g class="silhouette">')
+    # Only the regions speak to assistive technology: their names already say the side, so the
+    # outline, landmarks and the Left/Right words would be noise around the buttons.
+    out.append('<g class="silhouette" aria-hidden="true">')
     out.extend(f'<path class="outline" d="{escape(d)}"/>' for d in v.outlines)
     out.append("</g>")
     out.append('<g class="regions">')
@@ -304,7 +308,9 @@ def render_view(
         out.append('<g class="tps" aria-hidden="true">')
         out.extend(tps)
         out.append("</g>")
-    out.append('<g class="labels" fill="#222" stroke="none" text-anchor="middle">')
+    out.append(
+        '<g class="labels" aria-hidden="true" fill="#222" stroke="none" text-anchor="middle">'
+    )
     for lb in v.labels:
         out.append(
             f'<text class="label label-{escape(lb.kind)}" x="{_fmt(lb.x)}" y="{_fmt(lb.y)}">'

@@ -55,10 +55,10 @@ def region_reasons(
         verb = "sends symptoms" if source.kind != "muscle" else "refers pain"
         for_lines.append(
             f"Your {_symptom_words(symptoms)} in the {names} "
-            f"{'matches' if len(in_zone) == 1 else 'match'} where the {source.name.lower()} {verb}."
+            f"{'matches' if len(in_zone) == 1 else 'match'} where {source.phrase} {verb}."
             if source.kind != "nerve_root"
             else f"Your {_symptom_words(symptoms)} in the {names} "
-            f"{'follows' if len(in_zone) == 1 else 'follow'} the path of the {source.name}."
+            f"{'follows' if len(in_zone) == 1 else 'follow'} the path of {source.phrase}."
         )
         neural_in_zone = [rid for rid in in_zone if any(s in _NEURAL for s in drawing[rid])]
         if source.kind == "nerve_root" and neural_in_zone:
@@ -109,9 +109,9 @@ def finding_reasons(
         finding = knowledge.findings[fid]
         said = finding.said_yes if value else finding.said_no
         if factor >= 1.25 and len(for_lines) < 3:
-            for_lines.append(f"{_sentence(said)}, which fits the {source.name.lower()}.")
+            for_lines.append(f"{_sentence(said)}, which fits {source.phrase}.")
         elif factor <= 0.8 and len(against) < 3:
-            against.append(f"{_sentence(said)}, which speaks against the {source.name.lower()}.")
+            against.append(f"{_sentence(said)}, which speaks against {source.phrase}.")
     return for_lines, against
 
 

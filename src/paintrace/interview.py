@@ -9,7 +9,7 @@ when no question is worth asking, or after a fixed number of questions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from paintrace.inference import Posterior, information_gain
@@ -45,13 +45,19 @@ def asked_count(knowledge: Knowledge, findings: Mapping[str, bool]) -> int:
     return sum(1 for fid in findings if knowledge.findings[fid].group != "red-flag")
 
 
-def candidates(knowledge: Knowledge, drawing: Mapping[str, Sequence[str]],
-               findings: Mapping[str, bool]) -> list[str]:
+def candidates(
+    knowledge: Knowledge,
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool],
+    skip: Collection[str] = (),
+) -> list[str]:
+    """Questions the information-gain rule may pick: not red flags, not answered, not skipped."""
     return [
         f.id
         for f in knowledge.findings.values()
         if f.group != "red-flag"
         and f.id not in findings
+        and f.id not in skip
         and not (f.derived_from_drawing and drawing)
     ]
 
@@ -65,11 +71,11 @@ def _rationale(posterior: Posterior, fid: str) -> str:
     for sid, _ in ranking:
         ev = next((e for e in knowledge.sources[sid].evidence if e.finding == fid), None)
         if ev is not None:
-            moved.append(knowledge.sources[sid].name)
+            moved.append(knowledge.sources[sid].phrase)
     if len(moved) >= 2:
-        return f"{base} Here it helps to tell the {moved[0]} from the {moved[1]}."
+        return f"{base} Here it helps to tell {moved[0]} from {moved[1]}."
     if len(moved) == 1:
-        return f"{base} Here it tests the {moved[0]}."
+        return f"{base} Here it tests {moved[0]}."
     return base
 
 
@@ -79,19 +85,25 @@ def next_question(
     drawing: Mapping[str, Sequence[str]],
     findings: Mapping[str, bool],
     level: str,
+    skip: Collection[str] = (),
 ) -> Question | None:
+    """The next question, or None when the interview should stop.
+
+    `skip` holds questions the person answered "I don't know": they stay unknown (not false) and
+    are not asked again.
+    """
     if level == "emergency":
         return None  # nothing else matters: the person must go now
     for f in knowledge.findings.values():
-        if f.group == "red-flag" and f.id not in findings:
+        if f.group == "red-flag" and f.id not in findings and f.id not in skip:
             return _question(knowledge, f.id)
     params = knowledge.model
-    if asked_count(knowledge, findings) >= params.max_questions:
+    if asked_count(knowledge, findings) + len(skip) >= params.max_questions:
         return None
     ranking = posterior.ranking()
     if ranking and ranking[0][1] >= params.stop_probability:
         return None
-    gains = information_gain(posterior, candidates(knowledge, drawing, findings))
+    gains = information_gain(posterior, candidates(knowledge, drawing, findings, skip))
     if not gains:
         return None
     fid, gain = max(gains.items(), key=lambda kv: kv[1])

@@ -9,6 +9,9 @@ name a reference. A knowledge base that loads is therefore internally consistent
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -36,7 +39,9 @@ class KnowledgeError(ValueError):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a cached knowledge base is unpickled without validation, so the CLI's cold
+    # start should not pay for building validators it will not use.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- references
@@ -155,6 +160,7 @@ class RootPattern(Strict):
 class Source(Strict):
     id: str
     name: str
+    called: str | None = Field(None, description="how a sentence names it: 'the hip joint'")
     kind: SourceKind
     description: str
     prior: float = Field(gt=0, lt=1)
@@ -193,6 +199,16 @@ class Source(Strict):
         return portions
 
     @property
+    def phrase(self) -> str:
+        """The source as named inside a sentence ("the piriformis", "the S1 nerve root")."""
+        if self.called:
+            return self.called
+        name = self.name if self.name[1:2].isupper() or self.name[1:2].isdigit() else (
+            self.name[:1].lower() + self.name[1:]
+        )
+        return name if self.kind == "condition" else f"the {name}"
+
+    @property
     def trigger_points(self) -> list[TriggerPoint]:
         return [tp for portion in self.portions for tp in portion.trigger_points]
 
@@ -228,8 +244,6 @@ class AnyOf(Strict):
 Condition = Annotated[
     FindingIs | DrawingMarked | DrawingBothLegs | AllOf | AnyOf, Field(union_mode="left_to_right")
 ]
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
 
 
 class Rule(Strict):
@@ -294,7 +308,6 @@ class PairBoost(Strict):
     references: list[str] = Field(min_length=1)
 
 
-ModelParams.model_rebuild()
 
 
 # --------------------------------------------------------------------------- the whole
@@ -469,7 +482,47 @@ def knowledge_root() -> Path:
     return Path(str(resources.files("paintrace.knowledge")))
 
 
+def fingerprint(root: Path) -> str:
+    """A hash of every file of a knowledge base, so a cache never outlives an edit."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _cache_dir() -> Path:
+    explicit = os.environ.get("PAINTRACE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "paintrace"
+
+
 @functools.cache
 def load_knowledge() -> Knowledge:
-    """The shipped knowledge base, loaded once per process."""
-    return load_knowledge_from(knowledge_root())
+    """The shipped knowledge base, loaded once per process.
+
+    Validating the YAML costs more than the rest of a CLI call, so the validated object is
+    pickled in the user's cache folder under a fingerprint of the files, and rebuilt whenever a
+    file changes. A cache that cannot be read or written is simply ignored.
+    """
+    root = knowledge_root()
+    path = _cache_dir() / f"knowledge-{fingerprint(root)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+        if isinstance(cached, Knowledge):
+            return cached
+    except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt
+        pass
+    knowledge = load_knowledge_from(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(knowledge, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return knowledge

@@ -1,0 +1,293 @@
+"""The paintrace command line: a thin Typer shell over the core.
+
+Every command reads and writes the contract's JSON or a readable summary; none of them holds
+clinical logic. Bad input ends with exit status 2 and one line naming the problem, never a
+traceback. Heavy modules are imported inside the commands so that `paintrace assess` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from paintrace.assessment import Result
+
+app = typer.Typer(
+    name="paintrace",
+    help="Where sciatica-like leg pain comes from: triage, likely sources and a self-care plan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+LEVEL_STYLE = {
+    "emergency": "bold white on red",
+    "urgent": "bold black on dark_orange",
+    "soon": "bold black on yellow",
+    "self-care": "bold white on green4",
+}
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr and exit status 2: the CLI's answer to any bad input."""
+    typer.echo(f"paintrace: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def read_json_input(source: str) -> Any:
+    if source == "-":
+        text = sys.stdin.read()
+        where = "standard input"
+    else:
+        path = Path(source)
+        if path.is_dir():
+            fail(f"{source}: is a directory, expected a JSON file")
+        if not path.exists():
+            fail(f"{source}: no such file")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{source}: cannot read: {exc}")
+        where = source
+    if not text.strip():
+        fail(f"{where}: empty input, expected a JSON object")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{where}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+
+
+@app.command()
+def assess(
+    input: Annotated[
+        str, typer.Option("--input", "-i", help="assessment JSON file, or - for standard input")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="print the contract JSON")] = False,
+) -> None:
+    """Assess a drawing and findings: triage, ranked sources, next question and plan."""
+    from paintrace.assessment import InputError, assess_input, parse_input
+
+    data = read_json_input(input)
+    try:
+        result = assess_input(parse_input(data))
+    except InputError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_result(_console(), result)
+
+
+def print_result(console: Console, result: Result) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from paintrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    tri = result.triage
+    body = "\n".join([tri.advice, "", *[f"• {r.text}" for r in tri.reasons]])
+    console.print(
+        Panel(body, title=tri.title.upper(), style=LEVEL_STYLE[tri.level], expand=True)
+    )
+    if tri.level == "emergency":
+        return
+    table = Table(title="Likely sources (not a diagnosis)", expand=True)
+    table.add_column("Source")
+    table.add_column("Probability", justify="right")
+    table.add_column("", ratio=1)
+    for src in result.sources:
+        bar = "█" * round(src.probability * 30)
+        table.add_row(kb.sources[src.id].name, f"{src.probability:.0%}", f"[cyan]{bar}[/]")
+    console.print(table)
+    for src in result.sources[:3]:
+        console.print(f"[bold]{kb.sources[src.id].name}[/] ({src.probability:.0%})")
+        for line in src.why:
+            console.print(f"  [green]+[/] {line}")
+        for line in src.why_not:
+            console.print(f"  [red]-[/] {line}")
+    if result.next_question:
+        q = result.next_question
+        console.print(f"\n[bold]Next question:[/] {q.text}\n  [dim]{q.why}[/]")
+    if result.plan:
+        names = ", ".join(m["name"] for m in result.plan.get("muscles", []))
+        if names:
+            console.print(f"\n[bold]Muscles to work on:[/] {names}")
+    elif tri.level == "urgent":
+        console.print("\n[bold]No self-care plan:[/] see a doctor today first.")
+
+
+@app.command()
+def regions() -> None:
+    """List every body region id with its name and landmarks."""
+    from rich.table import Table
+
+    from paintrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    table = Table(title=f"{len(kb.regions)} regions")
+    for col in ("id", "name", "landmarks"):
+        table.add_column(col)
+    for rid, region in kb.regions.items():
+        table.add_row(rid, kb.region_name(rid), region.landmarks)
+    _console().print(table)
+
+
+@app.command()
+def findings() -> None:
+    """List every finding id with its group and question."""
+    from rich.table import Table
+
+    from paintrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    table = Table(title=f"{len(kb.findings)} findings")
+    for col in ("id", "group", "question"):
+        table.add_column(col)
+    for f in kb.findings.values():
+        table.add_row(f.id, f.group, f.question)
+    _console().print(table)
+
+
+@app.command()
+def sources(
+    source_id: Annotated[str | None, typer.Argument(help="show one source in detail")] = None,
+) -> None:
+    """List the sources, or show one: referral zones, trigger points, evidence, references."""
+    from rich.table import Table
+
+    from paintrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    console = _console()
+    if source_id is None:
+        table = Table(title=f"{len(kb.sources)} sources")
+        for col in ("id", "kind", "name", "prior"):
+            table.add_column(col)
+        for s in kb.sources.values():
+            table.add_row(s.id, s.kind, s.name, f"{s.prior:.3f}")
+        console.print(table)
+        return
+    if source_id not in kb.sources:
+        fail(f"unknown source {source_id!r} (see `paintrace sources`)")
+    s = kb.sources[source_id]
+    console.print(f"[bold]{s.name}[/] ({s.kind})\n{s.description}\n")
+    for portion in s.portions:
+        if len(s.portions) > 1:
+            console.print(f"[bold]{portion.name}[/]")
+        for level in ("essential", "spillover"):
+            names = [kb.base_regions[z.region].name for z in portion.zones if z.level == level]
+            console.print(f"  {level}: {', '.join(names)}")
+    if s.trigger_points:
+        console.print("\n[bold]Trigger points[/]")
+        for tp in s.trigger_points:
+            console.print(f"  {tp.name}: {tp.landmarks}")
+    if s.root:
+        console.print(
+            f"\n[bold]Root pattern[/]\n  motor: {s.root.motor}\n  reflex: {s.root.reflex}\n"
+            f"  sensory: {s.root.sensory}"
+        )
+    if s.evidence:
+        table = Table(title="Findings (likelihood ratios)")
+        for col in ("finding", "LR+", "LR-", "basis", "references"):
+            table.add_column(col)
+        for ev in s.evidence:
+            table.add_row(
+                ev.finding,
+                f"{ev.lr_pos:g}",
+                "" if ev.lr_neg is None else f"{ev.lr_neg:g}",
+                "expert estimate" if ev.estimate else "published",
+                ", ".join(ev.references),
+            )
+        console.print(table)
+    console.print("\n[bold]References[/]")
+    for key in s.references:
+        console.print(f"  [{key}] {kb.references[key].citation}")
+
+
+@app.command()
+def evaluate(
+    directory: Annotated[Path, typer.Argument(help="folder of vignette JSON files")],
+    as_json: Annotated[bool, typer.Option("--json", help="print scores as JSON")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="one row per case")] = False,
+) -> None:
+    """Score a folder of vignettes: top-1, top-3, triage exact, under- and over-triage."""
+    from rich.table import Table
+
+    from paintrace.assessment import InputError
+    from paintrace.evaluate import VignetteError, evaluate_dir
+
+    if not directory.is_dir():
+        fail(f"{directory}: not a directory")
+    try:
+        scores = evaluate_dir(directory)
+    except (VignetteError, InputError) as exc:
+        fail(str(exc))
+    if as_json:
+        out = {"summary": scores.summary(), "cases": [c.to_dict() for c in scores.cases]}
+        typer.echo(json.dumps(out, indent=2))
+        return
+    console = _console()
+    if verbose:
+        table = Table(title="cases")
+        for col in ("id", "triage (expected)", "top sources", "expected", "top-1", "top-3"):
+            table.add_column(col)
+        for c in scores.cases:
+            mark = {None: "-", True: "yes", False: "[red]NO[/]"}
+            tri = c.level if c.triage_exact else f"[red]{c.level}[/] ({c.expected_level})"
+            table.add_row(
+                c.id, tri, ", ".join(c.ranked[:3]), ", ".join(c.expected_sources),
+                mark[c.top1], mark[c.top3],
+            )
+        console.print(table)
+    s = scores.summary()
+    table = Table(title=f"{s['cases']} vignettes ({s['ranked_cases']} with expected sources)")
+    for col in ("top-1", "top-3", "triage exact", "under-triage", "over-triage"):
+        table.add_column(col, justify="right")
+    table.add_row(
+        f"{s['top1']:.1%}", f"{s['top3']:.1%}", f"{s['triage_exact']:.1%}",
+        str(s["under_triage"]), f"{s['over_triage']:.1%}",
+    )
+    console.print(table)
+
+
+@app.command()
+def interview() -> None:
+    """An interactive interview in the terminal: mark regions, answer questions, see the result."""
+    from paintrace.terminal_interview import run_interview
+
+    run_interview(_console())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
+) -> None:
+    """Run the web app with its embedded SQLite database (or DATABASE_URL)."""
+    try:
+        from paintrace.web.server import serve as run_server
+    except ImportError as exc:  # pragma: no cover - the web extra is part of the package
+        fail(f"the web app is not available: {exc}")
+    run_server(host, port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

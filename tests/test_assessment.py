@@ -1,0 +1,74 @@
+"""The entry point: validation that names the bad field, and the contract JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paintrace.assessment import InputError, assess, assess_payload, parse_input
+
+VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ([], "(root)"),
+        ({"drawing": {"left.elbow": ["pain"]}}, "drawing.left.elbow"),
+        ({"drawing": {"left.calf-upper": ["itching"]}}, "drawing.left.calf-upper"),
+        ({"drawing": {"left.calf-upper": []}}, "drawing.left.calf-upper"),
+        ({"drawing": {}, "findings": {}}, "drawing"),
+        ({"drawing": {"perineum": ["pain"]}, "findings": {"fevr": True}}, "findings.fevr"),
+        ({"drawing": {"perineum": ["pain"]}, "findings": {"fever": "yes"}}, "findings.fever"),
+        ({"drawing": {"perineum": ["pain"]}, "patient": {"age": -3}}, "patient.age"),
+        ({"drawing": {"perineum": ["pain"]}, "patient": {"sex": "x"}}, "patient.sex"),
+        ({"drawing": {"perineum": ["pain"]}, "finding": {}}, "finding"),
+        ({"drawing": ["left.calf-upper"]}, "drawing"),
+    ],
+)
+def test_bad_input_names_the_field(data, field):
+    with pytest.raises(InputError) as info:
+        parse_input(data)
+    assert info.value.field == field
+
+
+def test_null_finding_means_unknown():
+    inp = parse_input({"drawing": {"perineum": ["pain"]}, "findings": {"fever": None}})
+    assert "fever" not in inp.findings
+
+
+@pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
+def test_output_follows_the_contract(path):
+    out = assess_payload(json.loads(path.read_text()))
+    assert set(out) == {"triage", "sources", "next_question", "plan"}
+    assert out["triage"]["level"] in ("emergency", "urgent", "soon", "self-care")
+    assert all({"finding", "text"} <= set(r) for r in out["triage"]["reasons"])
+    probs = [s["probability"] for s in out["sources"]]
+    assert probs == sorted(probs, reverse=True)
+    assert all(p > 0.01 for p in probs)
+    assert sum(probs) <= 1.0 + 1e-6
+    for s in out["sources"]:
+        assert s["kind"] in ("muscle", "nerve_root", "condition")
+        assert isinstance(s["why"], list)
+    if out["next_question"] is not None:
+        assert {"finding", "text"} <= set(out["next_question"])
+    if out["triage"]["level"] in ("emergency", "urgent"):
+        assert out["plan"] is None
+    json.dumps(out)  # plain JSON
+
+
+def test_no_plan_at_emergency_or_urgent():
+    assert assess({"perineum": ["numbness"]}).plan is None
+    assert assess({"left.calf-upper": ["pain"]}, {"calf-swelling-warmth": True}).plan is None
+
+
+def test_a_self_care_plan_lists_the_implicated_muscles():
+    result = assess(
+        {"right.buttock-center": ["pain"], "right.sacroiliac": ["pain"],
+         "right.thigh-posterior-upper": ["pain"]},
+        {"worse-sitting": True, "hip-rotation-reproduces-buttock-pain": True},
+    )
+    assert result.plan is not None
+    assert result.plan["muscles"][0]["id"] == "piriformis"

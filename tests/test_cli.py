@@ -1,0 +1,110 @@
+"""The CLI: contract JSON, readable output, and exit status 2 with one line on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paintrace.assessment import assess_payload
+from paintrace.cli import app
+
+runner = CliRunner()
+VIGNETTES = Path(__file__).parent / "vignettes"
+CASE = VIGNETTES / "dev-023.json"
+
+
+def run(*args: str, stdin: str | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "paintrace.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_assess_json_is_the_contract_output():
+    proc = run("assess", "--input", str(CASE), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == assess_payload(json.loads(CASE.read_text()))
+
+
+def test_assess_reads_standard_input():
+    proc = run("assess", "--input", "-", "--json", stdin=CASE.read_text())
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["sources"][0]["id"] == "piriformis"
+
+
+def test_assess_summary_shows_banner_and_ranking():
+    result = runner.invoke(app, ["assess", "-i", str(CASE)])
+    assert result.exit_code == 0
+    assert "SELF-CARE IS REASONABLE" in result.output
+    assert "Piriformis" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "needle"),
+    [
+        (["assess", "-i", "-"], "{not json", "malformed JSON"),
+        (["assess", "-i", "-"], "", "empty input"),
+        (["assess", "-i", "-"], '{"drawing": {"left.elbow": ["pain"]}}', "drawing.left.elbow"),
+        (["assess", "-i", "-"], '{"drawing": {}}', "drawing"),
+        (["assess", "-i", "-"], "[1, 2]", "(root)"),
+        (["assess", "-i", "tests"], None, "is a directory"),
+        (["assess", "-i", "no-such-file.json"], None, "no such file"),
+        (["evaluate", "no-such-dir"], None, "not a directory"),
+        (["sources", "spleen"], None, "unknown source"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, stdin, needle):
+    proc = run(*args, stdin=stdin)
+    assert proc.returncode == 2
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_missing_option_is_a_usage_error():
+    assert run("assess").returncode == 2
+
+
+def test_evaluate_prints_scores(tmp_path):
+    result = runner.invoke(app, ["evaluate", str(VIGNETTES), "--json"])
+    assert result.exit_code == 0
+    summary = json.loads(result.output)["summary"]
+    assert summary["cases"] >= 56 and summary["under_triage"] == 0
+    table = runner.invoke(app, ["evaluate", str(VIGNETTES), "-v"])
+    assert "dev-001" in table.output and "top-1" in table.output
+
+
+def test_evaluate_rejects_a_folder_without_vignettes(tmp_path):
+    (tmp_path / "x.json").write_text('{"drawing": {}}')
+    proc = run("evaluate", str(tmp_path))
+    assert proc.returncode == 2 and "not a vignette" in proc.stderr
+
+
+def test_listings():
+    assert "left.buttock-center" in runner.invoke(app, ["regions"]).output
+    assert "saddle-numbness" in runner.invoke(app, ["findings"]).output
+    out = runner.invoke(app, ["sources", "gluteus-minimus"]).output
+    assert "front fibres" in out and "Trigger points" in out and "References" in out
+
+
+def test_interactive_interview_reaches_a_result():
+    answers = "\n".join(
+        [
+            "right buttock middle", "1", "p",
+            "right sacroiliac", "1", "p",
+            "",  # done marking
+            "none",  # no warning signs
+            *["y"] * 3, *["n"] * 12,
+        ]
+    )
+    result = runner.invoke(app, ["interview"], input=answers + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Likely sources" in result.output
