@@ -66,8 +66,11 @@ def test_no_plan_at_emergency_or_urgent():
 
 def test_a_self_care_plan_lists_the_implicated_muscles():
     result = assess(
-        {"right.buttock-center": ["pain"], "right.sacroiliac": ["pain"],
-         "right.thigh-posterior-upper": ["pain"]},
+        {
+            "right.buttock-center": ["pain"],
+            "right.sacroiliac": ["pain"],
+            "right.thigh-posterior-upper": ["pain"],
+        },
         {"worse-sitting": True, "hip-rotation-reproduces-buttock-pain": True},
     )
     assert result.plan is not None

@@ -98,11 +98,16 @@ def test_listings():
 def test_interactive_interview_reaches_a_result():
     answers = "\n".join(
         [
-            "right buttock middle", "1", "p",
-            "right sacroiliac", "1", "p",
+            "right buttock middle",
+            "1",
+            "p",
+            "right sacroiliac",
+            "1",
+            "p",
             "",  # done marking
             "none",  # no warning signs
-            *["y"] * 3, *["n"] * 12,
+            *["y"] * 3,
+            *["n"] * 12,
         ]
     )
     result = runner.invoke(app, ["interview"], input=answers + "\n")

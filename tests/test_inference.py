@@ -101,8 +101,13 @@ def test_unknown_findings_are_skipped_not_false():
 
 
 def test_a_published_likelihood_ratio_moves_the_right_way():
-    drawing = {"left.buttock-center": ["pain"], "left.calf-upper": ["pain"], "right.calf-upper": ["pain"],
-               "left.thigh-posterior-upper": ["pain"], "right.thigh-posterior-upper": ["pain"]}
+    drawing = {
+        "left.buttock-center": ["pain"],
+        "left.calf-upper": ["pain"],
+        "right.calf-upper": ["pain"],
+        "left.thigh-posterior-upper": ["pain"],
+        "right.thigh-posterior-upper": ["pain"],
+    }
     yes = probs(drawing, {"worse-walking-eased-by-sitting-or-bending": True})
     no = probs(drawing, {"worse-walking-eased-by-sitting-or-bending": False})
     p_yes, p_no = yes["lumbar-spinal-stenosis"], no["lumbar-spinal-stenosis"]
@@ -149,6 +154,8 @@ def test_age_shifts_stenosis():
 
 def test_information_gain_prefers_a_question_that_separates_the_leaders():
     post = infer(MODEL, PIRIFORMIS, {})
-    gains = information_gain(post, ["hip-rotation-reproduces-buttock-pain", "ankle-sprains-history"])
+    gains = information_gain(
+        post, ["hip-rotation-reproduces-buttock-pain", "ankle-sprains-history"]
+    )
     assert gains["hip-rotation-reproduces-buttock-pain"] > gains["ankle-sprains-history"]
     assert gains["ankle-sprains-history"] >= -1e-9

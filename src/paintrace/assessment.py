@@ -85,8 +85,9 @@ class Result:
         }
 
 
-def parse_input(data: Any, knowledge: Knowledge | None = None, *, allow_empty: bool = False
-                ) -> AssessmentInput:
+def parse_input(
+    data: Any, knowledge: Knowledge | None = None, *, allow_empty: bool = False
+) -> AssessmentInput:
     """Validate a contract input object; raise InputError naming the first bad field."""
     kb = knowledge or load_knowledge()
     if not isinstance(data, Mapping):
@@ -132,7 +133,9 @@ def parse_input(data: Any, knowledge: Knowledge | None = None, *, allow_empty: b
         if key not in ("age", "sex"):
             raise InputError(f"patient.{key}", "unknown field; expected 'age' or 'sex'")
     age = raw_patient.get("age")
-    if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120):
+    if age is not None and (
+        isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120
+    ):
         raise InputError("patient.age", "expected a whole number of years from 0 to 120")
     sex = raw_patient.get("sex")
     if sex is not None and sex not in ("female", "male", "other"):
@@ -158,8 +161,9 @@ def assess_input(
     """Assess one input. `skip`: questions answered "I don't know", never asked again."""
     kb = knowledge or load_knowledge()
     tri = triage(kb, inp.drawing, inp.findings)
-    posterior = infer(compiled_model(kb), inp.drawing, inp.findings, inp.patient.age,
-                      inp.patient.sex)
+    posterior = infer(
+        compiled_model(kb), inp.drawing, inp.findings, inp.patient.age, inp.patient.sex
+    )
     sources = rank(posterior, inp)
     question = next_question(kb, posterior, inp.drawing, inp.findings, tri.level, skip)
     plan = build_plan(kb, tri, sources) if tri.self_care_allowed else None
@@ -173,7 +177,11 @@ def assess(
     knowledge: Knowledge | None = None,
 ) -> Result:
     inp = parse_input(
-        {"drawing": dict(drawing), "findings": dict(findings or {}), "patient": dict(patient or {})},
+        {
+            "drawing": dict(drawing),
+            "findings": dict(findings or {}),
+            "patient": dict(patient or {}),
+        },
         knowledge,
     )
     return assess_input(inp, knowledge)

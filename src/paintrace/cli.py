@@ -100,9 +100,7 @@ def print_result(console: Console, result: Result) -> None:
     kb = load_knowledge()
     tri = result.triage
     body = "\n".join([tri.advice, "", *[f"• {r.text}" for r in tri.reasons]])
-    console.print(
-        Panel(body, title=tri.title.upper(), style=LEVEL_STYLE[tri.level], expand=True)
-    )
+    console.print(Panel(body, title=tri.title.upper(), style=LEVEL_STYLE[tri.level], expand=True))
     if tri.level == "emergency":
         return
     table = Table(title="Likely sources (not a diagnosis)", expand=True)
@@ -249,8 +247,12 @@ def evaluate(
             mark = {None: "-", True: "yes", False: "[red]NO[/]"}
             tri = c.level if c.triage_exact else f"[red]{c.level}[/] ({c.expected_level})"
             table.add_row(
-                c.id, tri, ", ".join(c.ranked[:3]), ", ".join(c.expected_sources),
-                mark[c.top1], mark[c.top3],
+                c.id,
+                tri,
+                ", ".join(c.ranked[:3]),
+                ", ".join(c.expected_sources),
+                mark[c.top1],
+                mark[c.top3],
             )
         console.print(table)
     s = scores.summary()
@@ -258,8 +260,11 @@ def evaluate(
     for col in ("top-1", "top-3", "triage exact", "under-triage", "over-triage"):
         table.add_column(col, justify="right")
     table.add_row(
-        f"{s['top1']:.1%}", f"{s['top3']:.1%}", f"{s['triage_exact']:.1%}",
-        str(s["under_triage"]), f"{s['over_triage']:.1%}",
+        f"{s['top1']:.1%}",
+        f"{s['top3']:.1%}",
+        f"{s['triage_exact']:.1%}",
+        str(s["under_triage"]),
+        f"{s['over_triage']:.1%}",
     )
     console.print(table)
 
@@ -279,7 +284,7 @@ def serve(
 ) -> None:
     """Run the web app with its embedded SQLite database (or DATABASE_URL)."""
     try:
-        from paintrace.web.server import serve as run_server
+        from paintrace.web.server import serve as run_server  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:  # pragma: no cover - the web extra is part of the package
         fail(f"the web app is not available: {exc}")
     run_server(host, port)

@@ -104,7 +104,8 @@ def finding_reasons(
         factor = finding_factor(posterior.model, source.id, fid, value)
         scored.append((factor, fid, value))
     scored.sort(key=lambda t: -abs(_log(t[0])))
-    for_lines, against = [], []
+    for_lines: list[str] = []
+    against: list[str] = []
     for factor, fid, value in scored:
         finding = knowledge.findings[fid]
         said = finding.said_yes if value else finding.said_no

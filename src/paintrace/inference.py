@@ -257,7 +257,7 @@ class Model:
             r = self.region_index[rid]
             marked[r] = 1.0
             for sym in symptoms:
-                types[r, SYMPTOMS.index(sym)] = 1.0  # type: ignore[arg-type]
+                types[r, SYMPTOMS.index(sym)] = 1.0
         return marked, types
 
     def encode_findings(self, findings: Mapping[str, bool]) -> tuple[Array, Array]:
@@ -277,7 +277,7 @@ class Model:
                     if (eff.min is None or age >= eff.min) and (eff.max is None or age <= eff.max):
                         out[i] += math.log(eff.lr)
             if sex is not None and sex in effects.sex:
-                out[i] += math.log(effects.sex[sex])  # type: ignore[index]
+                out[i] += math.log(effects.sex[sex])
         return out
 
 
@@ -377,7 +377,7 @@ def entropy(p: Array) -> Array:
 
 
 def information_gain(posterior: Posterior, candidates: Sequence[str]) -> dict[str, float]:
-    """Expected reduction (bits) in the entropy of the source ranking for each candidate question."""
+    """Expected reduction (bits) in the entropy of the ranking, per candidate question."""
     if not candidates:
         return {}
     model, hyps, post = posterior.model, posterior.hyps, posterior.post

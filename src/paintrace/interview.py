@@ -35,8 +35,9 @@ class Question:
         }
 
 
-def _question(knowledge: Knowledge, fid: str, why: str | None = None, gain: float | None = None
-              ) -> Question:
+def _question(
+    knowledge: Knowledge, fid: str, why: str | None = None, gain: float | None = None
+) -> Question:
     f = knowledge.findings[fid]
     return Question(fid, f.question, f.help, why or f.why, f.group, gain)
 

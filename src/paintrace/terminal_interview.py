@@ -62,8 +62,11 @@ def _pick_regions(console: Console) -> dict[str, list[str]]:
 def _ask(console: Console, text: str, help_text: str, why: str) -> bool | None:
     console.print(f"\n[bold]{text}[/]\n[dim]{help_text}[/]")
     while True:
-        answer = Prompt.ask("y = yes, n = no, ? = I don't know, w = why?", default="?",
-                            console=console).strip().lower()
+        answer = (
+            Prompt.ask("y = yes, n = no, ? = I don't know, w = why?", default="?", console=console)
+            .strip()
+            .lower()
+        )
         if answer in ("y", "yes"):
             return True
         if answer in ("n", "no"):
@@ -78,8 +81,10 @@ def run_interview(console: Console) -> None:
     from paintrace.cli import print_result
 
     kb = load_knowledge()
-    console.print("[bold]paintrace[/]: a few minutes to see where your leg pain may come from. "
-                  "This is not a diagnosis.\n")
+    console.print(
+        "[bold]paintrace[/]: a few minutes to see where your leg pain may come from. "
+        "This is not a diagnosis.\n"
+    )
     drawing = _pick_regions(console)
     findings: dict[str, bool] = {}
     skipped: set[str] = set()
@@ -89,7 +94,9 @@ def run_interview(console: Console) -> None:
         console.print(f"  {i:2}. {f.question}")
     none = Prompt.ask(
         "Type [bold]none[/] if none of these apply, or [bold]ask[/] to go through them one by one",
-        choices=["none", "ask"], default="ask", console=console,
+        choices=["none", "ask"],
+        default="ask",
+        console=console,
     )
     if none == "none":
         findings.update({f.id: False for f in red_flags})
@@ -101,7 +108,9 @@ def run_interview(console: Console) -> None:
         if q is None:
             break
         asked += 1
-        console.print(f"\n[dim]Question {asked} · {'warning sign' if q.group == 'red-flag' else 'pattern'}[/]")
+        console.print(
+            f"\n[dim]Question {asked} · {'warning sign' if q.group == 'red-flag' else 'pattern'}[/]"
+        )
         answer = _ask(console, q.text, q.help, q.why)
         if answer is None:
             skipped.add(q.finding)

@@ -1,9 +1,9 @@
 """The knowledge base's schema and its loader.
 
-Clinical knowledge lives in YAML so that clinicians can read, review and correct it without touching
-code. These pydantic models are the gate every file passes on load: unknown keys are rejected, every
-region, finding, source and reference id is checked against the others, and every clinical claim must
-name a reference. A knowledge base that loads is therefore internally consistent.
+Clinical knowledge lives in YAML so that clinicians can read, review and correct it without
+touching code. These pydantic models are the gate every file passes on load: unknown keys are
+rejected, every region, finding, source and reference id is checked against the others, and every
+clinical claim must name a reference. A knowledge base that loads is internally consistent.
 """
 
 from __future__ import annotations
@@ -203,8 +203,10 @@ class Source(Strict):
         """The source as named inside a sentence ("the piriformis", "the S1 nerve root")."""
         if self.called:
             return self.called
-        name = self.name if self.name[1:2].isupper() or self.name[1:2].isdigit() else (
-            self.name[:1].lower() + self.name[1:]
+        name = (
+            self.name
+            if self.name[1:2].isupper() or self.name[1:2].isdigit()
+            else (self.name[:1].lower() + self.name[1:])
         )
         return name if self.kind == "condition" else f"the {name}"
 
@@ -300,14 +302,12 @@ class ModelParams(Strict):
 
 
 class PairBoost(Strict):
-    """Two kinds of source that are often active together (e.g. a root and gluteal trigger points)."""
+    """Sources often active together (e.g. a root irritation and gluteal trigger points)."""
 
     a: list[str]
     b: list[str]
     factor: float = Field(gt=0)
     references: list[str] = Field(min_length=1)
-
-
 
 
 # --------------------------------------------------------------------------- the whole
@@ -514,7 +514,7 @@ def load_knowledge() -> Knowledge:
             cached = pickle.load(fh)
         if isinstance(cached, Knowledge):
             return cached
-    except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt
+    except Exception:
         pass
     knowledge = load_knowledge_from(root)
     try:
