@@ -1,9 +1,9 @@
 """The probabilistic model: which sources best explain a drawing and a set of findings.
 
 A *hypothesis* is one source component (a source, or a portion of one such as the front fibres of
-gluteus minimus) or a pair of them, on the left, the right or both sides. Each hypothesis gives
-every region of the body a probability of being marked and, if marked, a probability for each
-symptom type; two components combine by noisy-OR, so a pair can explain a drawing that neither
+gluteus minimus) on the left, the right or both sides, or a pair of the leading ones. Each
+hypothesis gives every region of the body a probability of being marked and, if marked, a
+probability for each symptom type; two components combine by noisy-OR, so a pair can explain a drawing that neither
 explains alone. Findings enter as likelihoods derived from published likelihood ratios, also
 combined by noisy-OR for pairs; unanswered findings contribute nothing.
 
@@ -37,30 +37,44 @@ class Component:
 
 
 @dataclass(frozen=True)
-class HypothesisSet:
-    """The compiled hypotheses for one side configuration of a drawing."""
+class Units:
+    """Single-component hypotheses for one side configuration, compiled once."""
 
-    members: NDArray[np.int64]  # (H, 2) component indices; the second is -1 for a singleton
-    sides: tuple[str, ...]  # (H,) left | right | both
-    log_prior: Array  # (H,)
-    source_count: Array  # (H, S): how many members of h belong to source s
-    log_p: Array  # (H, R)   log P(region marked)
-    log_not_p: Array  # (H, R) log P(region not marked)
-    log_q: Array  # (H, R*4) log P(type drawn | marked)
-    log_not_q: Array  # (H, R*4)
-    p_yes: Array  # (H, F) P(finding true)
-    single_rows: NDArray[np.int64]  # rows of singleton hypotheses
-    single_comp: NDArray[np.int64]  # their component
-    pair_rows: NDArray[np.int64]
-    pair_a: NDArray[np.int64]
+    comp: NDArray[np.int64]  # (U,) component of each unit
+    side: tuple[str, ...]  # (U,) left | right | both
+    log_prior: Array  # (U,)
+    p: Array  # (U, R) P(region marked)
+    q: Array  # (U, R, 4) P(type drawn | marked)
+    log_p: Array
+    log_not_p: Array
+    log_q: Array  # (U, R*4)
+    log_not_q: Array
+    p_yes: Array  # (U, F)
+    log_yes: Array
+    log_no: Array
+    source_count: Array  # (U, S)
+
+
+@dataclass(frozen=True)
+class HypothesisSet:
+    """The hypotheses of one assessment: every unit, plus pairs of the leading units."""
+
+    n_units: int
+    unit_comp: NDArray[np.int64]  # (U,)
+    pair_a: NDArray[np.int64]  # (P,) unit indices
     pair_b: NDArray[np.int64]
-    single_to_comp: Array  # (C, n_single) indicator
-    pair_a_to_comp: Array  # (C, n_pair) indicator
-    pair_b_to_comp: Array  # (C, n_pair) indicator
+    p_yes: Array  # (U+P, F)
+    members: list[tuple[int, ...]]  # components of each hypothesis
+    pair_a_onehot: Array  # (U, P)
+    pair_b_onehot: Array  # (U, P)
 
 
 class Model:
     """The knowledge base compiled for fast inference."""
+
+    #: pairs are formed among this many leading single hypotheses, so the cost of an
+    #: assessment grows linearly with the size of the knowledge base, not with its square
+    pair_candidates = 12
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
@@ -81,7 +95,7 @@ class Model:
         self.comp_to_source = np.zeros((len(self.source_ids), len(self.components)))
         self.comp_to_source[self.comp_source, np.arange(len(self.components))] = 1.0
 
-        n_r, n_c, n_f = len(self.region_ids), len(self.components), len(self.finding_ids)
+        n_r, n_c = len(self.region_ids), len(self.components)
         leak_q = _profile_vector(knowledge, params.leak_profile)
         # Per side: P(marked) and P(type | marked) of each component for each region.
         self._p: dict[str, Array] = {}
@@ -114,7 +128,6 @@ class Model:
                 p_yes[comp.index, f] = _p_true(float(self.base_rate[f]), ev.lr_pos, ev.lr_neg)
         self.comp_p_yes = p_yes
 
-        # Priors (log), per component, before patient adjustments.
         prior = np.array(
             [
                 knowledge.sources[c.source].prior
@@ -135,8 +148,10 @@ class Model:
                     for ca in self._components_of(a):
                         for cb in self._components_of(b):
                             self.pair_boost[ca, cb] = self.pair_boost[cb, ca] = boost.factor
-        self._sets: dict[SideConfig, HypothesisSet] = {}
-        self.n_findings = n_f
+        self.log_pair_prior = math.log(params.pair_prior)
+        self._units: dict[SideConfig, Units] = {}
+        self._patient_cache: dict[tuple[int | None, str | None], Array] = {}
+        self.n_findings = len(self.finding_ids)
 
     def _components_of(self, source_id: str) -> list[int]:
         return [c.index for c in self.components if c.source == source_id]
@@ -147,97 +162,44 @@ class Model:
             return [region.id]
         return [f"{s}.{base}" for s in SIDES] if side == "both" else [f"{side}.{base}"]
 
-    # ------------------------------------------------------------------ hypothesis sets
+    # ------------------------------------------------------------------ single hypotheses
 
-    def hypotheses(self, config: SideConfig) -> HypothesisSet:
-        if config not in self._sets:
-            self._sets[config] = self._build(config)
-        return self._sets[config]
+    def units(self, config: SideConfig) -> Units:
+        if config not in self._units:
+            self._units[config] = self._build_units(config)
+        return self._units[config]
 
-    def _build(self, config: SideConfig) -> HypothesisSet:
-        params = self.knowledge.model
+    def _build_units(self, config: SideConfig) -> Units:
         sides = [config] if config in SIDES else [*SIDES, "both"]
         n_c = len(self.components)
-        rows: list[tuple[int, int, str]] = []
+        comp = np.tile(np.arange(n_c), len(sides))
+        side_of = tuple(side for side in sides for _ in range(n_c))
+        bil = self.comp_bilateral
+        log_prior_parts = []
         for side in sides:
-            for a in range(n_c):
-                rows.append((a, -1, side))
-            for a in range(n_c):
-                for b in range(a + 1, n_c):
-                    rows.append((a, b, side))
-        members = np.array([(a, b) for a, b, _ in rows], dtype=np.int64)
-        side_of = tuple(s for _, _, s in rows)
-        single = members[:, 1] < 0
-        a_idx = members[:, 0]
-        b_idx = np.where(single, 0, members[:, 1])
-
-        # Priors: singletons by prevalence; pairs by the product, damped, boosted where two
-        # sources are known to occur together. Side: the source's chance of being bilateral.
-        def side_factor(comp: NDArray[np.int64], side: str) -> Array:
-            bil = self.comp_bilateral[comp]
-            if config in SIDES:
-                return np.asarray(1.0 - bil)
-            return np.asarray(bil if side == "both" else (1.0 - bil) / 2.0)
-
-        log_prior = np.empty(len(rows))
-        for i, (a, b, side) in enumerate(rows):
-            pa = self.comp_prior[a] * float(side_factor(np.array(a), side))
-            if b < 0:
-                log_prior[i] = math.log(pa)
-            else:
-                pb = self.comp_prior[b] * float(side_factor(np.array(b), side))
-                log_prior[i] = math.log(params.pair_prior * self.pair_boost[a, b] * pa * pb)
-
-        p = np.empty((len(rows), len(self.region_ids)))
-        q = np.empty((len(rows), len(self.region_ids), len(SYMPTOMS)))
-        for side in sides:
-            mask = np.array([s == side for s in side_of])
-            ps, qs = self._p[side], self._q[side]
-            pa, pb = ps[a_idx[mask]], ps[b_idx[mask]]
-            qa, qb = qs[a_idx[mask]], qs[b_idx[mask]]
-            sm = single[mask][:, None]
-            pair_p = 1.0 - (1.0 - pa) * (1.0 - pb) / (1.0 - self.leak)
-            p[mask] = np.where(sm, pa, pair_p)
-            wa, wb = pa[:, :, None], pb[:, :, None]
-            pair_q = (wa * qa + wb * qb) / (wa + wb)
-            q[mask] = np.where(sm[:, :, None], qa, pair_q)
-
-        ya, yb = self.comp_p_yes[a_idx], self.comp_p_yes[b_idx]
-        pair_yes = 1.0 - (1.0 - ya) * (1.0 - yb) / (1.0 - self.base_rate)
-        p_yes = np.clip(np.where(single[:, None], ya, pair_yes), 0.005, 0.995)
-
-        n_s = len(self.source_ids)
-        source_count = np.zeros((len(rows), n_s))
-        np.add.at(source_count, (np.arange(len(rows)), self.comp_source[a_idx]), 1.0)
-        pair_rows = np.nonzero(~single)[0]
-        np.add.at(source_count, (pair_rows, self.comp_source[members[pair_rows, 1]]), 1.0)
-
-        q = np.clip(q, _EPS, 1 - _EPS)
-        single_rows = np.nonzero(single)[0]
-
-        def indicator(comp_of_row: NDArray[np.int64]) -> Array:
-            m = np.zeros((n_c, len(comp_of_row)))
-            m[comp_of_row, np.arange(len(comp_of_row))] = 1.0
-            return m
-
-        return HypothesisSet(
-            members=members,
-            sides=side_of,
-            log_prior=log_prior,
-            source_count=source_count,
+            # The side factor is the source's chance of a one-sided or a two-sided picture.
+            one_sided = config in SIDES
+            factor = 1.0 - bil if one_sided else (bil if side == "both" else (1.0 - bil) / 2.0)
+            log_prior_parts.append(np.log(self.comp_prior * factor))
+        p = np.concatenate([self._p[side] for side in sides])
+        q = np.clip(np.concatenate([self._q[side] for side in sides]), _EPS, 1 - _EPS)
+        p_yes = np.clip(self.comp_p_yes[comp], 0.005, 0.995)
+        source_count = np.zeros((len(comp), len(self.source_ids)))
+        source_count[np.arange(len(comp)), self.comp_source[comp]] = 1.0
+        return Units(
+            comp=comp,
+            side=side_of,
+            log_prior=np.concatenate(log_prior_parts),
+            p=p,
+            q=q,
             log_p=np.log(np.clip(p, _EPS, 1 - _EPS)),
             log_not_p=np.log(np.clip(1.0 - p, _EPS, 1.0)),
-            log_q=np.log(q).reshape(len(rows), -1),
-            log_not_q=np.log(1.0 - q).reshape(len(rows), -1),
+            log_q=np.log(q).reshape(len(comp), -1),
+            log_not_q=np.log(1.0 - q).reshape(len(comp), -1),
             p_yes=p_yes,
-            single_rows=single_rows,
-            single_comp=a_idx[single],
-            pair_rows=pair_rows,
-            pair_a=members[pair_rows, 0],
-            pair_b=members[pair_rows, 1],
-            single_to_comp=indicator(a_idx[single]),
-            pair_a_to_comp=indicator(members[pair_rows, 0]),
-            pair_b_to_comp=indicator(members[pair_rows, 1]),
+            log_yes=np.log(p_yes),
+            log_no=np.log(1.0 - p_yes),
+            source_count=source_count,
         )
 
     # ------------------------------------------------------------------ encoding inputs
@@ -269,6 +231,12 @@ class Model:
 
     def patient_log_factor(self, age: int | None, sex: str | None) -> Array:
         """Log prior adjustment per source from age and sex (published or estimated ratios)."""
+        key = (age, sex)
+        if key not in self._patient_cache:
+            self._patient_cache[key] = self._patient_log_factor(age, sex)
+        return self._patient_cache[key]
+
+    def _patient_log_factor(self, age: int | None, sex: str | None) -> Array:
         out = np.zeros(len(self.source_ids))
         for i, sid in enumerate(self.source_ids):
             effects = self.knowledge.sources[sid].patient
@@ -311,8 +279,7 @@ def compiled_model(knowledge: Knowledge) -> Model:
 class Posterior:
     model: Model
     hyps: HypothesisSet
-    post: Array  # (H,) normalised
-    log_draw: Array  # (H,) drawing log-likelihood
+    post: Array  # (H,) normalised over units then pairs
     source_probs: Array  # (S,)
     answered: Mapping[str, bool]
 
@@ -320,25 +287,29 @@ class Posterior:
         order = np.argsort(-self.source_probs, kind="stable")
         return [(self.model.source_ids[i], float(self.source_probs[i])) for i in order]
 
+    def top_hypothesis(self) -> set[str]:
+        """The sources of the single most probable hypothesis (one or two)."""
+        members = self.hyps.members[int(np.argmax(self.post))]
+        return {self.model.components[c].source for c in members}
+
 
 def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Array:
     """Share each hypothesis' probability among its sources; works on (H,) or (H, K) posteriors.
 
     A pair's mass is split between its two members in proportion to how well each explains the
-    picture alone (their singleton posteriors), so the reported probabilities sum to one and read
-    as "the probability that this is the main source".
+    picture alone (their single-hypothesis posteriors), so the reported probabilities sum to one
+    and read as "the probability that this is the main source".
     """
     post2 = post if post.ndim == 2 else post[:, None]
-    single = hyps.single_to_comp @ post2[hyps.single_rows]  # (C, K)
-    ga, gb = single[hyps.pair_a], single[hyps.pair_b]
-    share_a = (ga + 1e-300) / (ga + gb + 2e-300)
-    pair_mass = post2[hyps.pair_rows]
-    comp_mass = (
-        single
-        + hyps.pair_a_to_comp @ (pair_mass * share_a)
-        + hyps.pair_b_to_comp @ (pair_mass * (1.0 - share_a))
-    )
-    out = model.comp_to_source @ comp_mass
+    n_u = hyps.n_units
+    unit_mass = post2[:n_u].copy()
+    pair_mass = post2[n_u:]
+    if len(hyps.pair_a):
+        ga, gb = unit_mass[hyps.pair_a], unit_mass[hyps.pair_b]
+        share_a = (ga + 1e-300) / (ga + gb + 2e-300)
+        unit_mass += hyps.pair_a_onehot @ (pair_mass * share_a)
+        unit_mass += hyps.pair_b_onehot @ (pair_mass * (1.0 - share_a))
+    out = model.comp_to_source[:, hyps.unit_comp] @ unit_mass
     return out if post.ndim == 2 else out[:, 0]
 
 
@@ -349,25 +320,73 @@ def infer(
     age: int | None = None,
     sex: str | None = None,
 ) -> Posterior:
-    hyps = model.hypotheses(model.side_config(drawing))
+    units = model.units(model.side_config(drawing))
     marked, types = model.encode_drawing(drawing)
-    tm = (types * marked[:, None]).ravel()
-    ntm = ((1.0 - types) * marked[:, None]).ravel()
-    log_draw = (
-        hyps.log_p @ marked
-        + hyps.log_not_p @ (1.0 - marked)
-        + hyps.log_q @ tm
-        + hyps.log_not_q @ ntm
-    )
+    midx = np.nonzero(marked)[0]
+    t_m = types[midx]  # (M, 4) symptom types of the marked regions
     yes, no = model.encode_findings(findings)
-    log_find = np.log(hyps.p_yes) @ yes + np.log(1.0 - hyps.p_yes) @ no
-    log_patient = hyps.source_count @ model.patient_log_factor(age, sex)
     weight = model.knowledge.model.evidence_weight
-    logit = hyps.log_prior + log_patient + weight * (log_draw + log_find)
+    log_patient_s = model.patient_log_factor(age, sex)
+
+    def draw_loglik(p: Array, q_marked: Array) -> Array:
+        """log P(drawing | h): marked and unmarked regions, then the types drawn where marked."""
+        ll = np.log(1.0 - p).sum(axis=1) + (np.log(p[:, midx]) - np.log(1.0 - p[:, midx])).sum(
+            axis=1
+        )
+        ll += (np.log(q_marked) * t_m + np.log(1.0 - q_marked) * (1.0 - t_m)).sum(axis=(1, 2))
+        return np.asarray(ll)
+
+    # Single hypotheses: every component on every side of the configuration.
+    u_draw = units.log_not_p.sum(axis=1) + (units.log_p[:, midx] - units.log_not_p[:, midx]).sum(
+        axis=1
+    )
+    q_u = units.q[:, midx]
+    u_draw += (np.log(q_u) * t_m + np.log(1.0 - q_u) * (1.0 - t_m)).sum(axis=(1, 2))
+    u_find = units.log_yes @ yes + units.log_no @ no
+    u_prior = units.log_prior + units.source_count @ log_patient_s
+    u_logit = u_prior + weight * (u_draw + u_find)
+
+    # Pairs among the leading single hypotheses, combined by noisy-OR.
+    k = min(model.pair_candidates, len(u_logit))
+    top = np.argpartition(-u_logit, k - 1)[:k]
+    ia, ib = np.triu_indices(k, 1)
+    pa_u, pb_u = top[ia], top[ib]
+    keep = units.comp[pa_u] != units.comp[pb_u]
+    pa_u, pb_u = pa_u[keep], pb_u[keep]
+    pa, pb = units.p[pa_u], units.p[pb_u]
+    p_pair = np.clip(1.0 - (1.0 - pa) * (1.0 - pb) / (1.0 - model.leak), _EPS, 1 - _EPS)
+    wa, wb = pa[:, midx, None], pb[:, midx, None]
+    q_pair = (wa * units.q[pa_u][:, midx] + wb * units.q[pb_u][:, midx]) / (wa + wb)
+    ya, yb = units.p_yes[pa_u], units.p_yes[pb_u]
+    y_pair = np.clip(1.0 - (1.0 - ya) * (1.0 - yb) / (1.0 - model.base_rate), 0.005, 0.995)
+    p_draw = draw_loglik(p_pair, q_pair)
+    p_find = np.log(y_pair) @ yes + np.log(1.0 - y_pair) @ no
+    ca, cb = units.comp[pa_u], units.comp[pb_u]
+    p_prior = (
+        model.log_pair_prior + np.log(model.pair_boost[ca, cb]) + u_prior[pa_u] + u_prior[pb_u]
+    )
+    p_logit = p_prior + weight * (p_draw + p_find)
+
+    logit = np.concatenate([u_logit, p_logit])
     post = np.exp(logit - logit.max())
     post /= post.sum()
-    probs = source_probabilities(model, hyps, post)
-    return Posterior(model, hyps, post, log_draw, probs, findings)
+    members: list[tuple[int, ...]] = [(int(c),) for c in units.comp]
+    members += [(int(a), int(b)) for a, b in zip(ca, cb, strict=True)]
+    n_u, n_p = len(units.comp), len(pa_u)
+    onehot_a, onehot_b = np.zeros((n_u, n_p)), np.zeros((n_u, n_p))
+    onehot_a[pa_u, np.arange(n_p)] = 1.0
+    onehot_b[pb_u, np.arange(n_p)] = 1.0
+    hyps = HypothesisSet(
+        n_units=n_u,
+        pair_a_onehot=onehot_a,
+        pair_b_onehot=onehot_b,
+        unit_comp=units.comp,
+        pair_a=pa_u,
+        pair_b=pb_u,
+        p_yes=np.concatenate([units.p_yes, y_pair]),
+        members=members,
+    )
+    return Posterior(model, hyps, post, source_probabilities(model, hyps, post), findings)
 
 
 def entropy(p: Array) -> Array:
@@ -410,12 +429,7 @@ def best_component(posterior: Posterior, source_id: str) -> Component:
     """The portion of a source that best explains this person's picture."""
     model, hyps = posterior.model, posterior.hyps
     comps = [c for c in model.components if c.source == source_id]
-    if len(comps) == 1:
-        return comps[0]
-    scores = []
-    for comp in comps:
-        rows = hyps.single_rows[hyps.single_comp == comp.index]
-        scores.append(float(posterior.post[rows].sum()))
+    scores = [float(posterior.post[: hyps.n_units][hyps.unit_comp == c.index].sum()) for c in comps]
     return comps[int(np.argmax(scores))]
 
 
