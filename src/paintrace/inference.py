@@ -3,13 +3,14 @@
 A *hypothesis* is one source component (a source, or a portion of one such as the front fibres of
 gluteus minimus) on the left, the right or both sides, or a pair of the leading ones. Each
 hypothesis gives every region of the body a probability of being marked and, if marked, a
-probability for each symptom type; two components combine by noisy-OR, so a pair can explain a drawing that neither
-explains alone. Findings enter as likelihoods derived from published likelihood ratios, also
-combined by noisy-OR for pairs; unanswered findings contribute nothing.
+probability for each symptom type; two components combine by noisy-OR, so a pair can explain a
+drawing that neither explains alone. Findings enter as likelihoods derived from published
+likelihood ratios, also combined by noisy-OR for pairs; unanswered findings contribute nothing.
 
-Everything that does not depend on the person is compiled once into numpy arrays, so one
-assessment (posterior, explanations and the information gain of every open question) costs a few
-matrix products. docs/engine.md gives the equations.
+Everything that does not depend on the person is compiled once into numpy arrays; pairs are
+formed only among the leading single hypotheses, so one assessment (posterior, explanations and
+the information gain of every open question) costs a few small matrix products and grows linearly
+with the knowledge base. docs/engine.md gives the equations.
 """
 
 from __future__ import annotations
