@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from paintrace.assessment import assess_payload
-from paintrace.cli import app
+from paintrace.commands import app
 
 runner = CliRunner()
 VIGNETTES = Path(__file__).parent / "vignettes"

@@ -1,8 +1,9 @@
-"""The paintrace command line: a thin Typer shell over the core.
+"""The `paintrace` entry point.
 
-Every command reads and writes the contract's JSON or a readable summary; none of them holds
-clinical logic. Bad input ends with exit status 2 and one line naming the problem, never a
-traceback. Heavy modules are imported inside the commands so that `paintrace assess` starts fast.
+`paintrace assess` is the command scripts and other programs call many times, so it has a fast
+path that answers without importing Typer; every other command (and any unusual use of
+`assess`, such as `--help`) goes through the Typer app in :mod:`paintrace.commands`. Both paths
+run the same `run_assess`. Bad input ends with exit status 2 and one line naming the problem.
 """
 
 from __future__ import annotations
@@ -10,22 +11,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
-
-import typer
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from paintrace.assessment import Result
-
-app = typer.Typer(
-    name="paintrace",
-    help="Where sciatica-like leg pain comes from: triage, likely sources and a self-care plan.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",
@@ -37,14 +28,8 @@ LEVEL_STYLE = {
 
 def fail(message: str) -> NoReturn:
     """One line on stderr and exit status 2: the CLI's answer to any bad input."""
-    typer.echo(f"paintrace: error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False)
+    print(f"paintrace: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def read_json_input(source: str) -> Any:
@@ -70,25 +55,20 @@ def read_json_input(source: str) -> Any:
         fail(f"{where}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
 
 
-@app.command()
-def assess(
-    input: Annotated[
-        str, typer.Option("--input", "-i", help="assessment JSON file, or - for standard input")
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="print the contract JSON")] = False,
-) -> None:
-    """Assess a drawing and findings: triage, ranked sources, next question and plan."""
+def run_assess(source: str, as_json: bool) -> None:
     from paintrace.assessment import InputError, assess_input, parse_input
 
-    data = read_json_input(input)
+    data = read_json_input(source)
     try:
         result = assess_input(parse_input(data))
     except InputError as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print_result(_console(), result)
+        from rich.console import Console
+
+        print_result(Console(highlight=False), result)
 
 
 def print_result(console: Console, result: Result) -> None:
@@ -128,170 +108,38 @@ def print_result(console: Console, result: Result) -> None:
         console.print("\n[bold]No self-care plan:[/] see a doctor today first.")
 
 
-@app.command()
-def regions() -> None:
-    """List every body region id with its name and landmarks."""
-    from rich.table import Table
-
-    from paintrace.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    table = Table(title=f"{len(kb.regions)} regions")
-    for col in ("id", "name", "landmarks"):
-        table.add_column(col)
-    for rid, region in kb.regions.items():
-        table.add_row(rid, kb.region_name(rid), region.landmarks)
-    _console().print(table)
-
-
-@app.command()
-def findings() -> None:
-    """List every finding id with its group and question."""
-    from rich.table import Table
-
-    from paintrace.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    table = Table(title=f"{len(kb.findings)} findings")
-    for col in ("id", "group", "question"):
-        table.add_column(col)
-    for f in kb.findings.values():
-        table.add_row(f.id, f.group, f.question)
-    _console().print(table)
+def _fast_assess_args(args: list[str]) -> tuple[str, bool] | None:
+    """`assess --input FILE [--json]` in any order, or None for anything else."""
+    if not args or args[0] != "assess":
+        return None
+    source: str | None = None
+    as_json = False
+    rest = args[1:]
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg == "--json":
+            as_json = True
+        elif arg in ("--input", "-i") and i + 1 < len(rest):
+            source = rest[i + 1]
+            i += 1
+        elif arg.startswith("--input="):
+            source = arg.partition("=")[2]
+        else:
+            return None
+        i += 1
+    return (source, as_json) if source else None
 
 
-@app.command()
-def sources(
-    source_id: Annotated[str | None, typer.Argument(help="show one source in detail")] = None,
-) -> None:
-    """List the sources, or show one: referral zones, trigger points, evidence, references."""
-    from rich.table import Table
-
-    from paintrace.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    console = _console()
-    if source_id is None:
-        table = Table(title=f"{len(kb.sources)} sources")
-        for col in ("id", "kind", "name", "prior"):
-            table.add_column(col)
-        for s in kb.sources.values():
-            table.add_row(s.id, s.kind, s.name, f"{s.prior:.3f}")
-        console.print(table)
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    fast = _fast_assess_args(args)
+    if fast is not None:
+        run_assess(*fast)
         return
-    if source_id not in kb.sources:
-        fail(f"unknown source {source_id!r} (see `paintrace sources`)")
-    s = kb.sources[source_id]
-    console.print(f"[bold]{s.name}[/] ({s.kind})\n{s.description}\n")
-    for portion in s.portions:
-        if len(s.portions) > 1:
-            console.print(f"[bold]{portion.name}[/]")
-        for level in ("essential", "spillover"):
-            names = [kb.base_regions[z.region].name for z in portion.zones if z.level == level]
-            console.print(f"  {level}: {', '.join(names)}")
-    if s.trigger_points:
-        console.print("\n[bold]Trigger points[/]")
-        for tp in s.trigger_points:
-            console.print(f"  {tp.name}: {tp.landmarks}")
-    if s.root:
-        console.print(
-            f"\n[bold]Root pattern[/]\n  motor: {s.root.motor}\n  reflex: {s.root.reflex}\n"
-            f"  sensory: {s.root.sensory}"
-        )
-    if s.evidence:
-        table = Table(title="Findings (likelihood ratios)")
-        for col in ("finding", "LR+", "LR-", "basis", "references"):
-            table.add_column(col)
-        for ev in s.evidence:
-            table.add_row(
-                ev.finding,
-                f"{ev.lr_pos:g}",
-                "" if ev.lr_neg is None else f"{ev.lr_neg:g}",
-                "expert estimate" if ev.estimate else "published",
-                ", ".join(ev.references),
-            )
-        console.print(table)
-    console.print("\n[bold]References[/]")
-    for key in s.references:
-        console.print(f"  [{key}] {kb.references[key].citation}")
+    from paintrace.commands import app
 
-
-@app.command()
-def evaluate(
-    directory: Annotated[Path, typer.Argument(help="folder of vignette JSON files")],
-    as_json: Annotated[bool, typer.Option("--json", help="print scores as JSON")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="one row per case")] = False,
-) -> None:
-    """Score a folder of vignettes: top-1, top-3, triage exact, under- and over-triage."""
-    from rich.table import Table
-
-    from paintrace.assessment import InputError
-    from paintrace.evaluate import VignetteError, evaluate_dir
-
-    if not directory.is_dir():
-        fail(f"{directory}: not a directory")
-    try:
-        scores = evaluate_dir(directory)
-    except (VignetteError, InputError) as exc:
-        fail(str(exc))
-    if as_json:
-        out = {"summary": scores.summary(), "cases": [c.to_dict() for c in scores.cases]}
-        typer.echo(json.dumps(out, indent=2))
-        return
-    console = _console()
-    if verbose:
-        table = Table(title="cases")
-        for col in ("id", "triage (expected)", "top sources", "expected", "top-1", "top-3"):
-            table.add_column(col)
-        for c in scores.cases:
-            mark = {None: "-", True: "yes", False: "[red]NO[/]"}
-            tri = c.level if c.triage_exact else f"[red]{c.level}[/] ({c.expected_level})"
-            table.add_row(
-                c.id,
-                tri,
-                ", ".join(c.ranked[:3]),
-                ", ".join(c.expected_sources),
-                mark[c.top1],
-                mark[c.top3],
-            )
-        console.print(table)
-    s = scores.summary()
-    table = Table(title=f"{s['cases']} vignettes ({s['ranked_cases']} with expected sources)")
-    for col in ("top-1", "top-3", "triage exact", "under-triage", "over-triage"):
-        table.add_column(col, justify="right")
-    table.add_row(
-        f"{s['top1']:.1%}",
-        f"{s['top3']:.1%}",
-        f"{s['triage_exact']:.1%}",
-        str(s["under_triage"]),
-        f"{s['over_triage']:.1%}",
-    )
-    console.print(table)
-
-
-@app.command()
-def interview() -> None:
-    """An interactive interview in the terminal: mark regions, answer questions, see the result."""
-    from paintrace.terminal_interview import run_interview
-
-    run_interview(_console())
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
-) -> None:
-    """Run the web app with its embedded SQLite database (or DATABASE_URL)."""
-    try:
-        from paintrace.web.server import serve as run_server  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:  # pragma: no cover - the web extra is part of the package
-        fail(f"the web app is not available: {exc}")
-    run_server(host, port)
-
-
-def main() -> None:
-    app()
+    app(args=args, prog_name="paintrace")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,9 +1,14 @@
 """The knowledge base's schema and its loader.
 
 Clinical knowledge lives in YAML so that clinicians can read, review and correct it without
-touching code. These pydantic models are the gate every file passes on load: unknown keys are
-rejected, every region, finding, source and reference id is checked against the others, and every
-clinical claim must name a reference. A knowledge base that loads is internally consistent.
+touching code. The types below are the gate every file passes on load: unknown keys are rejected,
+every region, finding, source and reference id is checked against the others, and every clinical
+claim must name a reference. A knowledge base that loads is internally consistent.
+
+The types are frozen standard-library dataclasses that pydantic validates on load (pydantic reads
+``__pydantic_config__`` and runs ``__post_init__`` checks). Keeping pydantic out of the types
+themselves means a cached, already validated knowledge base is unpickled without importing
+pydantic, which is what keeps `paintrace assess` quick to start.
 """
 
 from __future__ import annotations
@@ -13,12 +18,10 @@ import hashlib
 import os
 import pickle
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Any, Literal
 
 Symptom = Literal["pain", "burning", "numbness", "tingling"]
 SYMPTOMS: tuple[Symptom, ...] = ("pain", "burning", "numbness", "tingling")
@@ -28,26 +31,29 @@ SourceKind = Literal["muscle", "nerve_root", "condition"]
 Side = Literal["left", "right"]
 SIDES: tuple[Side, ...] = ("left", "right")
 
-try:  # libyaml is several times faster; the pure-Python loader is the fallback.
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+STRICT = {"extra": "forbid"}  # pydantic config: a misspelt key is an error, not a default
 
 
 class KnowledgeError(ValueError):
     """The knowledge base is inconsistent; the message names the file and the bad id."""
 
 
-class Strict(BaseModel):
-    # defer_build: a cached knowledge base is unpickled without validation, so the CLI's cold
-    # start should not pay for building validators it will not use.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+def _probability(value: float, name: str, *, open_top: bool = True) -> None:
+    top_ok = value < 1 if open_top else value <= 1
+    _check(value > 0 and top_ok, f"{name} must be a probability, got {value}")
 
 
 # --------------------------------------------------------------------------- references
 
 
-class Reference(Strict):
+@dataclass(frozen=True, slots=True)
+class Reference:
+    __pydantic_config__ = STRICT
     citation: str
     url: str | None = None
     note: str | None = None
@@ -56,21 +62,26 @@ class Reference(Strict):
 # --------------------------------------------------------------------------- atlas
 
 
-class RegionDef(Strict):
+@dataclass(frozen=True, slots=True)
+class RegionDef:
+    __pydantic_config__ = STRICT
     id: str
     name: str
     landmarks: str
     view: Literal["front", "back", "side", "sole"]
     below_knee: bool = False
-    leg: bool = Field(False, description="below the buttock: counts for the both-legs red flag")
+    leg: bool = False  # below the buttock: counts for the both-legs red flag
 
 
-class Atlas(Strict):
+@dataclass(frozen=True, slots=True)
+class Atlas:
+    __pydantic_config__ = STRICT
     sided: list[RegionDef]
     midline: list[RegionDef]
 
 
-class Region(Strict):
+@dataclass(frozen=True, slots=True)
+class Region:
     """A concrete region of a drawing: a sided region on one side, or a midline region."""
 
     id: str
@@ -86,96 +97,137 @@ class Region(Strict):
 # --------------------------------------------------------------------------- findings
 
 
-class SelfTest(Strict):
-    steps: list[str] = Field(min_length=2)
+@dataclass(frozen=True, slots=True)
+class SelfTest:
+    __pydantic_config__ = STRICT
+    steps: list[str]
     yes_means: str
     figure: str | None = None
 
+    def __post_init__(self) -> None:
+        _check(len(self.steps) >= 2, "a self-test needs at least two steps")
 
-class Finding(Strict):
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    __pydantic_config__ = STRICT
     id: str
     group: Literal["red-flag", "history", "pattern"]
     question: str
     help: str
-    why: str = Field(description="why we ask, in one plain sentence")
-    said_yes: str = Field(description="the finding in the second person when true")
-    said_no: str = Field(description="the finding in the second person when false")
+    why: str  # why we ask, in one plain sentence
+    said_yes: str  # the finding in the second person when true
+    said_no: str  # the finding in the second person when false
     self_test: SelfTest | None = None
     derived_from_drawing: bool = False
-    references: list[str] = Field(default_factory=list)
+    references: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- sources
 
 
-class Zone(Strict):
-    region: str = Field(description="a sided region id without side, or a midline id")
+@dataclass(frozen=True, slots=True)
+class Zone:
+    __pydantic_config__ = STRICT
+    region: str  # a sided region id without its side, or a midline id
     level: Literal["essential", "spillover"]
-    profile: str | None = Field(None, description="symptom profile; default from the source")
+    profile: str | None = None  # symptom profile; the source's default when absent
 
 
-class TriggerPoint(Strict):
+@dataclass(frozen=True, slots=True)
+class TriggerPoint:
+    __pydantic_config__ = STRICT
     name: str
     region: str
     landmarks: str
 
 
-class Portion(Strict):
+@dataclass(frozen=True, slots=True)
+class Portion:
     """A part of a source with its own referral map (e.g. gluteus minimus anterior fibres)."""
 
+    __pydantic_config__ = STRICT
     id: str
     name: str
-    share: float = Field(gt=0, le=1, description="share of the source's prior")
+    share: float  # share of the source's prior
     zones: list[Zone]
-    trigger_points: list[TriggerPoint] = Field(default_factory=list)
+    trigger_points: list[TriggerPoint] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _probability(self.share, "share", open_top=False)
 
 
-class FindingEvidence(Strict):
+@dataclass(frozen=True, slots=True)
+class FindingEvidence:
+    __pydantic_config__ = STRICT
     finding: str
-    lr_pos: float = Field(gt=0, description="likelihood ratio when the finding is present")
-    lr_neg: float | None = Field(None, gt=0, description="likelihood ratio when absent")
-    references: list[str] = Field(min_length=1)
-    estimate: bool = Field(False, description="an expert estimate, not a published figure")
+    lr_pos: float  # likelihood ratio when the finding is present
+    references: list[str]
+    lr_neg: float | None = None  # likelihood ratio when absent
+    estimate: bool = False  # an expert estimate, not a published figure
     note: str | None = None
 
+    def __post_init__(self) -> None:
+        _check(self.lr_pos > 0, "lr_pos must be positive")
+        _check(self.lr_neg is None or self.lr_neg > 0, "lr_neg must be positive")
+        _check(len(self.references) >= 1, "evidence needs a reference")
 
-class AgeEffect(Strict):
+
+@dataclass(frozen=True, slots=True)
+class AgeEffect:
+    __pydantic_config__ = STRICT
+    lr: float
     min: int | None = None
     max: int | None = None
-    lr: float = Field(gt=0)
+
+    def __post_init__(self) -> None:
+        _check(self.lr > 0, "lr must be positive")
 
 
-class PatientEffects(Strict):
-    age: list[AgeEffect] = Field(default_factory=list)
-    sex: dict[Literal["female", "male", "other"], float] = Field(default_factory=dict)
-    references: list[str] = Field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class PatientEffects:
+    __pydantic_config__ = STRICT
+    age: list[AgeEffect] = field(default_factory=list)
+    sex: dict[Literal["female", "male", "other"], float] = field(default_factory=dict)
+    references: list[str] = field(default_factory=list)
 
 
-class RootPattern(Strict):
+@dataclass(frozen=True, slots=True)
+class RootPattern:
+    __pydantic_config__ = STRICT
     motor: str
     reflex: str
     sensory: str
 
 
-class Source(Strict):
+@dataclass(frozen=True, slots=True)
+class Source:
+    __pydantic_config__ = STRICT
     id: str
     name: str
-    called: str | None = Field(None, description="how a sentence names it: 'the hip joint'")
     kind: SourceKind
     description: str
-    prior: float = Field(gt=0, lt=1)
-    bilateral: float = Field(0.05, ge=0, le=0.95, description="P(both sides | this source)")
-    profile: str | None = Field(None, description="default symptom profile of its zones")
-    portions: list[Portion] = Field(min_length=1)
-    evidence: list[FindingEvidence] = Field(default_factory=list)
-    patient: PatientEffects = Field(default_factory=PatientEffects)
+    prior: float
+    portions: list[Portion]
+    references: list[str]
+    called: str | None = None  # how a sentence names it: "the hip joint"
+    bilateral: float = 0.05  # P(both sides | this source)
+    profile: str | None = None  # default symptom profile of its zones
+    evidence: list[FindingEvidence] = field(default_factory=list)
+    patient: PatientEffects = field(default_factory=PatientEffects)
     root: RootPattern | None = None
-    features: list[str] = Field(default_factory=list)
-    references: list[str] = Field(min_length=1)
+    features: list[str] = field(default_factory=list)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _single_portion(cls, data: Any) -> Any:
+    def __post_init__(self) -> None:
+        _probability(self.prior, "prior")
+        _check(0 <= self.bilateral <= 0.95, "bilateral must be between 0 and 0.95")
+        _check(len(self.portions) >= 1, "a source needs at least one portion or zones")
+        _check(len(self.references) >= 1, "a source needs a reference")
+        total = sum(p.share for p in self.portions)
+        _check(abs(total - 1.0) <= 1e-6, f"portion shares sum to {total}, not 1")
+
+    @staticmethod
+    def normalise(data: Any) -> Any:
         """A source without portions is written with top-level zones; make it one portion."""
         if isinstance(data, dict) and "zones" in data:
             data = dict(data)
@@ -190,24 +242,13 @@ class Source(Strict):
             ]
         return data
 
-    @field_validator("portions")
-    @classmethod
-    def _shares_sum_to_one(cls, portions: list[Portion]) -> list[Portion]:
-        total = sum(p.share for p in portions)
-        if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"portion shares sum to {total}, not 1")
-        return portions
-
     @property
     def phrase(self) -> str:
         """The source as named inside a sentence ("the piriformis", "the S1 nerve root")."""
         if self.called:
             return self.called
-        name = (
-            self.name
-            if self.name[1:2].isupper() or self.name[1:2].isdigit()
-            else (self.name[:1].lower() + self.name[1:])
-        )
+        keep = self.name[1:2].isupper() or self.name[1:2].isdigit()
+        name = self.name if keep else self.name[:1].lower() + self.name[1:]
         return name if self.kind == "condition" else f"the {name}"
 
     @property
@@ -218,54 +259,66 @@ class Source(Strict):
 # --------------------------------------------------------------------------- triage rules
 
 
-class FindingIs(Strict):
+@dataclass(frozen=True, slots=True)
+class FindingIs:
+    __pydantic_config__ = STRICT
     finding: str
 
 
-class DrawingMarked(Strict):
-    """True when any of `regions` (base ids, either side) is marked with any of `symptoms`."""
+@dataclass(frozen=True, slots=True)
+class DrawingMarked:
+    """True when any of `marked` (base ids, either side) is marked with any of `symptoms`."""
 
-    marked: list[str] = Field(min_length=1)
-    symptoms: list[Symptom] = Field(default_factory=lambda: list(SYMPTOMS))
+    __pydantic_config__ = STRICT
+    marked: list[str]
+    symptoms: list[Symptom] = field(default_factory=lambda: list(SYMPTOMS))
 
 
-class DrawingBothLegs(Strict):
+@dataclass(frozen=True, slots=True)
+class DrawingBothLegs:
     """True when regions below the buttock are marked on both sides."""
 
+    __pydantic_config__ = STRICT
     both_legs: Literal[True]
 
 
-class AllOf(Strict):
-    all: list[Condition] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    __pydantic_config__ = STRICT
+    all: list[Condition]
 
 
-class AnyOf(Strict):
-    any: list[Condition] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    __pydantic_config__ = STRICT
+    any: list[Condition]
 
 
-Condition = Annotated[
-    FindingIs | DrawingMarked | DrawingBothLegs | AllOf | AnyOf, Field(union_mode="left_to_right")
-]
+Condition = FindingIs | DrawingMarked | DrawingBothLegs | AllOf | AnyOf
 
 
-class Rule(Strict):
+@dataclass(frozen=True, slots=True)
+class Rule:
+    __pydantic_config__ = STRICT
     id: str
     level: Level
     when: Condition
-    unless_false: list[str] = Field(
-        default_factory=list, description="the rule is silenced if any of these is answered false"
-    )
-    reason: str = Field(description="what it means, in plain words, second person")
-    references: list[str] = Field(min_length=1)
+    reason: str  # what it means, in plain words, second person
+    references: list[str]
+    unless_false: list[str] = field(default_factory=list)  # silenced if one is answered false
 
 
-class LevelDef(Strict):
+@dataclass(frozen=True, slots=True)
+class LevelDef:
+    __pydantic_config__ = STRICT
     id: Level
     title: str
     advice: str
 
 
-class Triage(Strict):
+@dataclass(frozen=True, slots=True)
+class Triage:
+    __pydantic_config__ = STRICT
     levels: list[LevelDef]
     rules: list[Rule]
     no_flags_reason: str
@@ -274,40 +327,58 @@ class Triage(Strict):
 # --------------------------------------------------------------------------- model parameters
 
 
-class SymptomProfile(Strict):
+@dataclass(frozen=True, slots=True)
+class SymptomProfile:
     """P(symptom type drawn | region drawn) for each type, for one kind of zone."""
 
-    pain: float = Field(gt=0, lt=1)
-    burning: float = Field(gt=0, lt=1)
-    numbness: float = Field(gt=0, lt=1)
-    tingling: float = Field(gt=0, lt=1)
+    __pydantic_config__ = STRICT
+    pain: float
+    burning: float
+    numbness: float
+    tingling: float
+
+    def __post_init__(self) -> None:
+        for name in SYMPTOMS:
+            _probability(getattr(self, name), name)
 
 
-class ModelParams(Strict):
+@dataclass(frozen=True, slots=True)
+class PairBoost:
+    """Sources often active together (e.g. a root irritation and gluteal trigger points)."""
+
+    __pydantic_config__ = STRICT
+    a: list[str]
+    b: list[str]
+    factor: float
+    references: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelParams:
+    __pydantic_config__ = STRICT
     p_marked: dict[Literal["essential", "spillover", "leak"], float]
     leak_profile: str
     default_profile: dict[SourceKind, str]
     profiles: dict[str, SymptomProfile]
-    pair_prior: float = Field(gt=0, lt=1)
-    pair_boosts: list[PairBoost] = Field(default_factory=list)
-    finding_base_rate: float = Field(gt=0, lt=1)
-    base_rates: dict[str, Annotated[float, Field(gt=0, lt=1)]] = Field(default_factory=dict)
-    evidence_weight: float = Field(
-        gt=0, le=1, description="power applied to the likelihood: naive Bayes is overconfident"
-    )
-    stop_probability: float = Field(gt=0.5, lt=1)
-    min_information_gain: float = Field(ge=0)
-    max_questions: int = Field(gt=0)
-    report_threshold: float = Field(gt=0, lt=0.5)
+    pair_prior: float
+    finding_base_rate: float
+    evidence_weight: float  # power on the likelihood: naive Bayes is overconfident
+    stop_probability: float
+    min_information_gain: float
+    max_questions: int
+    report_threshold: float
+    pair_boosts: list[PairBoost] = field(default_factory=list)
+    base_rates: dict[str, float] = field(default_factory=dict)
 
-
-class PairBoost(Strict):
-    """Sources often active together (e.g. a root irritation and gluteal trigger points)."""
-
-    a: list[str]
-    b: list[str]
-    factor: float = Field(gt=0)
-    references: list[str] = Field(min_length=1)
+    def __post_init__(self) -> None:
+        for name in ("pair_prior", "finding_base_rate", "report_threshold"):
+            _probability(getattr(self, name), name)
+        for key, value in [*self.p_marked.items(), *self.base_rates.items()]:
+            _probability(value, key)
+        _check(0 < self.evidence_weight <= 1, "evidence_weight must be in (0, 1]")
+        _check(0.5 < self.stop_probability < 1, "stop_probability must be in (0.5, 1)")
+        _check(self.min_information_gain >= 0, "min_information_gain must be >= 0")
+        _check(self.max_questions > 0, "max_questions must be positive")
 
 
 # --------------------------------------------------------------------------- the whole
@@ -338,11 +409,25 @@ class Knowledge:
             for side in SIDES:
                 rid = f"{side}.{base.id}"
                 self.regions[rid] = Region(
-                    id=rid, base=base.id, side=side, **base.model_dump(exclude={"id"})
+                    rid,
+                    base.id,
+                    side,
+                    base.name,
+                    base.landmarks,
+                    base.view,
+                    base.below_knee,
+                    base.leg,
                 )
         for base in atlas.midline:
             self.regions[base.id] = Region(
-                id=base.id, base=base.id, side=None, **base.model_dump(exclude={"id"})
+                base.id,
+                base.id,
+                None,
+                base.name,
+                base.landmarks,
+                base.view,
+                base.below_knee,
+                base.leg,
             )
         self._check()
 
@@ -437,16 +522,21 @@ class Knowledge:
 
 
 def _read(path: Path) -> Any:
+    import yaml  # only when (re)building the knowledge base
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_Loader)
+            return yaml.load(fh, Loader=loader)
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
 
 
-def _validated(model: type[BaseModel], data: Any, where: str) -> Any:
+def _validated(kind: Any, data: Any, where: str) -> Any:
+    from pydantic import TypeAdapter  # only when (re)building: the cache needs no pydantic
+
     try:
-        return model.model_validate(data)
+        return TypeAdapter(kind).validate_python(data)
     except ValueError as exc:
         raise KnowledgeError(f"{where}: {exc}") from exc
 
@@ -462,7 +552,7 @@ def load_knowledge_from(root: Path) -> Knowledge:
     ]
     sources = []
     for path in sorted((root / "sources").glob("*.yaml")):
-        source = _validated(Source, _read(path), f"sources/{path.name}")
+        source = _validated(Source, Source.normalise(_read(path)), f"sources/{path.name}")
         if source.id != path.stem:
             raise KnowledgeError(f"sources/{path.name}: id {source.id!r} must match the file name")
         sources.append(source)
