@@ -114,10 +114,12 @@ def main() -> None:
                 f"{median:.2f}",
                 f"{p95:.2f}",
                 f"{model_memory(knowledge):.1f}",
+                f"{asked / (rounds * len(VIGNETTES)):.0%}",
             )
         )
     table = Table(title="One assessment with its next question (in process)")
-    for col in ("knowledge base", "sources", "components", "median ms", "p95 ms", "model MB"):
+    columns = ("knowledge base", "sources", "components", "median ms", "p95 ms", "model MB")
+    for col in (*columns, "with a next question"):
         table.add_column(col, justify="right")
     for row in rows:
         table.add_row(*row)
