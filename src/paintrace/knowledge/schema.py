@@ -23,6 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from paintrace.knowledge.care import CareRules, SelfManagement, Technique
+
 Symptom = Literal["pain", "burning", "numbness", "tingling"]
 SYMPTOMS: tuple[Symptom, ...] = ("pain", "burning", "numbness", "tingling")
 Level = Literal["emergency", "urgent", "soon", "self-care"]
@@ -396,7 +398,13 @@ class Knowledge:
         sources: list[Source],
         triage: Triage,
         model: ModelParams,
+        techniques: list[Technique] | None = None,
+        self_management: list[SelfManagement] | None = None,
+        care: CareRules | None = None,
     ) -> None:
+        self.techniques = {t.source: t for t in techniques or []}
+        self.self_management = {m.source: m for m in self_management or []}
+        self.care = care
         self.references = references
         self.atlas = atlas
         self.findings = {f.id: f for f in findings}
@@ -489,6 +497,28 @@ class Knowledge:
                     problems.append(f"model.yaml: pair boost names unknown source {sid!r}")
             need_refs("model.yaml", boost.references)
 
+        for tech in self.techniques.values():
+            where = f"techniques/{tech.source}.yaml"
+            source = self.sources.get(tech.source)
+            if source is None or source.kind != "muscle":
+                problems.append(f"{where}: {tech.source!r} is not a muscle source")
+            need_refs(where, tech.references)
+            need_refs(where, tech.massage.references)
+            for stretch in tech.stretches:
+                need_refs(where, stretch.references)
+        for sm in self.self_management.values():
+            where = f"self_management/{sm.source}.yaml"
+            if sm.source not in self.sources or self.sources[sm.source].kind == "muscle":
+                problems.append(f"{where}: {sm.source!r} is not a non-muscle source")
+            need_refs(where, sm.references)
+        if self.care is not None:
+            need_refs("care.yaml", self.care.references)
+            for entry in self.care.faq:
+                need_refs("care.yaml faq", entry.references)
+            for site in self.care.nerve_sites:
+                for rid in site.regions:
+                    need_base_region("care.yaml", rid)
+
         def walk(where: str, cond: Condition) -> None:
             if isinstance(cond, FindingIs):
                 need_finding(where, cond.finding)
@@ -558,6 +588,16 @@ def load_knowledge_from(root: Path) -> Knowledge:
         sources.append(source)
     triage = _validated(Triage, _read(root / "triage.yaml"), "triage.yaml")
     model = _validated(ModelParams, _read(root / "model.yaml"), "model.yaml")
+    techniques = [
+        _validated(Technique, _read(path), f"techniques/{path.name}")
+        for path in sorted((root / "techniques").glob("*.yaml"))
+    ]
+    self_management = [
+        _validated(SelfManagement, _read(path), f"self_management/{path.name}")
+        for path in sorted((root / "self_management").glob("*.yaml"))
+    ]
+    care_path = root / "care.yaml"
+    care = _validated(CareRules, _read(care_path), "care.yaml") if care_path.exists() else None
     return Knowledge(
         references=references,
         atlas=atlas,
@@ -565,6 +605,9 @@ def load_knowledge_from(root: Path) -> Knowledge:
         sources=sources,
         triage=triage,
         model=model,
+        techniques=techniques,
+        self_management=self_management,
+        care=care,
     )
 
 

@@ -1,0 +1,155 @@
+"""The schema of self-care content: massage and stretch techniques, self-management, cautions.
+
+Same rules as :mod:`paintrace.knowledge.schema`: frozen dataclasses validated by pydantic on load,
+unknown keys rejected, every claim tied to a reference. Dosages that come from teaching sources
+rather than trials say so (`estimate: true`), so the plan can show an honest evidence note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+STRICT = {"extra": "forbid"}
+
+Tool = Literal[
+    "hands",
+    "tennis-ball",
+    "lacrosse-ball",
+    "peanut-ball",
+    "foam-roller",
+    "cane-hook",
+    "glute-tool",
+]
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolOption:
+    """One way to apply pressure, from the gentlest tool to the firmest."""
+
+    __pydantic_config__ = STRICT
+    tool: Tool
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Massage:
+    __pydantic_config__ = STRICT
+    id: str
+    name: str
+    position: str  # body position, e.g. "lying on your back, knees bent"
+    find_it: list[str]  # landmark steps a lay person can follow to find the points
+    tools: list[ToolOption]
+    steps: list[str]
+    pressure: str  # on a discomfort scale: "strong but not sharp, about 5 to 7 out of 10"
+    hold_seconds: list[int]  # [shortest, longest] hold on one point
+    points_per_session: int
+    sessions_per_day: int
+    days_per_week: int
+    feels_like: str
+    stop_if: list[str]
+    avoid: list[str]  # nerve and vessel sites never to press hard
+    figure: str
+    evidence: str  # what trials show and do not show, in plain words
+    references: list[str]
+    estimate: bool = True  # dosage from teaching sources, not trials
+
+    def __post_init__(self) -> None:
+        _check(len(self.hold_seconds) == 2, "hold_seconds is [shortest, longest]")
+        _check(0 < self.hold_seconds[0] <= self.hold_seconds[1] <= 180, "hold 1-180 s")
+        _check(1 <= self.points_per_session <= 6, "points_per_session 1-6")
+        _check(1 <= self.sessions_per_day <= 3, "sessions_per_day 1-3")
+        _check(1 <= self.days_per_week <= 7, "days_per_week 1-7")
+        _check(len(self.steps) >= 3 and len(self.find_it) >= 2, "steps and landmarks needed")
+        _check(len(self.stop_if) >= 1 and len(self.references) >= 1, "stop rules and refs")
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    __pydantic_config__ = STRICT
+    id: str
+    name: str
+    position: str
+    steps: list[str]
+    hold_seconds: int
+    repetitions: int
+    times_per_day: int
+    feels_like: str
+    cautions: list[str]
+    figure: str
+    evidence: str
+    references: list[str]
+    estimate: bool = True
+
+    def __post_init__(self) -> None:
+        _check(10 <= self.hold_seconds <= 90, "hold 10-90 s")
+        _check(1 <= self.repetitions <= 6 and 1 <= self.times_per_day <= 4, "dosage range")
+        _check(len(self.steps) >= 3 and len(self.references) >= 1, "steps and refs needed")
+
+
+@dataclass(frozen=True, slots=True)
+class Technique:
+    """Everything a person needs to work on one muscle: massage first, then stretches."""
+
+    __pydantic_config__ = STRICT
+    source: str
+    massage: Massage
+    stretches: list[Stretch]
+    habits: list[str]  # perpetuating factors to change (wallet in back pocket, long sitting)
+    references: list[str]
+
+    def __post_init__(self) -> None:
+        _check(1 <= len(self.stretches) <= 2, "one or two stretches per muscle")
+
+
+@dataclass(frozen=True, slots=True)
+class SelfManagement:
+    """Guideline-based self-management for a source that is not a muscle."""
+
+    __pydantic_config__ = STRICT
+    source: str
+    summary: str
+    do: list[str]
+    avoid: list[str]
+    watch_for: list[str]
+    see: str  # when and whom to see
+    evidence: str
+    references: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class NerveSite:
+    __pydantic_config__ = STRICT
+    site: str
+    why: str
+    regions: list[str]  # base region ids near the site
+
+
+@dataclass(frozen=True, slots=True)
+class CareRules:
+    """Cautions that apply to every plan."""
+
+    __pydantic_config__ = STRICT
+    percussion: str  # no percussion gun or vibration on trigger points
+    clot: str  # no calf massage when a clot is possible
+    blood_thinners: str  # light pressure only
+    general: list[str]
+    nerve_sites: list[NerveSite]
+    red_flag_card: list[str]
+    review: str  # the two-week review rule
+    keep_active: list[str]
+    references: list[str]
+    faq: list[FaqEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FaqEntry:
+    __pydantic_config__ = STRICT
+    question: str
+    answer: list[str]  # short paragraphs
+    references: list[str]
