@@ -166,7 +166,7 @@ def assess_input(
     )
     sources = rank(posterior, inp)
     question = next_question(kb, posterior, inp.drawing, inp.findings, tri.level, skip)
-    plan = build_plan(kb, tri, sources) if tri.self_care_allowed else None
+    plan = build_plan(kb, tri, sources, inp.drawing, inp.findings)
     return Result(tri, sources, question, plan, inp)
 
 

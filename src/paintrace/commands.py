@@ -45,6 +45,54 @@ def assess(
 
 
 @app.command()
+def plan(
+    input: Annotated[
+        str, typer.Option("--input", "-i", help="assessment JSON file, or - for standard input")
+    ],
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="write the printable plan here")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the plan as JSON")] = False,
+) -> None:
+    """The self-care plan for an assessment, as text, JSON or a printable PDF."""
+    from paintrace.assessment import InputError, assess_input, parse_input
+    from paintrace.cli import read_json_input
+
+    data = read_json_input(input)
+    try:
+        result = assess_input(parse_input(data))
+    except InputError as exc:
+        fail(str(exc))
+    if result.plan is None:
+        typer.echo(
+            f"paintrace: no self-care plan: {result.triage.title}. {result.triage.advice}",
+            err=True,
+        )
+        raise typer.Exit(1)
+    if pdf is not None:
+        from paintrace.handout import plan_pdf
+
+        if pdf.is_dir():
+            fail(f"{pdf}: is a directory, expected a file name for the PDF")
+        try:
+            pdf.write_bytes(plan_pdf(result.plan))
+        except OSError as exc:
+            fail(f"{pdf}: cannot write: {exc}")
+        typer.echo(f"wrote {pdf}")
+        return
+    if as_json:
+        typer.echo(json.dumps(result.plan, indent=2, ensure_ascii=False))
+        return
+    print_plan(_console(), result.plan)
+
+
+def print_plan(console: Console, plan_data: dict[str, object]) -> None:
+    from rich.markdown import Markdown
+
+    from paintrace.handout import render_plan_markdown
+
+    console.print(Markdown(render_plan_markdown(plan_data)))
+
+
+@app.command()
 def regions() -> None:
     """List every body region id with its name and landmarks."""
     from rich.table import Table

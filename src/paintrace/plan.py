@@ -1,14 +1,21 @@
-"""The self-care plan: what to do about the implicated muscles, or about the other sources.
+"""The self-care plan: from a Result to what to do today, in order, and for how long.
 
-This first version lists the muscles to work on, in order of probability, and the guideline
-advice for non-muscle sources. Techniques, dosage and schedules come with the self-care issue.
+The one idea the plan teaches: the pain is felt down the leg, but the muscles to work on sit in
+the buttock. For each implicated muscle it gives the massage first (where, how hard, how long),
+then the stretches for the same muscle, a daily schedule of about twenty minutes, a progression
+over four weeks, a review date, and always the red-flag card. When a nerve root or another
+non-muscle source leads, massage is not presented as the treatment: the plan is guideline
+self-management instead (NICE NG59; KNGF advises against massage in radicular syndrome).
+No plan is made at emergency or urgent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from paintrace.knowledge.care import Massage, Stretch
 from paintrace.knowledge.schema import Knowledge
 from paintrace.triage import TriageResult
 
@@ -16,36 +23,243 @@ if TYPE_CHECKING:
     from paintrace.assessment import RankedSource
 
 MAX_MUSCLES = 3
-MIN_PROBABILITY = 0.1
+MIN_PROBABILITY = 0.10  # a muscle below this is not worth a place in today's routine
+SECONDARY_ROOT = 0.20  # a root this likely adds its self-management and a nerve caution
+DAILY_BUDGET_SECONDS = 20 * 60
+SETUP_SECONDS = 30  # getting into position, finding the point
+REVIEW_DAYS = 14
+CALF_MUSCLES = frozenset({"gastrocnemius", "soleus"})
+CLOT_FINDING = "calf-swelling-warmth"
+
+
+def _sides(drawing: Mapping[str, Sequence[str]], knowledge: Knowledge) -> list[str]:
+    sides = {side for rid in drawing if (side := knowledge.regions[rid].side) is not None}
+    return sorted(sides) or ["painful"]
+
+
+def _massage_seconds(m: Massage, points: int) -> int:
+    hold = (m.hold_seconds[0] + m.hold_seconds[1]) // 2
+    return points * (hold + SETUP_SECONDS)
+
+
+def _stretch_seconds(s: Stretch) -> int:
+    return s.repetitions * (s.hold_seconds + 10)
+
+
+def _massage_dict(m: Massage, points: int) -> dict[str, Any]:
+    out = asdict(m)
+    out["points_today"] = points
+    out["tools"] = [asdict(t) for t in m.tools]
+    return out
+
+
+def _schedule(muscles: list[dict[str, Any]], sides: list[str]) -> tuple[list[dict[str, Any]], int]:
+    steps: list[dict[str, Any]] = []
+    total = 0
+    for muscle in muscles:
+        for side in sides:
+            massage = muscle.get("massage")
+            if massage:
+                hold = (massage["hold_seconds"][0] + massage["hold_seconds"][1]) // 2
+                for point in range(1, massage["points_today"] + 1):
+                    steps.append(
+                        {
+                            "kind": "massage",
+                            "muscle": muscle["id"],
+                            "technique": massage["id"],
+                            "name": massage["name"],
+                            "side": side,
+                            "point": point,
+                            "seconds": hold,
+                            "figure": massage["figure"],
+                        }
+                    )
+                    total += hold + SETUP_SECONDS
+            for stretch in muscle["stretches"]:
+                for rep in range(1, stretch["repetitions"] + 1):
+                    steps.append(
+                        {
+                            "kind": "stretch",
+                            "muscle": muscle["id"],
+                            "technique": stretch["id"],
+                            "name": stretch["name"],
+                            "side": side,
+                            "repetition": rep,
+                            "seconds": stretch["hold_seconds"],
+                            "figure": stretch["figure"],
+                        }
+                    )
+                    total += stretch["hold_seconds"] + 10
+    for i, step in enumerate(steps, 1):
+        step["order"] = i
+    return steps, total
+
+
+def _fit_budget(
+    knowledge: Knowledge, chosen: list[RankedSource], sides: list[str], calf_ok: bool
+) -> list[dict[str, Any]]:
+    """Build the muscle entries, trimming points (then muscles) to stay near twenty minutes."""
+    entries = []
+    for ranked in chosen:
+        tech = knowledge.techniques[ranked.id]
+        source = knowledge.sources[ranked.id]
+        blocked = ranked.id in CALF_MUSCLES and not calf_ok
+        points = tech.massage.points_per_session
+        entry: dict[str, Any] = {
+            "id": ranked.id,
+            "name": source.name,
+            "probability": round(ranked.probability, 4),
+            "trigger_points": [asdict(tp) for tp in source.trigger_points],
+            "massage": None if blocked else _massage_dict(tech.massage, points),
+            "massage_blocked": (
+                knowledge.care.clot if blocked and knowledge.care is not None else None
+            ),
+            "stretches": [] if blocked else [asdict(s) for s in tech.stretches],
+            "habits": list(tech.habits),
+        }
+        entries.append(entry)
+
+    def total() -> int:
+        return _schedule(entries, sides)[1]
+
+    while total() > DAILY_BUDGET_SECONDS:
+        reducible = [e for e in entries if e["massage"] and e["massage"]["points_today"] > 1]
+        if reducible:
+            reducible[-1]["massage"]["points_today"] -= 1
+            continue
+        if len(entries) > 1:
+            entries.pop()
+            continue
+        break
+    return entries
+
+
+def _self_management(knowledge: Knowledge, ranked: RankedSource) -> dict[str, Any] | None:
+    sm = knowledge.self_management.get(ranked.id)
+    if sm is None:
+        return None
+    out = asdict(sm)
+    out["name"] = knowledge.sources[ranked.id].name
+    out["probability"] = round(ranked.probability, 4)
+    return out
 
 
 def build_plan(
-    knowledge: Knowledge, tri: TriageResult, sources: Sequence[RankedSource]
+    knowledge: Knowledge,
+    tri: TriageResult,
+    sources: Sequence[RankedSource],
+    drawing: Mapping[str, Sequence[str]] | None = None,
+    findings: Mapping[str, bool] | None = None,
 ) -> dict[str, Any] | None:
-    if not tri.self_care_allowed:
+    if not tri.self_care_allowed or not sources or knowledge.care is None:
         return None
-    leading = sources[0] if sources else None
-    muscles = [s for s in sources if s.kind == "muscle" and s.probability >= MIN_PROBABILITY]
-    muscles = muscles[:MAX_MUSCLES]
-    massage_first = leading is not None and leading.kind == "muscle"
-    return {
-        "status": "outline",
-        "massage_first": massage_first,
-        "muscles": [
-            {
-                "id": m.id,
-                "name": knowledge.sources[m.id].name,
-                "probability": round(m.probability, 4),
-                "trigger_points": [
-                    {"name": tp.name, "region": tp.region, "landmarks": tp.landmarks}
-                    for tp in knowledge.sources[m.id].trigger_points
-                ],
-            }
-            for m in muscles
-        ],
-        "advice": [
-            "Keep active: walk and move within comfort; bed rest slows recovery.",
-            "See a professional if it is not clearly better in two weeks, or at once if a "
-            "warning sign appears.",
-        ],
+    care = knowledge.care
+    drawing = drawing or {}
+    findings = findings or {}
+    sides = _sides(drawing, knowledge)
+    leading = sources[0]
+    massage_first = leading.kind == "muscle"
+    calf_ok = findings.get(CLOT_FINDING) is False
+
+    muscles: list[dict[str, Any]] = []
+    if massage_first:
+        chosen = [
+            s
+            for s in sources
+            if s.kind == "muscle"
+            and s.probability >= MIN_PROBABILITY
+            and s.id in knowledge.techniques
+        ][:MAX_MUSCLES]
+        muscles = _fit_budget(knowledge, chosen, sides, calf_ok)
+    guidance_sources = [
+        s
+        for s in sources
+        if s.kind != "muscle"
+        and (s is leading or (s.kind == "nerve_root" and s.probability >= SECONDARY_ROOT))
+    ][:2]
+    guidance = [g for s in guidance_sources if (g := _self_management(knowledge, s)) is not None]
+    steps, seconds = _schedule(muscles, sides)
+
+    cautions = [care.percussion, care.blood_thinners, *care.general]
+    implicated = {r for m in muscles for tp in m["trigger_points"] for r in [tp["region"]]}
+    implicated |= {
+        z.region
+        for m in muscles
+        for portion in knowledge.sources[m["id"]].portions
+        for z in portion.zones
     }
+    nerve_sites = [asdict(site) for site in care.nerve_sites if implicated & set(site.regions)]
+    if any(m["id"] in CALF_MUSCLES for m in muscles):
+        cautions.insert(0, care.clot)
+    if massage_first and any(s.kind == "nerve_root" for s in guidance_sources):
+        cautions.insert(
+            0,
+            "A nerve root may be involved as well: press gently, and move off at once if you feel "
+            "tingling, burning or an electric pain.",
+        )
+
+    if massage_first:
+        names = ", ".join(m["name"].lower() for m in muscles) or "the muscles"
+        summary = (
+            f"Your pain most likely comes from trigger points in the {names}. You feel the pain "
+            "down the leg, but you work on the muscle where the trigger points sit. Massage each "
+            "point first, then stretch the same muscle."
+        )
+    else:
+        summary = (
+            f"Your pain most likely comes from {knowledge.sources[leading.id].phrase}. Massage is "
+            "not the treatment for this: keep active and follow the advice below, and see a "
+            "professional if it is not clearly better."
+        )
+    references = sorted(
+        {
+            *care.references,
+            *(r for m in muscles for r in knowledge.techniques[m["id"]].references),
+            *(r for g in guidance for r in g["references"]),
+        }
+    )
+    return {
+        "kind": "massage-and-stretch" if massage_first and muscles else "self-management",
+        "summary": summary,
+        "sides": sides,
+        "muscles": muscles,
+        "self_management": guidance,
+        "schedule": {"minutes": round(seconds / 60), "steps": steps},
+        "progression": _progression(massage_first and bool(muscles)),
+        "review": {"after_days": REVIEW_DAYS, "text": care.review},
+        "keep_active": list(care.keep_active),
+        "cautions": cautions,
+        "nerve_sites": nerve_sites,
+        "red_flag_card": list(care.red_flag_card),
+        "references": references,
+    }
+
+
+def _progression(massage: bool) -> list[dict[str, str]]:
+    if not massage:
+        return [
+            {"weeks": "1", "text": "Keep moving: short walks several times a day, within comfort."},
+            {"weeks": "2", "text": "Build up walking and daily activities a little each day."},
+            {
+                "weeks": "3-4",
+                "text": "Keep building up. If it is not clearly better by the review, see a "
+                "professional.",
+            },
+        ]
+    return [
+        {
+            "weeks": "1",
+            "text": "Start gently: pressure about 4 to 5 out of 10, once a day, and see how the "
+            "muscle feels the next day. Stretch after each massage.",
+        },
+        {
+            "weeks": "2",
+            "text": "If the day after is fine, use the full routine: pressure 5 to 7 out of 10, "
+            "once or twice a day.",
+        },
+        {
+            "weeks": "3-4",
+            "text": "As the points soften, massage every other day and keep stretching daily. "
+            "Keep active and change the habits that load the muscle.",
+        },
+    ]

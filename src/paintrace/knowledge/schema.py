@@ -616,9 +616,10 @@ def knowledge_root() -> Path:
 
 
 def fingerprint(root: Path) -> str:
-    """A hash of every file of a knowledge base, so a cache never outlives an edit."""
+    """A hash of a knowledge base and its schema, so a cache never outlives an edit."""
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.yaml")):
+    # The schema's code is part of what a pickle means, so it is hashed with the data.
+    for path in sorted([*root.rglob("*.yaml"), *root.glob("*.py")]):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:24]

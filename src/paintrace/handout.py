@@ -1,0 +1,232 @@
+"""The printable handout: the self-care plan as HTML for print and as a PDF (WeasyPrint).
+
+The CLI (`paintrace plan --pdf`) and the web app (`/api/assessments/{id}/plan.pdf`) both render
+the plan through this module, so the paper a person takes to their physiotherapist says exactly
+what the screen said. Figures are the knowledge base's own SVG files, inlined, so the PDF needs
+nothing from the network.
+"""
+
+from __future__ import annotations
+
+import functools
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from paintrace.knowledge import Knowledge, load_knowledge
+
+_CSS = """
+@page { size: A4; margin: 16mm 15mm 18mm; @bottom-center { content: "paintrace self-care plan \
+ · page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; } }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4; color: #111; }
+h1 { font-size: 18pt; margin: 0 0 4pt; }
+h2 { font-size: 13pt; margin: 14pt 0 4pt; border-bottom: 1px solid #999; padding-bottom: 2pt; }
+h3 { font-size: 11pt; margin: 10pt 0 3pt; }
+.note { color: #333; font-size: 9pt; }
+.card { border: 2px solid #b71c1c; padding: 6pt 8pt; margin: 8pt 0; page-break-inside: avoid; }
+.card h2 { border: none; color: #b71c1c; margin-top: 0; }
+.technique { page-break-inside: avoid; margin-bottom: 8pt; }
+.figure { float: right; width: 55mm; margin: 0 0 4pt 8pt; }
+.figure svg { width: 55mm; height: auto; }
+.bodymap svg { height: 70mm; width: auto; margin-right: 4mm; }
+.dose { font-weight: bold; }
+table { border-collapse: collapse; width: 100%; }
+td, th { border: 1px solid #bbb; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+.region { fill: #eee; stroke: #777; }
+.zone-essential { fill: #37474f; }
+.zone-spillover { fill: #9fb3bd; }
+.tp { fill: #fff; stroke: #000; stroke-width: 2; }
+"""
+
+
+@functools.cache
+def figure_svg(slug: str) -> str:
+    """The SVG of a technique figure, or an empty string when there is none."""
+    path = Path(str(resources.files("paintrace.knowledge"))) / "figures" / f"{slug}.svg"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else ""
+
+
+def _list(items: list[str], tag: str = "ul") -> str:
+    if not items:
+        return ""
+    return f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>"
+
+
+def _muscle_map(knowledge: Knowledge, muscle: dict[str, Any], sides: list[str]) -> str:
+    from paintrace.bodymap import render_view
+
+    concrete_sides = [s for s in sides if s in ("left", "right")] or ["left", "right"]
+    points = []
+    for tp in muscle["trigger_points"]:
+        base = tp["region"]
+        if base in knowledge.regions:
+            points.append(base)
+        else:
+            points.extend(f"{side}.{base}" for side in concrete_sides)
+    views = []
+    for view in ("back", "sides", "front"):
+        try:
+            svg = render_view(view, points=points, title=f"Where to find the {muscle['name']}")
+        except ValueError:
+            continue
+        if 'class="tp' in svg:
+            views.append(svg)
+    return f'<div class="bodymap">{"".join(views[:2])}</div>' if views else ""
+
+
+def _massage_html(m: dict[str, Any]) -> str:
+    hold = m["hold_seconds"]
+    tools = "".join(f"<li><b>{escape(t['tool'])}</b>: {escape(t['how'])}</li>" for t in m["tools"])
+    return (
+        f'<div class="technique"><div class="figure">{figure_svg(m["figure"])}</div>'
+        f"<h3>1. Massage: {escape(m['name'])}</h3>"
+        f"<p><b>Position:</b> {escape(m['position'])}</p>"
+        f"<p><b>Find the points:</b></p>{_list(m['find_it'], 'ol')}"
+        f"<p><b>Tools</b> (start with the gentlest):</p><ul>{tools}</ul>"
+        f"<p><b>How:</b></p>{_list(m['steps'], 'ol')}"
+        f'<p class="dose">Pressure: {escape(m["pressure"])}. Hold each point {hold[0]}–{hold[1]} '
+        f"seconds, {m['points_today']} points, {m['sessions_per_day']} time(s) a day, "
+        f"{m['days_per_week']} days a week.</p>"
+        f"<p><b>It should feel like:</b> {escape(m['feels_like'])}</p>"
+        f"<p><b>Stop if:</b></p>{_list(m['stop_if'])}"
+        f"<p><b>Never press hard on:</b></p>{_list(m['avoid'])}"
+        f'<p class="note"><b>Evidence:</b> {escape(m["evidence"])}</p></div>'
+    )
+
+
+def _stretch_html(n: int, s: dict[str, Any]) -> str:
+    return (
+        f'<div class="technique"><div class="figure">{figure_svg(s["figure"])}</div>'
+        f"<h3>{n}. Stretch: {escape(s['name'])}</h3>"
+        f"<p><b>Position:</b> {escape(s['position'])}</p>{_list(s['steps'], 'ol')}"
+        f'<p class="dose">Hold {s["hold_seconds"]} seconds, {s["repetitions"]} times, '
+        f"{s['times_per_day']} time(s) a day.</p>"
+        f"<p><b>It should feel like:</b> {escape(s['feels_like'])}</p>"
+        f"{_list(s['cautions'])}"
+        f'<p class="note"><b>Evidence:</b> {escape(s["evidence"])}</p></div>'
+    )
+
+
+def render_plan_html(plan: dict[str, Any], knowledge: Knowledge | None = None) -> str:
+    """A complete, self-contained HTML document of the plan."""
+    kb = knowledge or load_knowledge()
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Your self-care plan</title><style>{_CSS}</style></head><body>",
+        "<h1>Your self-care plan</h1>",
+        f"<p>{escape(plan['summary'])}</p>",
+        '<p class="note">This plan explains likelihoods from what you told paintrace. It is not '
+        "a diagnosis and does not replace a professional's examination.</p>",
+        '<div class="card"><h2>Stop and get help if</h2>',
+        _list(plan["red_flag_card"]),
+        "</div>",
+    ]
+    if plan["muscles"]:
+        minutes = plan["schedule"]["minutes"]
+        parts.append(f"<h2>Today's routine (about {minutes} minutes)</h2>")
+        rows = "".join(
+            f"<tr><td>{s['order']}</td><td>{escape(s['kind'])}</td><td>{escape(s['name'])}</td>"
+            f"<td>{escape(s['side'])}</td><td>{s['seconds']} s</td></tr>"
+            for s in plan["schedule"]["steps"]
+        )
+        parts.append(
+            "<table><tr><th>#</th><th>what</th><th>technique</th><th>side</th><th>hold</th></tr>"
+            f"{rows}</table>"
+        )
+    for muscle in plan["muscles"]:
+        parts.append(f"<h2>{escape(muscle['name'])} ({muscle['probability']:.0%})</h2>")
+        parts.append(_muscle_map(kb, muscle, plan["sides"]))
+        if muscle["massage"]:
+            parts.append(_massage_html(muscle["massage"]))
+        elif muscle["massage_blocked"]:
+            parts.append(
+                f"<p><b>No massage here for now:</b> {escape(muscle['massage_blocked'])}</p>"
+            )
+        for n, stretch in enumerate(muscle["stretches"], 2):
+            parts.append(_stretch_html(n, stretch))
+        if muscle["habits"]:
+            parts.append(f"<h3>Habits that help</h3>{_list(muscle['habits'])}")
+    for sm in plan["self_management"]:
+        parts.append(f"<h2>{escape(sm['name'])} ({sm['probability']:.0%})</h2>")
+        parts.append(f"<p>{escape(sm['summary'])}</p><h3>Do</h3>{_list(sm['do'])}")
+        parts.append(f"<h3>Avoid</h3>{_list(sm['avoid'])}")
+        parts.append(f"<h3>Watch for</h3>{_list(sm['watch_for'])}")
+        parts.append(f"<p><b>Who to see:</b> {escape(sm['see'])}</p>")
+        parts.append(f'<p class="note"><b>Evidence:</b> {escape(sm["evidence"])}</p>')
+    parts.append("<h2>Over the next weeks</h2>")
+    parts.append(
+        "<ul>"
+        + "".join(
+            f"<li><b>Week {escape(p['weeks'])}:</b> {escape(p['text'])}</li>"
+            for p in plan["progression"]
+        )
+        + "</ul>"
+    )
+    parts.append(f"<p><b>Review:</b> {escape(plan['review']['text'])}</p>")
+    parts.append(f"<h2>Keep active</h2>{_list(plan['keep_active'])}")
+    parts.append(f"<h2>Cautions</h2>{_list(plan['cautions'])}")
+    if plan["nerve_sites"]:
+        parts.append(
+            "<h3>Never press hard on</h3>"
+            + _list([f"{s['site']}: {s['why']}" for s in plan["nerve_sites"]])
+        )
+    refs = [
+        f"[{key}] {kb.references[key].citation}"
+        for key in plan["references"]
+        if key in kb.references
+    ]
+    parts.append(f'<h2>References</h2><div class="note">{_list(refs)}</div>')
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def render_plan_markdown(plan: dict[str, Any]) -> str:
+    """The plan as Markdown, for the terminal."""
+    lines = ["# Your self-care plan", "", plan["summary"], "", "## Stop and get help if", ""]
+    lines += [f"- {item}" for item in plan["red_flag_card"]]
+    if plan["muscles"]:
+        lines += ["", f"## Today's routine (about {plan['schedule']['minutes']} minutes)", ""]
+        for step in plan["schedule"]["steps"]:
+            lines.append(
+                f"{step['order']}. {step['kind']}: {step['name']} ({step['side']}), "
+                f"{step['seconds']} s"
+            )
+    for muscle in plan["muscles"]:
+        lines += ["", f"## {muscle['name']}", ""]
+        m = muscle["massage"]
+        if m:
+            lines += [f"**Massage: {m['name']}.** {m['position']}", ""]
+            lines += [f"{i}. {step}" for i, step in enumerate(m["find_it"] + m["steps"], 1)]
+            lines += ["", f"Pressure: {m['pressure']}. Stop if: " + "; ".join(m["stop_if"])]
+        elif muscle["massage_blocked"]:
+            lines += [f"No massage here for now: {muscle['massage_blocked']}"]
+        for s in muscle["stretches"]:
+            lines += [
+                "",
+                f"**Stretch: {s['name']}.** Hold {s['hold_seconds']} s, "
+                f"{s['repetitions']} times, {s['times_per_day']} a day.",
+                "",
+            ]
+            lines += [f"{i}. {step}" for i, step in enumerate(s["steps"], 1)]
+    for sm in plan["self_management"]:
+        lines += ["", f"## {sm['name']}", "", sm["summary"], ""]
+        lines += [f"- {item}" for item in sm["do"]]
+        lines += ["", f"Who to see: {sm['see']}"]
+    lines += ["", "## Review", "", plan["review"]["text"], "", "## Cautions", ""]
+    lines += [f"- {c}" for c in plan["cautions"]]
+    return "\n".join(lines)
+
+
+def plan_pdf(plan: dict[str, Any], knowledge: Knowledge | None = None) -> bytes:
+    """The plan as PDF bytes (WeasyPrint, imported only when a PDF is asked for)."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=render_plan_html(plan, knowledge)).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)

@@ -1,0 +1,52 @@
+"""Reasons for and against a source name the regions and answers that moved it."""
+
+from __future__ import annotations
+
+from paintrace.explain import explain
+from paintrace.inference import compiled_model, infer
+from paintrace.knowledge import load_knowledge
+
+KB = load_knowledge()
+MODEL = compiled_model(KB)
+
+
+def reasons(source, drawing, findings=None):
+    findings = findings or {}
+    return explain(infer(MODEL, drawing, findings), source, drawing, findings)
+
+
+def test_regions_in_the_map_are_named_for_the_source():
+    why, _ = reasons("piriformis", {"right.buttock-center": ["pain"]})
+    assert any("middle of the buttock" in line and "piriformis" in line for line in why)
+
+
+def test_regions_outside_the_map_count_against():
+    _, why_not = reasons(
+        "piriformis", {"right.buttock-center": ["pain"], "right.big-toe": ["pain"]}
+    )
+    assert any("big toe" in line for line in why_not)
+
+
+def test_numbness_in_a_dermatome_is_named_for_a_root_and_against_a_muscle():
+    drawing = {"left.foot-dorsum": ["numbness"], "left.leg-lateral": ["pain"]}
+    why, _ = reasons("l5-root", drawing)
+    assert any("dermatome" in line for line in why)
+    _, why_not = reasons("peroneus-longus", {"left.foot-lateral": ["numbness"]})
+    assert any("less typical of muscle pain" in line for line in why_not)
+
+
+def test_answers_that_moved_the_source_are_named():
+    drawing = {"right.buttock-center": ["pain"]}
+    why, why_not = reasons(
+        "piriformis",
+        drawing,
+        {"hip-rotation-reproduces-buttock-pain": True, "worse-cough-sneeze-strain": True},
+    )
+    said_yes = KB.findings["hip-rotation-reproduces-buttock-pain"].said_yes
+    assert any(said_yes[:20].lower() in line.lower() for line in why)
+    assert any("speaks against the piriformis" in line for line in why_not)
+
+
+def test_roots_keep_their_capitals():
+    why, _ = reasons("s1-root", {"right.foot-lateral": ["numbness"]}, {"toe-walk-difficult": True})
+    assert any("the S1 nerve root" in line for line in why)
