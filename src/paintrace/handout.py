@@ -26,12 +26,16 @@ h3 { font-size: 11pt; margin: 10pt 0 3pt; }
 .note { color: #333; font-size: 9pt; }
 .card { border: 2px solid #b71c1c; padding: 6pt 8pt; margin: 8pt 0; page-break-inside: avoid; }
 .card h2 { border: none; color: #b71c1c; margin-top: 0; }
-.technique { page-break-inside: avoid; margin-bottom: 8pt; }
+.technique { margin-bottom: 8pt; }
+.stretch { page-break-inside: avoid; }
 .figure { float: right; width: 55mm; margin: 0 0 4pt 8pt; }
 .figure svg { width: 55mm; height: auto; }
-.bodymap svg { height: 70mm; width: auto; margin-right: 4mm; }
+.bodymap { float: left; margin: 0 6mm 2mm 0; }
+.bodymap svg { height: 55mm; width: auto; margin-right: 2mm; }
+h2 { clear: both; }
 .dose { font-weight: bold; }
 table { border-collapse: collapse; width: 100%; }
+ol, ul { list-style-position: inside; padding-left: 0; }
 td, th { border: 1px solid #bbb; padding: 2pt 4pt; text-align: left; vertical-align: top; }
 .region { fill: #eee; stroke: #777; }
 .zone-essential { fill: #37474f; }
@@ -102,7 +106,7 @@ def _massage_html(m: dict[str, Any]) -> str:
 
 def _stretch_html(n: int, s: dict[str, Any]) -> str:
     return (
-        f'<div class="technique"><div class="figure">{figure_svg(s["figure"])}</div>'
+        f'<div class="technique stretch"><div class="figure">{figure_svg(s["figure"])}</div>'
         f"<h3>{n}. Stretch: {escape(s['name'])}</h3>"
         f"<p><b>Position:</b> {escape(s['position'])}</p>{_list(s['steps'], 'ol')}"
         f'<p class="dose">Hold {s["hold_seconds"]} seconds, {s["repetitions"]} times, '

@@ -1,0 +1,152 @@
+"""The self-care plan: complete content, safe composition, printable."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paintrace.assessment import assess
+from paintrace.handout import plan_pdf, render_plan_html
+from paintrace.knowledge import load_knowledge
+from paintrace.knowledge.schema import knowledge_root
+
+KB = load_knowledge()
+NO_FLAGS = {f.id: False for f in KB.findings.values() if f.group == "red-flag"}
+PIRIFORMIS = {
+    "right.buttock-center": ["pain"],
+    "right.sacroiliac": ["pain"],
+    "right.thigh-posterior-upper": ["pain"],
+}
+PIRIFORMIS_FINDINGS = {
+    **NO_FLAGS,
+    "worse-sitting": True,
+    "hip-rotation-reproduces-buttock-pain": True,
+}
+CALF = {"left.calf-upper": ["pain"], "left.knee-posterior": ["pain"], "left.foot-sole": ["pain"]}
+L5 = {
+    "left.buttock-center": ["pain"],
+    "left.leg-lateral": ["pain", "numbness"],
+    "left.foot-dorsum": ["numbness"],
+    "left.big-toe": ["tingling"],
+}
+
+
+def test_every_muscle_has_a_complete_technique():
+    muscles = [s.id for s in KB.sources.values() if s.kind == "muscle"]
+    assert sorted(KB.techniques) == sorted(muscles)
+    for tech in KB.techniques.values():
+        assert tech.massage.steps and tech.massage.find_it and tech.massage.stop_if
+        assert tech.massage.avoid or tech.source in {"lumbar-paraspinals", "vastus-lateralis"}
+        assert 1 <= len(tech.stretches) <= 2
+        assert tech.massage.evidence and all(s.evidence for s in tech.stretches)
+
+
+def test_every_other_source_has_self_management():
+    others = [s.id for s in KB.sources.values() if s.kind != "muscle"]
+    assert sorted(KB.self_management) == sorted(others)
+
+
+def test_every_figure_exists():
+    figures = knowledge_root() / "figures"
+    for tech in KB.techniques.values():
+        for slug in [tech.massage.figure, *(s.figure for s in tech.stretches)]:
+            assert (figures / f"{slug}.svg").exists(), slug
+
+
+def test_no_plan_at_emergency_or_urgent():
+    assert assess(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "saddle-numbness": True}).plan is None
+    assert assess(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "fever": True}).plan is None
+
+
+def test_plan_at_soon_and_self_care():
+    assert assess(PIRIFORMIS, PIRIFORMIS_FINDINGS).plan is not None
+    assert assess(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "cancer-history": True}).plan is not None
+
+
+def test_massage_first_then_stretch_for_a_muscle():
+    plan = assess(PIRIFORMIS, PIRIFORMIS_FINDINGS).plan
+    assert plan["kind"] == "massage-and-stretch"
+    assert plan["muscles"][0]["id"] == "piriformis"
+    steps = [s for s in plan["schedule"]["steps"] if s["muscle"] == "piriformis"]
+    kinds = [s["kind"] for s in steps]
+    assert kinds.index("stretch") > max(i for i, k in enumerate(kinds) if k == "massage")
+    assert plan["sides"] == ["right"]
+
+
+def test_daily_routine_fits_about_twenty_minutes():
+    for drawing in (PIRIFORMIS, CALF, {**PIRIFORMIS, "left.buttock-center": ["pain"]}):
+        result = assess(drawing, {**NO_FLAGS, "calf-swelling-warmth": False})
+        if result.plan:
+            assert result.plan["schedule"]["minutes"] <= 21
+
+
+def test_no_calf_massage_while_a_clot_is_possible():
+    unknown = {k: v for k, v in NO_FLAGS.items() if k != "calf-swelling-warmth"}
+    plan = assess(CALF, {**unknown, "night-calf-cramps": True}).plan
+    calf = [m for m in plan["muscles"] if m["id"] in ("gastrocnemius", "soleus")]
+    assert calf and all(m["massage"] is None and m["massage_blocked"] for m in calf)
+    assert all(s["muscle"] not in ("gastrocnemius", "soleus") for s in plan["schedule"]["steps"])
+    cleared = assess(CALF, {**NO_FLAGS, "night-calf-cramps": True}).plan
+    assert any(m["massage"] for m in cleared["muscles"] if m["id"] == "gastrocnemius")
+    assert assess(CALF, {**NO_FLAGS, "calf-swelling-warmth": True}).plan is None
+
+
+def test_no_massage_first_plan_when_a_root_leads():
+    result = assess(L5, {**NO_FLAGS, "straight-leg-raise-positive": True})
+    assert result.sources[0].id == "l5-root"
+    plan = result.plan
+    assert plan["kind"] == "self-management"
+    assert plan["muscles"] == [] and plan["schedule"]["steps"] == []
+    assert plan["self_management"][0]["source"] == "l5-root"
+
+
+def test_every_plan_has_a_review_and_a_red_flag_card():
+    plan = assess(PIRIFORMIS, PIRIFORMIS_FINDINGS).plan
+    assert plan["review"]["after_days"] == 14
+    assert len(plan["red_flag_card"]) >= 3
+    assert any("gun" in c.lower() or "percussion" in c.lower() for c in plan["cautions"])
+    assert any("sciatic" in s["site"].lower() for s in plan["nerve_sites"])
+
+
+def test_handout_html_has_steps_and_figures():
+    plan = assess(PIRIFORMIS, PIRIFORMIS_FINDINGS).plan
+    html = render_plan_html(plan)
+    assert plan["muscles"][0]["massage"]["steps"][0][:30] in html
+    assert "<svg" in html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) missing")
+def test_pdf_renders_and_contains_the_steps(tmp_path):
+    plan = assess(PIRIFORMIS, PIRIFORMIS_FINDINGS).plan
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(plan_pdf(plan))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    normalised = " ".join(text.split())
+    assert "Your self-care plan" in normalised
+    first_step = " ".join(plan["muscles"][0]["massage"]["steps"][0].split()[:5])
+    assert first_step in normalised
+    assert plan["muscles"][0]["stretches"][0]["name"] in normalised
+
+
+def test_cli_writes_the_pdf_and_refuses_at_emergency(tmp_path):
+    case = Path(__file__).parent / "vignettes" / "dev-023.json"
+    out = tmp_path / "handout.pdf"
+    cmd = [sys.executable, "-m", "paintrace.cli", "plan", "--input", str(case), "--pdf", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    emergency = Path(__file__).parent / "vignettes" / "dev-001.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "paintrace.cli", "plan", "--input", str(emergency)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1 and "no self-care plan" in proc.stderr
