@@ -82,3 +82,27 @@ def test_interview_ends_within_the_cap():
     assert ask(drawing, findings) is None
     asked = len(findings) - len(NO_FLAGS)
     assert asked <= KB.model.max_questions
+
+
+def test_both_legs_drawn_asks_whether_it_is_new_before_anything_else():
+    drawing = {"left.calf-upper": ["pain"], "right.calf-upper": ["pain"]}
+    result = assess_input(AssessmentInput(drawing, {}, Patient()), KB)
+    assert result.triage.level == "emergency"
+    assert result.next_question.finding == "new-bilateral-leg-symptoms"
+    settled = assess_input(
+        AssessmentInput(drawing, {"new-bilateral-leg-symptoms": False}, Patient()), KB
+    )
+    assert settled.triage.level != "emergency"
+    assert settled.next_question is not None and settled.next_question.group == "red-flag"
+    confirmed = AssessmentInput(drawing, {"new-bilateral-leg-symptoms": True}, Patient())
+    assert assess_input(confirmed, KB).next_question is None
+
+
+def test_an_emergency_that_no_answer_can_lift_asks_nothing():
+    drawing = {"left.calf-upper": ["pain"], "right.calf-upper": ["pain"], "perineum": ["numbness"]}
+    assert ask(drawing, {}) is None
+
+
+def test_unknown_red_flags_do_not_use_up_the_questions():
+    q = ask(PIRIFORMIS, {}, skip=set(RED_FLAGS))
+    assert q is not None and q.group != "red-flag"

@@ -165,7 +165,7 @@ def assess_input(
         compiled_model(kb), inp.drawing, inp.findings, inp.patient.age, inp.patient.sex
     )
     sources = rank(posterior, inp)
-    question = next_question(kb, posterior, inp.drawing, inp.findings, tri.level, skip)
+    question = next_question(kb, posterior, inp.drawing, inp.findings, tri, skip)
     plan = build_plan(kb, tri, sources, inp.drawing, inp.findings)
     return Result(tri, sources, question, plan, inp)
 

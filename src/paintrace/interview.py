@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from paintrace.inference import Posterior, information_gain
 from paintrace.knowledge.schema import Knowledge
+from paintrace.triage import TriageResult
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,27 @@ def _rationale(posterior: Posterior, fid: str) -> str:
     return base
 
 
+def _silencing_question(
+    knowledge: Knowledge, tri: TriageResult, findings: Mapping[str, bool], skip: Collection[str]
+) -> Question | None:
+    rules = {rule.id: rule for rule in knowledge.triage.rules}
+    emergency = [r for r in tri.reasons if r.level == "emergency"]
+    open_answers: list[str] = []
+    for reason in emergency:
+        rule = rules[reason.rule]
+        pending = [f for f in rule.unless_false if f not in findings and f not in skip]
+        if not pending:
+            return None  # this emergency stands whatever else is answered
+        open_answers.extend(pending)
+    return _question(knowledge, open_answers[0]) if open_answers else None
+
+
 def next_question(
     knowledge: Knowledge,
     posterior: Posterior,
     drawing: Mapping[str, Sequence[str]],
     findings: Mapping[str, bool],
-    level: str,
+    tri: TriageResult,
     skip: Collection[str] = (),
 ) -> Question | None:
     """The next question, or None when the interview should stop.
@@ -93,13 +109,17 @@ def next_question(
     `skip` holds questions the person answered "I don't know": they stay unknown (not false) and
     are not asked again.
     """
-    if level == "emergency":
-        return None  # nothing else matters: the person must go now
+    if tri.level == "emergency":
+        # Nothing else matters: the person must go now. The one exception is an emergency that
+        # rests only on rules an answer can silence (symptoms drawn in both legs, unless they
+        # are not new): then that question is the only one worth asking.
+        return _silencing_question(knowledge, tri, findings, skip)
     for f in knowledge.findings.values():
         if f.group == "red-flag" and f.id not in findings and f.id not in skip:
             return _question(knowledge, f.id)
     params = knowledge.model
-    if asked_count(knowledge, findings) + len(skip) >= params.max_questions:
+    skipped = sum(1 for fid in skip if knowledge.findings[fid].group != "red-flag")
+    if asked_count(knowledge, findings) + skipped >= params.max_questions:
         return None
     ranking = posterior.ranking()
     if ranking and ranking[0][1] >= params.stop_probability:
