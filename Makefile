@@ -28,8 +28,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src/paintrace
 
+# Everything on SQLite, then the database-touching web tests again on a throwaway PostgreSQL
+# server that tests/conftest.py starts and removes (PostgreSQL server binaries must be installed).
 unit: $(STAMP)
 	$(BIN)/pytest
+	PAINTRACE_TEST_DB=postgres $(BIN)/pytest tests/web tests/web_pages -m "not browser"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -26,12 +26,20 @@ VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
         ({"drawing": {"perineum": ["pain"]}, "patient": {"sex": "x"}}, "patient.sex"),
         ({"drawing": {"perineum": ["pain"]}, "finding": {}}, "finding"),
         ({"drawing": ["left.calf-upper"]}, "drawing"),
+        ({"drawing": 0}, "drawing"),
+        ({"drawing": {"perineum": ["pain"]}, "findings": []}, "findings"),
+        ({"drawing": {"perineum": ["pain"]}, "patient": False}, "patient"),
+        ({"drawing": {"perineum": ["pain"]}, "patient": {"age": 46.5}}, "patient.age"),
     ],
 )
 def test_bad_input_names_the_field(data, field):
     with pytest.raises(InputError) as info:
         parse_input(data)
     assert info.value.field == field
+
+
+def test_whole_number_ages_may_be_written_as_floats():
+    assert parse_input({"drawing": {"perineum": ["pain"]}, "patient": {"age": 46.0}}).patient.age == 46
 
 
 def test_null_finding_means_unknown():

@@ -95,7 +95,9 @@ def parse_input(
     unknown = sorted(set(data) - _INPUT_KEYS)
     if unknown:
         raise InputError(unknown[0], f"unknown field; expected one of {sorted(_INPUT_KEYS)}")
-    raw_drawing = data.get("drawing") or {}
+    raw_drawing = data.get("drawing", {})
+    if raw_drawing is None:
+        raw_drawing = {}
     if not isinstance(raw_drawing, Mapping):
         raise InputError("drawing", "expected an object mapping region ids to symptom lists")
     drawing: dict[str, list[str]] = {}
@@ -111,7 +113,9 @@ def parse_input(
             if s not in SYMPTOMS:
                 raise InputError(where, f"unknown symptom {s!r}; expected one of {list(SYMPTOMS)}")
         drawing[rid] = sorted(set(symptoms), key=SYMPTOMS.index)
-    raw_findings = data.get("findings") or {}
+    raw_findings = data.get("findings", {})
+    if raw_findings is None:
+        raw_findings = {}
     if not isinstance(raw_findings, Mapping):
         raise InputError("findings", "expected an object mapping finding ids to true or false")
     findings: dict[str, bool] = {}
@@ -126,13 +130,17 @@ def parse_input(
         findings[fid] = value
     if not drawing and not findings and not allow_empty:
         raise InputError("drawing", "the drawing is empty and no findings are given")
-    raw_patient = data.get("patient") or {}
+    raw_patient = data.get("patient", {})
+    if raw_patient is None:
+        raw_patient = {}
     if not isinstance(raw_patient, Mapping):
         raise InputError("patient", "expected an object with 'age' and 'sex'")
     for key in raw_patient:
         if key not in ("age", "sex"):
             raise InputError(f"patient.{key}", "unknown field; expected 'age' or 'sex'")
     age = raw_patient.get("age")
+    if isinstance(age, float) and age.is_integer():
+        age = int(age)  # 46.0 is a whole number in JSON
     if age is not None and (
         isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120
     ):

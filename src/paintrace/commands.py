@@ -248,7 +248,7 @@ def serve(
 ) -> None:
     """Run the web app with its embedded SQLite database (or DATABASE_URL)."""
     try:
-        from paintrace.web.server import serve as run_server  # type: ignore[import-not-found,unused-ignore]
+        from paintrace.web.server import serve as run_server
     except ImportError as exc:  # pragma: no cover - the web extra is part of the package
         fail(f"the web app is not available: {exc}")
     run_server(host, port)

@@ -1,0 +1,292 @@
+"""The JSON API at /api/: a thin adapter from HTTP to :mod:`paintrace.assessment`.
+
+Bodies are parsed here and validated by the core's ``parse_input``, not by pydantic, so the API
+accepts and rejects exactly what ``paintrace assess`` does and returns the same JSON. Every bad
+input is a 422 naming the field; the schemas in :mod:`paintrace.web.api_schemas` only document.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import cache
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import NoReverseMatch, reverse
+from ninja import NinjaAPI, Swagger
+
+from paintrace import __version__
+from paintrace.assessment import InputError, assess_input, parse_input
+from paintrace.inference import zone_levels
+from paintrace.knowledge import load_knowledge
+from paintrace.web import api_schemas as s
+from paintrace.web import store
+
+
+def result_url(aid: str) -> str:
+    """The result page (/a/<id>/), served by the pages package under the URL name pt-result."""
+    try:
+        return reverse("pt-result", args=[aid])
+    except NoReverseMatch:  # the API also runs without the pages package
+        return f"/a/{aid}/"
+
+
+class PaintraceAPI(NinjaAPI):
+    """Adds the request-body schemas, which the views document by hand, to the components."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (s.AssessmentIn, s.InterviewIn):
+            body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(body.pop("$defs", {}))
+            components[model.__name__] = body
+        return schema
+
+
+api = PaintraceAPI(
+    title="paintrace API",
+    version=__version__,
+    description=(
+        "Pain drawing and answers in; red-flag triage, ranked sources and the next question out. "
+        "Errors: 422 with {detail: [{loc, msg, type}]} naming the field. See docs/api.md."
+    ),
+    urls_namespace="api",
+    # Local swagger-ui files ('ninja' is in INSTALLED_APPS); no validator badge, so the docs
+    # page makes no request to any other server.
+    docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": False}),
+)
+
+
+def _body_doc(model: type[Any], description: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
+
+
+def _error(status: int, loc: list[str], msg: str, kind: str) -> JsonResponse:
+    return JsonResponse({"detail": [{"loc": loc, "msg": msg, "type": kind}]}, status=status)
+
+
+def _input_error(exc: InputError) -> JsonResponse:
+    # "drawing.left.calf" -> ["body", "drawing", "left.calf"]: region ids contain dots.
+    loc = ["body"] if exc.field == "(root)" else ["body", *exc.field.split(".", 1)]
+    return _error(422, loc, exc.message, "value_error")
+
+
+def _read_json(request: HttpRequest) -> Any | JsonResponse:
+    """The decoded body, or the 4xx response explaining why there is none."""
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        return _error(413, ["body"], "the request body is too large", "too_large")
+    if not raw.strip():
+        return _error(422, ["body"], "the request body is empty; expected a JSON object", "missing")
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        return _error(422, ["body"], f"malformed JSON: {exc}", "json_invalid")
+
+
+def _parse(request: HttpRequest, *, allow_empty: bool) -> Any:
+    data = _read_json(request)
+    if isinstance(data, JsonResponse):
+        return data
+    try:
+        return parse_input(data, allow_empty=allow_empty)
+    except InputError as exc:
+        return _input_error(exc)
+
+
+BAD_INPUT = {413: s.ValidationErrorOut, 422: s.ValidationErrorOut}
+NOT_FOUND = {404: s.MessageOut}
+
+
+# -------------------------------------------------------------------------- assessments
+
+
+@api.post(
+    "/assessments",
+    response={201: s.SavedAssessmentOut, **BAD_INPUT},
+    summary="Assess and save",
+    openapi_extra=_body_doc(
+        s.AssessmentIn, "A pain drawing (at least one region) and/or findings."
+    ),
+    tags=["assessments"],
+)
+def create_assessment(request: HttpRequest) -> HttpResponse:
+    """Run the engine on the input, save both, and return the result with its id and page URL.
+
+    The body (without ``id`` and ``url``) equals ``paintrace assess --json`` on the same input.
+    """
+    inp = _parse(request, allow_empty=False)
+    if isinstance(inp, JsonResponse):
+        return inp
+    result = assess_input(inp).to_dict()
+    saved = store.save(inp, result)
+    response = JsonResponse({**result, "id": saved.id, "url": result_url(saved.id)}, status=201)
+    response["Location"] = f"/api/assessments/{saved.id}"
+    return response
+
+
+def _not_found() -> JsonResponse:
+    return JsonResponse({"detail": "No assessment with this id."}, status=404)
+
+
+@api.get(
+    "/assessments/{assessment_id}",
+    response={200: s.StoredAssessmentOut, **NOT_FOUND},
+    summary="Read a saved assessment",
+    tags=["assessments"],
+)
+def read_assessment(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    saved = store.get(assessment_id)
+    if saved is None:
+        return _not_found()
+    return JsonResponse(
+        {
+            **saved.result,
+            "id": saved.id,
+            "url": result_url(saved.id),
+            "created_at": saved.created_at.isoformat(),
+            "input": saved.input,
+        }
+    )
+
+
+@api.delete(
+    "/assessments/{assessment_id}",
+    response={204: None, **NOT_FOUND},
+    summary="Delete a saved assessment for good",
+    tags=["assessments"],
+)
+def delete_assessment(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    if not store.delete(assessment_id):
+        return _not_found()
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+# ---------------------------------------------------------------------------- interview
+
+
+@api.post(
+    "/interview/next",
+    response={200: s.InterviewOut, **BAD_INPUT},
+    summary="The next question to ask",
+    openapi_extra=_body_doc(
+        s.InterviewIn,
+        "What is known so far; an empty drawing with no findings is allowed and gets the first "
+        "red-flag question.",
+    ),
+    tags=["interview"],
+)
+def interview_next(request: HttpRequest) -> HttpResponse:
+    """Stateless: the client sends everything known so far on each call; nothing is saved."""
+    inp = _parse(request, allow_empty=True)
+    if isinstance(inp, JsonResponse):
+        return inp
+    result = assess_input(inp).to_dict()
+    return JsonResponse(
+        {
+            "next_question": result["next_question"],
+            "should_stop": result["next_question"] is None,
+            "triage": result["triage"],
+            "sources": result["sources"],
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- knowledge
+# The knowledge base is immutable for the life of the process, so each answer is built once.
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    """A knowledge-base record as JSON-ready data (records are dataclasses)."""
+    return dataclasses.asdict(obj)
+
+
+@cache
+def _regions() -> list[dict[str, Any]]:
+    return [_plain(r) for r in load_knowledge().regions.values()]
+
+
+@cache
+def _findings() -> list[dict[str, Any]]:
+    return [_plain(f) for f in load_knowledge().findings.values()]
+
+
+@cache
+def _sources() -> list[dict[str, Any]]:
+    return [
+        {"id": src.id, "name": src.name, "kind": src.kind, "description": src.description}
+        for src in load_knowledge().sources.values()
+    ]
+
+
+@cache
+def _source_detail(source_id: str) -> dict[str, Any]:
+    kb = load_knowledge()
+    src = kb.sources[source_id]
+    keys = list(dict.fromkeys([*src.references, *(r for e in src.evidence for r in e.references)]))
+    return {
+        "id": src.id,
+        "name": src.name,
+        "kind": src.kind,
+        "description": src.description,
+        "zones": [{"region": r, "level": lv} for r, lv in zone_levels(src).items()],
+        "portions": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "share": p.share,
+                "zones": [{"region": z.region, "level": z.level} for z in p.zones],
+                "trigger_points": [_plain(tp) for tp in p.trigger_points],
+            }
+            for p in src.portions
+        ],
+        "trigger_points": [_plain(tp) for tp in src.trigger_points],
+        "evidence": [_plain(e) for e in src.evidence],
+        "root": _plain(src.root) if src.root else None,
+        "references": [
+            {"key": k, "citation": kb.references[k].citation, "url": kb.references[k].url}
+            for k in keys
+        ],
+    }
+
+
+@api.get("/knowledge/regions", response=list[s.RegionOut], tags=["knowledge"])
+def knowledge_regions(request: HttpRequest) -> Any:
+    """Every region id a drawing may use, with its plain name and landmarks."""
+    return _regions()
+
+
+@api.get("/knowledge/findings", response=list[s.FindingOut], tags=["knowledge"])
+def knowledge_findings(request: HttpRequest) -> Any:
+    """Every question the interview may ask, with why it is asked."""
+    return _findings()
+
+
+@api.get("/knowledge/sources", response=list[s.SourceSummaryOut], tags=["knowledge"])
+def knowledge_sources(request: HttpRequest) -> Any:
+    return _sources()
+
+
+@api.get(
+    "/knowledge/sources/{source_id}",
+    response={200: s.SourceDetailOut, **NOT_FOUND},
+    tags=["knowledge"],
+)
+def knowledge_source(request: HttpRequest, source_id: str) -> Any:
+    """A source's referral zones, trigger points, evidence and references with citations."""
+    if source_id not in load_knowledge().sources:  # checked first: only known ids are cached
+        return JsonResponse({"detail": "No source with this id."}, status=404)
+    return _source_detail(source_id)

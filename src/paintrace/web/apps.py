@@ -1,0 +1,23 @@
+"""App configs: paintrace itself (the Assessment model) and static files."""
+
+from typing import ClassVar
+
+import django.contrib.staticfiles.apps as staticfiles_apps
+from django.apps import AppConfig
+
+
+class PaintraceWebConfig(AppConfig):
+    name = "paintrace.web"
+    label = "paintrace"
+    verbose_name = "paintrace"
+    default_auto_field = "django.db.models.BigAutoField"
+
+
+class StaticFilesConfig(staticfiles_apps.StaticFilesConfig):
+    """collectstatic without ReDoc: the API docs page uses swagger-ui, and compressing ReDoc's
+    megabyte bundle would only slow every deploy down."""
+
+    ignore_patterns: ClassVar[list[str]] = [
+        *staticfiles_apps.StaticFilesConfig.ignore_patterns,
+        "ninja/redoc.*",
+    ]

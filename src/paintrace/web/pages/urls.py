@@ -1,0 +1,10 @@
+from django.urls import path
+
+from paintrace.web.pages import views
+
+urlpatterns = [
+    path("", views.bodymap_page, name="pt-bodymap"),
+    path("interview/", views.interview, name="pt-interview"),
+    path("a/<str:aid>/", views.result, name="pt-result"),
+    path("a/<str:aid>/delete/", views.delete, name="pt-delete"),
+]

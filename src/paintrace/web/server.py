@@ -1,0 +1,141 @@
+"""``paintrace serve``: one command that turns a laptop into a working paintrace server.
+
+It prepares what a fresh data folder lacks (database tables, collected static files) and then
+runs gunicorn in-process, the same server used in production, rather than Django's runserver.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from typing import Any
+
+_ANY_ADDRESS = {"0.0.0.0", "::", ""}
+
+
+def _allow_host(host: str) -> None:
+    """Let the address the user asked for through ALLOWED_HOSTS, unless they chose the list."""
+    if os.environ.get("PAINTRACE_ALLOWED_HOSTS", "").strip() or host in _ANY_ADDRESS:
+        return
+    name = f"[{host}]" if ":" in host else host
+    defaults = ["localhost", "127.0.0.1", "[::1]"]
+    if name not in defaults:
+        os.environ["PAINTRACE_ALLOWED_HOSTS"] = ",".join([*defaults, name])
+
+
+def _workers() -> int:
+    raw = os.environ.get("WEB_CONCURRENCY", "").strip() or "2"
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"WEB_CONCURRENCY must be a number from 1 to 64, got {raw!r}")
+    return int(raw)
+
+
+def static_fingerprint() -> str:
+    """A hash of every static file's path, size and mtime, to tell whether to collect again."""
+    from django.apps import apps
+    from django.contrib.staticfiles.finders import get_finders
+
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list(ignore), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static_if_needed() -> bool:
+    """Run collectstatic when the packages' static files differ from the last collection."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    stamp = settings.STATIC_ROOT / ".paintrace-fingerprint"
+    fingerprint = static_fingerprint()
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.is_file() and stamp.is_file() and stamp.read_text() == fingerprint:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+    return True
+
+
+def prepare() -> None:
+    """Migrate the database and collect static files; safe to run on every start."""
+    import django
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    collect_static_if_needed()
+    connections.close_all()  # gunicorn forks: workers must not share the master's connection
+
+
+def _database_label() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"SQLite {db['NAME']}"
+    return f"PostgreSQL {db['NAME']} on {db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Prepare the data folder and serve the app with gunicorn until interrupted."""
+    from gunicorn.app.base import BaseApplication
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paintrace.web.settings")
+    _allow_host(host)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        prepare()
+        workers = _workers()
+    except ImproperlyConfigured as exc:
+        print(f"paintrace: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": bind,
+                "workers": workers,
+                "worker_class": "sync",
+                "timeout": 30,
+                "graceful_timeout": 10,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+                "proc_name": "paintrace",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    shown = "localhost" if host in _ANY_ADDRESS else (f"[{host}]" if ":" in host else host)
+    print(f"paintrace {_version()} serving at http://{shown}:{port}/  (Ctrl+C to stop)")
+    print(f"  data: {settings.DATA_DIR}  database: {_database_label()}")
+    if host in _ANY_ADDRESS and not os.environ.get("PAINTRACE_ALLOWED_HOSTS"):
+        print(
+            "  note: listening on all addresses; set PAINTRACE_ALLOWED_HOSTS to the names "
+            "other machines use to reach this one"
+        )
+    sys.stdout.flush()
+    _Gunicorn().run()
+
+
+def _version() -> str:
+    from paintrace import __version__
+
+    return __version__

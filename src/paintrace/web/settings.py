@@ -1,0 +1,289 @@
+"""Django settings, read from the environment once, at import.
+
+Every knob is an environment variable parsed strictly: a typo such as ``PAINTRACE_DEBUG=yes``
+stops the server with ImproperlyConfigured instead of silently running with the wrong value.
+With nothing set, the app runs on a laptop: SQLite in a per-user data folder and a secret key
+generated once and kept there. See docs/deploy.md for every variable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import string
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true"):
+        return True
+    if value in ("0", "false"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 0 or 1, got {raw!r}")
+
+
+def default_data_dir() -> Path:
+    """The XDG data folder (what platformdirs would pick on Linux), without the dependency."""
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "paintrace"
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "paintrace"
+
+
+def data_dir() -> Path:
+    raw = os.environ.get("PAINTRACE_DATA_DIR", "").strip()
+    path = Path(raw).expanduser() if raw else default_data_dir()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"PAINTRACE_DATA_DIR: cannot create the data folder {str(path)!r}: {exc}"
+        ) from exc
+    return path
+
+
+_HOST = re.compile(r"^(\*|\.?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])$")
+
+
+def parse_allowed_hosts(raw: str) -> list[str]:
+    hosts = [h.strip() for h in raw.split(",")]
+    for host in hosts:
+        if not _HOST.match(host):
+            raise ImproperlyConfigured(
+                f"PAINTRACE_ALLOWED_HOSTS must be a comma-separated list of host names, such as "
+                f"'paintrace.example.org,.example.net,127.0.0.1'; {host!r} is not one (in {raw!r})"
+            )
+    return hosts
+
+
+def parse_database_url(url: str) -> dict[str, Any]:
+    """``postgres://user:pass@host:port/name?sslmode=require`` -> a DATABASES entry.
+
+    Written here rather than with dj-database-url: PostgreSQL is the one server database
+    supported, and a clear error for a malformed URL matters more than breadth.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must start with postgres:// (PostgreSQL is the only server "
+            f"database supported), got scheme {parts.scheme!r}"
+        )
+    name = unquote(parts.path.lstrip("/"))
+    if not name or "/" in name:
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name the database, e.g. postgres://user:pass@host:5432/paintrace"
+        )
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL has a bad port: {exc}") from exc
+    options = dict(parse_qsl(parts.query, keep_blank_values=False, strict_parsing=False))
+    conn_max_age = options.pop("conn_max_age", "60")
+    if not conn_max_age.isdigit():
+        raise ImproperlyConfigured("DATABASE_URL: conn_max_age must be a whole number of seconds")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": unquote(parts.hostname or ""),
+        "PORT": str(port or ""),
+        "CONN_MAX_AGE": int(conn_max_age),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": options,  # sslmode, application_name, ... go straight to libpq
+    }
+
+
+def strong_secret(key: str) -> bool:
+    """Django's own bar (check security.W009): 50+ characters, 5+ distinct."""
+    return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure")
+
+
+def persisted_secret_key(folder: Path) -> str:
+    """Generate the key once and keep it, so sessions survive restarts on a laptop.
+
+    Written to a temporary file and linked into place: several gunicorn workers starting at once
+    all end up reading the same key, never a half-written one.
+    """
+    path = folder / "secret_key"
+    if not path.exists():
+        alphabet = string.ascii_letters + string.digits + "!#%&()*+,-./:;<=>?@[]^_{|}~"
+        key = "".join(secrets.choice(alphabet) for _ in range(64))
+        tmp = folder / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            tmp.unlink()
+    key = path.read_text().strip()
+    if not strong_secret(key):
+        raise ImproperlyConfigured(f"the secret key in {path} is too weak; delete the file")
+    return key
+
+
+DATA_DIR = data_dir()
+DEBUG = env_bool("PAINTRACE_DEBUG")
+SECURE = env_bool("PAINTRACE_SECURE")
+
+SECRET_KEY = os.environ.get("PAINTRACE_SECRET_KEY", "").strip()
+if SECRET_KEY:
+    if not DEBUG and not strong_secret(SECRET_KEY):
+        raise ImproperlyConfigured(
+            "PAINTRACE_SECRET_KEY must be at least 50 random characters (5+ distinct); "
+            "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+else:
+    SECRET_KEY = persisted_secret_key(DATA_DIR)
+
+ALLOWED_HOSTS = parse_allowed_hosts(
+    os.environ.get("PAINTRACE_ALLOWED_HOSTS", "").strip() or "localhost,127.0.0.1,[::1]"
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "paintrace.web.apps.StaticFilesConfig",  # django.contrib.staticfiles, minus ReDoc
+    "django_htmx",
+    "ninja",  # in INSTALLED_APPS so /api/docs uses ninja's bundled swagger-ui, not a CDN
+    "paintrace.web.apps.PaintraceWebConfig",
+]
+try:  # the HTML pages (templates and static files of their own) are a separate package
+    import paintrace.web.pages  # noqa: F401
+
+    INSTALLED_APPS.append("paintrace.web.pages")
+except ImportError:  # pragma: no cover - only while the pages package does not exist yet
+    pass
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "paintrace.web.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "paintrace.web.urls"
+WSGI_APPLICATION = "paintrace.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database: SQLite in WAL mode by default, PostgreSQL when DATABASE_URL is set ------------
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    DATABASES = {"default": parse_database_url(DATABASE_URL)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "paintrace.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers run while a writer commits; IMMEDIATE takes the write lock at
+                # BEGIN so two writers queue on busy_timeout instead of failing with "locked".
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # stateless web tier: scale out freely
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files: WhiteNoise (see paintrace.web.storage) ----------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("PAINTRACE_STATIC_ROOT", "").strip() or DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "paintrace.web.storage.StaticStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve uncollected files from the packages
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # plain names still work, through the finders
+# Source maps are for developers' tools: several MB that no page loads, not worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# --- security headers (CSP and friends: paintrace.web.middleware) --------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = False  # htmx and fetch read it to send X-CSRFToken
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if SECURE:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see docs/deploy.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # an assessment is a few KB; refuse megabyte bodies
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,196 @@
+/* paintrace body map: tap or press Enter/Space on a region to toggle the chosen symptom.
+   The checkboxes of the region list are the single source of truth: the picture only mirrors
+   them, so the form posts the same data with or without this script. */
+(function () {
+  "use strict";
+  var SYMPTOMS = ["pain", "burning", "numbness", "tingling"];
+  var LABELS = { pain: "pain", burning: "burning", numbness: "numbness", tingling: "tingling" };
+
+  function init() {
+    var form = document.getElementById("drawing-form");
+    var picture = document.getElementById("picture");
+    if (!form || !picture) return;
+    var status = document.getElementById("mark-status");
+    var count = document.getElementById("mark-count");
+    var brush = "pain";
+    var names = {};
+
+    function shapes(rid) {
+      return picture.querySelectorAll('[data-region="' + rid + '"]');
+    }
+    function boxes(rid) {
+      return form.querySelectorAll('input[type="checkbox"][name="r:' + rid + '"]');
+    }
+    function symptomsOf(rid) {
+      var on = [];
+      boxes(rid).forEach(function (b) { if (b.checked) on.push(b.value); });
+      return SYMPTOMS.filter(function (s) { return on.indexOf(s) >= 0; });
+    }
+    function paint(rid) {
+      var syms = symptomsOf(rid);
+      shapes(rid).forEach(function (el) {
+        var cls = el.getAttribute("class").split(/\s+/).filter(function (c) {
+          return c && c !== "marked" && c !== "multi" && c.indexOf("sym-") !== 0;
+        });
+        if (syms.length) cls.push("marked");
+        syms.forEach(function (s) { cls.push("sym-" + s); });
+        if (syms.length > 1) cls.push("multi");
+        el.setAttribute("class", cls.join(" "));
+        el.setAttribute("aria-pressed", syms.indexOf(brush) >= 0 ? "true" : "false");
+        el.setAttribute("aria-label", names[rid] + (syms.length ? ": " + syms.map(function (s) {
+          return LABELS[s];
+        }).join(", ") : ""));
+      });
+    }
+    function allRegions() {
+      return Object.keys(names);
+    }
+    function updateTabs() {
+      var tabs = document.getElementById("view-tabs");
+      if (!tabs) return;
+      tabs.querySelectorAll("button[data-view]").forEach(function (b) {
+        var view = b.getAttribute("data-view");
+        var label = b.getAttribute("data-label") || b.textContent;
+        b.setAttribute("data-label", label);
+        var marked = {};
+        picture.querySelectorAll(".bodymap-view-" + view + " [data-region].marked")
+          .forEach(function (el) { marked[el.getAttribute("data-region")] = true; });
+        var n = Object.keys(marked).length;
+        b.textContent = label;
+        if (n) {
+          var badge = document.createElement("span");
+          badge.className = "tab-count";
+          badge.textContent = String(n);
+          var hint = document.createElement("span");
+          hint.className = "vh";
+          hint.textContent = " marked";
+          badge.appendChild(hint);
+          b.appendChild(document.createTextNode(" "));
+          b.appendChild(badge);
+        }
+      });
+    }
+    function updateCount() {
+      var n = 0;
+      updateTabs();
+      allRegions().forEach(function (rid) { if (symptomsOf(rid).length) n += 1; });
+      count.textContent = n === 0 ? "Nothing marked yet." :
+        n === 1 ? "You have marked 1 place." : "You have marked " + n + " places.";
+    }
+    function announce(text) {
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 30);
+    }
+    function toggle(rid) {
+      var box = form.querySelector('input[type="checkbox"][name="r:' + rid + '"][value="' + brush + '"]');
+      if (!box) return;
+      box.checked = !box.checked;
+      paint(rid);
+      updateCount();
+      announce((box.checked ? "Marked " : "Removed ") + LABELS[brush] + ": " + names[rid] + ".");
+    }
+
+    picture.querySelectorAll("[data-region]").forEach(function (el) {
+      var rid = el.getAttribute("data-region");
+      if (!names[rid]) names[rid] = el.getAttribute("aria-label") || rid;
+    });
+
+    picture.addEventListener("click", function (event) {
+      var el = event.target.closest ? event.target.closest("[data-region]") : null;
+      if (el) toggle(el.getAttribute("data-region"));
+    });
+    picture.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " " && event.key !== "Spacebar") return;
+      var el = event.target.closest ? event.target.closest("[data-region]") : null;
+      if (!el) return;
+      event.preventDefault();
+      toggle(el.getAttribute("data-region"));
+    });
+    form.addEventListener("change", function (event) {
+      var t = event.target;
+      if (t.type === "checkbox" && t.name.indexOf("r:") === 0) {
+        paint(t.name.slice(2));
+        updateCount();
+      } else if (t.name === "brush") {
+        brush = t.value;
+        document.getElementById("brush-tip").textContent = "Tap each place where you feel " +
+          LABELS[brush] + ". Tap again to remove it.";
+        allRegions().forEach(paint);
+      }
+    });
+    var checked = form.querySelector('input[name="brush"]:checked');
+    if (checked) brush = checked.value;
+
+    document.getElementById("brush").hidden = false;
+    document.getElementById("brush-help").hidden = false;
+    document.getElementById("mark-bar").hidden = false;
+    document.getElementById("clear-all").addEventListener("click", function () {
+      form.querySelectorAll('input[type="checkbox"][name^="r:"]').forEach(function (b) {
+        b.checked = false;
+      });
+      allRegions().forEach(paint);
+      updateCount();
+      announce("All marks cleared.");
+    });
+
+    // One view at a time on narrow screens.
+    var tabs = document.getElementById("view-tabs");
+    var map = picture.querySelector(".bodymap");
+    if (tabs && map) {
+      tabs.hidden = false;
+      map.classList.add("tabbed");
+      var show = function (view) {
+        tabs.querySelectorAll("button").forEach(function (b) {
+          b.setAttribute("aria-pressed", b.getAttribute("data-view") === view ? "true" : "false");
+        });
+        map.querySelectorAll(".bodymap-view").forEach(function (fig) {
+          fig.classList.toggle("is-current", fig.classList.contains("bodymap-view-" + view));
+        });
+      };
+      tabs.addEventListener("click", function (event) {
+        var b = event.target.closest("button[data-view]");
+        if (b) show(b.getAttribute("data-view"));
+      });
+      show("front");
+    }
+
+    // The list: searchable, and folded away when the picture can be used.
+    var list = document.getElementById("region-list");
+    var search = document.getElementById("region-search");
+    var searchBox = document.getElementById("search");
+    var searchCount = document.getElementById("search-count");
+    if (list && !form.querySelector(".error-summary")) list.open = false;
+    if (search && searchBox) {
+      searchBox.hidden = false;
+      var rows = Array.prototype.slice.call(list.querySelectorAll(".rg"));
+      search.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") event.preventDefault();
+      });
+      search.addEventListener("input", function () {
+        var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+        var shown = 0;
+        rows.forEach(function (row) {
+          var text = row.getAttribute("data-q");
+          var hit = words.every(function (w) { return text.indexOf(w) >= 0; });
+          row.hidden = !hit;
+          if (hit) shown += 1;
+        });
+        list.querySelectorAll("[data-side]").forEach(function (side) {
+          side.hidden = !side.querySelector(".rg:not([hidden])");
+        });
+        list.querySelectorAll("[data-area]").forEach(function (area) {
+          area.hidden = !area.querySelector(".rg:not([hidden])");
+        });
+        searchCount.textContent = !words.length ? "" : shown === 0 ?
+          "No place matches \u201c" + search.value.trim() + "\u201d." :
+          shown === 1 ? "1 place matches." : shown + " places match.";
+      });
+    }
+
+    allRegions().forEach(paint);
+    updateCount();
+  }
+
+  if (document.readyState !== "loading") init();
+  else document.addEventListener("DOMContentLoaded", init);
+})();

@@ -1,0 +1,272 @@
+"""The pages in a real browser: marking, the interview, the result, accessibility and weight."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from playwright.sync_api import Page, Response, expect
+
+from paintrace.web.models import Assessment
+
+from .conftest import run_axe, screenshot, serious
+
+PIRIFORMIS_YES = {
+    "worse-sitting",
+    "hip-rotation-reproduces-buttock-pain",
+    "pressure-point-reproduces-pain",
+}
+PAGE_BUDGET = 150 * 1024
+
+
+def region(page: Page, rid: str, view: str | None = None) -> Any:
+    scope = page.locator(f".bodymap-view-{view}") if view else page.locator(".bodymap")
+    return scope.locator(f'[data-region="{rid}"]').first
+
+
+def checkbox(page: Page, rid: str, symptom: str) -> Any:
+    return page.locator(f'input[type="checkbox"][name="r:{rid}"][value="{symptom}"]')
+
+
+def answer_until_result(page: Page, choose: Any, limit: int = 30) -> list[str]:
+    """Answer one-question screens (through htmx) until the result page loads."""
+    asked: list[str] = []
+    for _ in range(limit):
+        if "/a/" in page.url:
+            return asked
+        fid = page.locator('input[name="finding"]').input_value()
+        asked.append(fid)
+        page.get_by_role("button", name=choose(fid), exact=True).click()
+        page.wait_for_function(
+            """(fid) => location.pathname.startsWith("/a/") ||
+                 ((document.querySelector('input[name="finding"]') || {}).value || fid) !== fid""",
+            arg=fid,
+        )
+        page.wait_for_load_state()
+    raise AssertionError(f"no result after {limit} questions: {asked}")
+
+
+def test_mark_by_mouse_and_keyboard_then_piriformis_ranks_first(
+    page: Page, site: str, csp_errors: list[str]
+) -> None:
+    page.goto(site + "/")
+    expect(page.locator("#brush")).to_be_visible()
+
+    # mouse: a tap marks the chosen symptom, a second tap removes it
+    region(page, "right.buttock-center", "back").click()
+    expect(region(page, "right.buttock-center", "back")).to_have_class("region marked sym-pain")
+    expect(checkbox(page, "right.buttock-center", "pain")).to_be_checked()
+    page.locator(".brush-option", has_text="Numbness").click()
+    region(page, "right.buttock-center", "back").click()
+    expect(region(page, "right.buttock-center", "back")).to_have_class(
+        "region marked sym-pain sym-numbness multi"
+    )
+    region(page, "right.buttock-center", "back").click()
+    expect(checkbox(page, "right.buttock-center", "numbness")).not_to_be_checked()
+    page.locator(".brush-option", has_text="Pain").click()
+
+    # keyboard: every region is a named button; Enter and Space toggle it
+    sacroiliac = region(page, "right.sacroiliac", "back")
+    sacroiliac.focus()
+    page.keyboard.press("Enter")
+    expect(sacroiliac).to_have_attribute("aria-pressed", "true")
+    expect(sacroiliac).to_have_attribute("aria-label", "Sacroiliac area (right): pain")
+    thigh = region(page, "right.thigh-posterior-upper", "back")
+    thigh.focus()
+    page.keyboard.press("Space")
+    expect(checkbox(page, "right.thigh-posterior-upper", "pain")).to_be_checked()
+    page.keyboard.press("Tab")  # on to the next region of the same view
+    expect(page.locator(":focus")).to_have_attribute("data-region", "left.thigh-posterior-lower")
+
+    # the list mirrors the picture, and the other way round
+    page.locator("#region-list > summary").click()
+    checkbox(page, "left.calf-lower", "tingling").check()
+    expect(region(page, "left.calf-lower")).to_have_class("region marked sym-tingling")
+    checkbox(page, "left.calf-lower", "tingling").uncheck()
+    expect(region(page, "left.calf-lower")).to_have_class("region")
+    expect(page.locator("#mark-count")).to_have_text("You have marked 3 places.")
+    screenshot(page, "1-bodymap-marked")
+
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.get_by_role("heading", name="First, a few warning signs")).to_be_visible()
+    screenshot(page, "2-red-flags")
+    page.get_by_role("button", name="None of these apply to me").click()
+    expect(page.locator('input[name="finding"]')).to_have_count(1)
+    expect(page).to_have_url(site + "/interview/?step=1")
+    expect(page.locator("#step-heading")).to_be_focused()
+    expect(page.locator("img.figure")).to_be_visible()
+    page.locator("details.why summary").click()
+    screenshot(page, "3-question-self-test")
+
+    asked = answer_until_result(page, lambda fid: "Yes" if fid in PIRIFORMIS_YES else "No")
+    assert len(asked) == len(set(asked))
+    expect(page.locator(".banner-self-care")).to_be_visible()
+    first = page.locator(".source").first
+    expect(first.locator("h3")).to_contain_text("Piriformis")
+    expect(first.locator(".compare svg").first).to_be_visible()
+    expect(
+        first.locator('.compare [data-region="right.buttock-center"].zone-essential')
+    ).to_have_count(1)
+    saved = Assessment.objects.get(pk=page.url.rstrip("/").rsplit("/", 1)[-1])
+    expect(page.locator(".plan")).to_have_count(1 if saved.result["plan"] else 0)
+    screenshot(page, "4-result-self-care")
+    assert csp_errors == []
+
+
+def test_going_back_in_the_browser_changes_an_answer(page: Page, site: str) -> None:
+    page.goto(site + "/")
+    for rid in ("right.buttock-center", "right.sacroiliac"):
+        region(page, rid, "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    page.get_by_role("button", name="None of these apply to me").click()
+    first = page.locator('input[name="finding"]').input_value()
+    page.get_by_role("button", name="No", exact=True).click()
+    expect(page).to_have_url(site + "/interview/?step=2")
+    page.get_by_role("link", name="Back to the previous question").click()
+    expect(page.locator('input[name="finding"]')).to_have_value(first)
+    expect(page.locator(".previous")).to_contain_text("You answered no before.")
+    page.get_by_role("button", name="Yes", exact=True).click()
+    expect(page).to_have_url(site + "/interview/?step=2")
+    expect(page.locator(".previous")).to_have_count(0)
+
+
+def test_none_of_these_after_a_yes_asks_to_check(page: Page, site: str) -> None:
+    page.goto(site + "/")
+    region(page, "right.buttock-center", "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    page.locator('input[name="rf:fever"][value="yes"]').check()
+    page.get_by_role("button", name="None of these apply to me").click()
+    expect(page.locator("#form-errors")).to_contain_text("You answered yes to one question")
+    expect(page.locator('input[name="rf:fever"][value="yes"]')).to_be_checked()
+
+
+def test_saddle_numbness_shows_the_emergency_banner_and_no_plan(
+    page: Page, site: str, csp_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + "/")
+    expect(page.locator("#view-tabs")).to_be_visible()
+    page.locator(".brush-option", has_text="Numbness").click()
+    saddle = region(page, "perineum", "front")
+    expect(saddle).to_be_visible()
+    saddle.click()
+    page.get_by_role("button", name="Back", exact=True).click()
+    region(page, "left.buttock-center", "back").click()
+    expect(page.locator("#mark-count")).to_have_text("You have marked 2 places.")
+    screenshot(page, "5-bodymap-saddle")
+    page.get_by_role("button", name="Continue to the questions").click()
+    page.wait_for_url("**/a/**")
+    banner = page.locator(".banner-emergency")
+    expect(banner.get_by_role("heading", level=1)).to_have_text("Go to an emergency department now")
+    expect(page.locator(".plan")).to_have_count(0)
+    expect(page.locator(".sources")).to_have_count(0)
+    screenshot(page, "6-result-emergency")
+    assert csp_errors == []
+
+
+def test_the_region_list_can_be_searched(page: Page, site: str) -> None:
+    page.goto(site + "/")
+    page.locator("#region-list > summary").click()
+    search = page.get_by_label("Find a place")
+    search.fill("calf")
+    expect(page.locator("#search-count")).to_have_text("4 places match.")
+    expect(page.locator(".rg:visible")).to_have_count(4)
+    search.fill("heel left")
+    expect(page.locator(".rg:visible legend")).to_have_text(["Heel (left)"])
+    search.press("Enter")  # must not submit the form
+    expect(page).to_have_url(site + "/")
+    search.fill("elbow")
+    expect(page.locator("#search-count")).to_have_text("No place matches “elbow”.")
+    search.fill("")
+    expect(page.locator(".rg:visible")).to_have_count(74)
+
+
+def test_axe_finds_no_serious_problems(page: Page, site: str) -> None:
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    def check(name: str) -> None:
+        violations = run_axe(page)
+        print(f"axe {name}:", json.dumps(violations) if violations else "no violations")
+        found[name] = serious(violations)
+
+    page.goto(site + "/")
+    check("bodymap")
+    page.locator("#region-list > summary").click()
+    region(page, "right.buttock-center", "back").click()
+    check("bodymap-list-open")
+    page.get_by_role("button", name="Continue to the questions").click()
+    page.wait_for_url("**/interview/")
+    check("red-flags")
+    page.get_by_role("button", name="None of these apply to me").click()
+    expect(page.locator('input[name="finding"]')).to_have_count(1)
+    check("question")
+    answer_until_result(page, lambda fid: "No")
+    check("result")
+    page.get_by_role("button", name="Delete for good").click()
+    check("delete")
+    assert found == {k: [] for k in found}, json.dumps(found, indent=1)
+
+
+def test_pages_are_light_and_talk_only_to_their_server(page: Page, site: str) -> None:
+    requests: list[str] = []
+    responses: list[Response] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("response", lambda r: responses.append(r))
+
+    def weight(name: str) -> int:
+        page.wait_for_load_state("networkidle")
+        sizes = {r.url.removeprefix(site): len(r.body()) for r in responses if r.status < 300}
+        total = sum(sizes.values())
+        print(f"page weight {name}: {total} bytes", json.dumps(sizes))
+        responses.clear()
+        return total
+
+    page.goto(site + "/")
+    assert weight("bodymap") <= PAGE_BUDGET
+    region(page, "right.buttock-center", "back").click()
+    region(page, "right.thigh-posterior-upper", "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    weight("red-flags (full load)")
+    page.get_by_role("button", name="None of these apply to me").click()
+    expect(page.locator('input[name="finding"]')).to_have_count(1)
+    weight("question (htmx swap)")
+    page.reload()
+    weight("question (full load)")
+    answer_until_result(page, lambda fid: "Yes" if fid in PIRIFORMIS_YES else "No")
+    responses.clear()
+    page.reload()
+    weight("result (full load)")
+    assert requests and all(url.startswith(site + "/") for url in requests), requests
+
+
+def test_delete_for_good_from_the_result_page(page: Page, site: str) -> None:
+    page.goto(site + "/")
+    region(page, "right.buttock-center", "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    page.get_by_role("button", name="None of these apply to me").click()
+    answer_until_result(page, lambda fid: "I don't know")
+    result_url = page.url
+    page.get_by_role("button", name="Delete for good").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete this assessment for good?")
+    screenshot(page, "7-delete-confirm")
+    page.get_by_role("button", name="Yes, delete it for good").click()
+    expect(page).to_have_url(site + "/")
+    expect(page.locator(".message")).to_have_text("Your assessment has been deleted for good.")
+    assert page.goto(result_url).status == 404
+
+
+def test_everything_works_without_javascript(browser: Any, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(site + "/")
+    expect(page.locator("#brush")).to_be_hidden()
+    expect(page.locator("#region-list")).to_have_attribute("open", "")
+    checkbox(page, "right.buttock-center", "pain").check()
+    checkbox(page, "right.sacroiliac", "pain").check()
+    page.get_by_label("Your age").fill("45")
+    page.get_by_role("button", name="Continue to the questions").click()
+    page.get_by_role("button", name="None of these apply to me").click()
+    expect(page).to_have_url(site + "/interview/?step=1")
+    answer_until_result(page, lambda fid: "Yes" if fid in PIRIFORMIS_YES else "No")
+    expect(page.locator(".source").first.locator("h3")).to_contain_text("Piriformis")
+    context.close()

@@ -1,0 +1,119 @@
+"""``paintrace serve``: migrate, collect static files, run gunicorn, answer over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paintrace.web import server
+
+from .helpers import VIGNETTES, fresh_environment, load_vignette
+
+
+def test_collectstatic_runs_only_when_files_changed(settings: Any, tmp_path: Path) -> None:
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    assert server.collect_static_if_needed() is True
+    manifest = json.loads((settings.STATIC_ROOT / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["ninja/swagger-ui-bundle.js"]
+    assert (settings.STATIC_ROOT / f"{hashed}.gz").exists()
+    assert (settings.STATIC_ROOT / f"{hashed}.br").exists()
+    assert not (settings.STATIC_ROOT / "ninja" / "swagger-ui-bundle.js").exists()  # hashed only
+    assert not any(name.startswith("ninja/redoc") for name in manifest["paths"])
+    assert server.collect_static_if_needed() is False
+    stamp = settings.STATIC_ROOT / ".paintrace-fingerprint"
+    assert stamp.read_text() == server.static_fingerprint()
+
+
+def test_a_requested_address_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAINTRACE_ALLOWED_HOSTS", raising=False)
+    server._allow_host("192.168.1.20")
+    assert os.environ["PAINTRACE_ALLOWED_HOSTS"].split(",")[-1] == "192.168.1.20"
+    monkeypatch.setenv("PAINTRACE_ALLOWED_HOSTS", "mine.example.org")
+    server._allow_host("10.0.0.1")
+    assert os.environ["PAINTRACE_ALLOWED_HOSTS"] == "mine.example.org"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _request(url: str, data: bytes | None = None, method: str = "GET") -> tuple[int, Any, bytes]:
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def test_serve_end_to_end(tmp_path: Path) -> None:
+    """A fresh data folder: serve() must set everything up and answer real HTTP requests."""
+    port = _free_port()
+    env = fresh_environment()
+    env["PAINTRACE_DATA_DIR"] = str(tmp_path)
+    env["WEB_CONCURRENCY"] = "1"
+    code = f"from paintrace.web.server import serve; serve('127.0.0.1', {port})"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in first, first + (
+            proc.stderr.read() if proc.stderr else ""
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                status, _, _ = _request(f"{base}/api/knowledge/sources")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not answer"
+                time.sleep(0.1)
+        assert status == 200
+
+        data = load_vignette(VIGNETTES[0])
+        status, headers, body = _request(
+            f"{base}/api/assessments", json.dumps(data).encode(), "POST"
+        )
+        assert status == 201
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+        aid = json.loads(body)["id"]
+        assert _request(f"{base}/api/assessments/{aid}")[0] == 200
+
+        # static files were collected: hashed names, served with far-future caching
+        status, _, html = _request(f"{base}/api/docs")
+        assert status == 200
+        css = next(part for part in html.decode().split('"') if part.endswith(".css"))
+        assert css.startswith("/static/ninja/swagger-ui.") and css != "/static/ninja/swagger-ui.css"
+        status, headers, _ = _request(f"{base}{css}")
+        assert status == 200 and "immutable" in headers["Cache-Control"]
+
+        assert (tmp_path / "paintrace.sqlite3").exists() and (tmp_path / "secret_key").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)  # gunicorn's arbiter: graceful stop of its workers
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
