@@ -39,7 +39,9 @@ def test_bad_input_names_the_field(data, field):
 
 
 def test_whole_number_ages_may_be_written_as_floats():
-    assert parse_input({"drawing": {"perineum": ["pain"]}, "patient": {"age": 46.0}}).patient.age == 46
+    assert (
+        parse_input({"drawing": {"perineum": ["pain"]}, "patient": {"age": 46.0}}).patient.age == 46
+    )
 
 
 def test_null_finding_means_unknown():
