@@ -14,15 +14,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from importlib import resources
 from typing import Any
 
-import yaml
-
-try:  # libyaml is several times faster; the pure-Python loader is the fallback.
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+from paintrace.knowledge.schema import knowledge_root, read_yaml
 
 VIEWS: tuple[str, ...] = ("front", "back", "sides", "soles")
 SYMPTOMS: tuple[str, ...] = ("pain", "burning", "numbness", "tingling")
@@ -190,8 +184,7 @@ def _parse(data: Any) -> BodyMap:
 @functools.cache
 def load_bodymap() -> BodyMap:
     """The body map shipped as package data (read once: every page draws it)."""
-    text = resources.files("paintrace.knowledge").joinpath("bodymap.yaml").read_text("utf-8")
-    return _parse(yaml.load(text, Loader=_Loader))
+    return _parse(read_yaml(knowledge_root() / "bodymap.yaml"))
 
 
 def region_ids() -> set[str]:

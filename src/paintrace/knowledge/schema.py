@@ -551,8 +551,9 @@ class Knowledge:
         return f"{region.name} ({region.side})"
 
 
-def _read(path: Path) -> Any:
-    import yaml  # only when (re)building the knowledge base
+def read_yaml(path: Path) -> Any:
+    """One YAML file of the knowledge base; a syntax error names the file."""
+    import yaml  # imported on first use: a cached knowledge base needs no YAML
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
     try:
@@ -573,31 +574,31 @@ def _validated(kind: Any, data: Any, where: str) -> Any:
 
 def load_knowledge_from(root: Path) -> Knowledge:
     """Load and validate a knowledge base from a folder (tests use this on modified copies)."""
-    refs_raw = _read(root / "references.yaml") or {}
+    refs_raw = read_yaml(root / "references.yaml") or {}
     references = {k: _validated(Reference, v, f"references.yaml {k}") for k, v in refs_raw.items()}
-    atlas = _validated(Atlas, _read(root / "atlas.yaml"), "atlas.yaml")
+    atlas = _validated(Atlas, read_yaml(root / "atlas.yaml"), "atlas.yaml")
     findings = [
         _validated(Finding, f, f"findings.yaml #{i}")
-        for i, f in enumerate(_read(root / "findings.yaml")["findings"])
+        for i, f in enumerate(read_yaml(root / "findings.yaml")["findings"])
     ]
     sources = []
     for path in sorted((root / "sources").glob("*.yaml")):
-        source = _validated(Source, Source.normalise(_read(path)), f"sources/{path.name}")
+        source = _validated(Source, Source.normalise(read_yaml(path)), f"sources/{path.name}")
         if source.id != path.stem:
             raise KnowledgeError(f"sources/{path.name}: id {source.id!r} must match the file name")
         sources.append(source)
-    triage = _validated(Triage, _read(root / "triage.yaml"), "triage.yaml")
-    model = _validated(ModelParams, _read(root / "model.yaml"), "model.yaml")
+    triage = _validated(Triage, read_yaml(root / "triage.yaml"), "triage.yaml")
+    model = _validated(ModelParams, read_yaml(root / "model.yaml"), "model.yaml")
     techniques = [
-        _validated(Technique, _read(path), f"techniques/{path.name}")
+        _validated(Technique, read_yaml(path), f"techniques/{path.name}")
         for path in sorted((root / "techniques").glob("*.yaml"))
     ]
     self_management = [
-        _validated(SelfManagement, _read(path), f"self_management/{path.name}")
+        _validated(SelfManagement, read_yaml(path), f"self_management/{path.name}")
         for path in sorted((root / "self_management").glob("*.yaml"))
     ]
     care_path = root / "care.yaml"
-    care = _validated(CareRules, _read(care_path), "care.yaml") if care_path.exists() else None
+    care = _validated(CareRules, read_yaml(care_path), "care.yaml") if care_path.exists() else None
     return Knowledge(
         references=references,
         atlas=atlas,
