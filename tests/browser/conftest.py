@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Error, Page, Response
 
 # Sync Playwright runs an event loop in this thread; the ORM calls of the test body are still
 # synchronous, which Django would otherwise refuse.
@@ -108,6 +108,16 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
             }"""
         )
     )
+
+
+def body_size(response: Response) -> int:
+    """The response body's length. Chromium may already have dropped the body of a response
+    from a page that was replaced ("No resource with given identifier"); then the size the
+    network layer recorded is used."""
+    try:
+        return len(response.body())
+    except Error:
+        return int(response.request.sizes()["responseBodySize"])
 
 
 def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:

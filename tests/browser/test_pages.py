@@ -9,7 +9,7 @@ from playwright.sync_api import Page, Response, expect
 
 from paintrace.web.models import Assessment
 
-from .conftest import run_axe, screenshot, serious
+from .conftest import body_size, run_axe, screenshot, serious
 
 PIRIFORMIS_YES = {
     "worse-sitting",
@@ -215,7 +215,7 @@ def test_pages_are_light_and_talk_only_to_their_server(page: Page, site: str) ->
 
     def weight(name: str) -> int:
         page.wait_for_load_state("networkidle")
-        sizes = {r.url.removeprefix(site): len(r.body()) for r in responses if r.status < 300}
+        sizes = {r.url.removeprefix(site): body_size(r) for r in responses if r.status < 300}
         total = sum(sizes.values())
         print(f"page weight {name}: {total} bytes", json.dumps(sizes))
         responses.clear()

@@ -31,6 +31,7 @@ def test_openapi_lists_every_endpoint(openapi: dict[str, Any]) -> None:
     paths = openapi["paths"]
     assert set(paths["/api/assessments"]) == {"post"}
     assert set(paths["/api/assessments/{assessment_id}"]) == {"get", "delete"}
+    assert set(paths["/api/assessments/{assessment_id}/plan.pdf"]) == {"get"}
     assert set(paths["/api/interview/next"]) == {"post"}
     for path in ("regions", "findings", "sources", "sources/{source_id}"):
         assert "get" in paths[f"/api/knowledge/{path}"]
@@ -43,6 +44,9 @@ def test_openapi_declares_error_responses(openapi: dict[str, Any]) -> None:
     assert {"200", "404"} <= set(paths["/api/assessments/{assessment_id}"]["get"]["responses"])
     assert {"204", "404"} <= set(paths["/api/assessments/{assessment_id}"]["delete"]["responses"])
     assert "404" in paths["/api/knowledge/sources/{source_id}"]["get"]["responses"]
+    pdf = paths["/api/assessments/{assessment_id}/plan.pdf"]["get"]["responses"]
+    assert {"200", "404", "409"} <= set(pdf)
+    assert list(pdf["200"]["content"]) == ["application/pdf"]
 
 
 def test_openapi_documents_the_request_body(openapi: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ from paintrace.inference import zone_levels
 from paintrace.knowledge import load_knowledge
 from paintrace.web import api_schemas as s
 from paintrace.web import store
+from paintrace.web.pdf import FILENAME, plan_pdf_response
 
 
 def result_url(aid: str) -> str:
@@ -173,6 +174,46 @@ def delete_assessment(request: HttpRequest, assessment_id: str) -> HttpResponse:
     if not store.delete(assessment_id):
         return _not_found()
     return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+PDF_DOC = {
+    "responses": {
+        200: {
+            "description": "The self-care plan as a printable A4 PDF (the paintrace handout), "
+            f'sent as an attachment named "{FILENAME}".',
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@api.get(
+    "/assessments/{assessment_id}/plan.pdf",
+    response={200: None, 404: s.MessageOut, 409: s.MessageOut},
+    summary="The self-care plan as a PDF",
+    openapi_extra=PDF_DOC,
+    tags=["assessments"],
+)
+def assessment_plan_pdf(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    """The printable handout of the saved plan: what to massage and stretch, dosed and timed,
+    with the cautions, the red-flag card and the references; figures included.
+
+    404 when there is no such assessment; 409 when the assessment has no plan (at the emergency
+    and urgent levels the advice is to see a doctor first, so no self-care plan is made).
+    """
+    saved = store.get(assessment_id)
+    if saved is None:
+        return _not_found()
+    plan = saved.result.get("plan")
+    if not plan:
+        return JsonResponse(
+            {
+                "detail": "This assessment has no self-care plan: at its triage level the advice "
+                "is to see a doctor first."
+            },
+            status=409,
+        )
+    return plan_pdf_response(plan)
 
 
 # ---------------------------------------------------------------------------- interview

@@ -248,6 +248,10 @@ USE_TZ = True
 
 # --- static files: WhiteNoise (see paintrace.web.storage) ----------------------------------
 STATIC_URL = "/static/"
+# The self-care technique figures live with the knowledge base (the PDF handout inlines them);
+# the pages serve the same files, under this prefix, as plain images.
+TECHNIQUE_FIGURES = PACKAGE_DIR.parent / "knowledge" / "figures"
+STATICFILES_DIRS = [("paintrace/technique-figures", TECHNIQUE_FIGURES)]
 STATIC_ROOT = Path(os.environ.get("PAINTRACE_STATIC_ROOT", "").strip() or DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 STORAGES = {

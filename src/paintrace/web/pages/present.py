@@ -3,6 +3,7 @@
 Nothing here decides anything clinical. It looks names up in the knowledge base, groups the regions
 for the list, and places a source's referral map (from the knowledge base) on the sides the person
 drew, so that their drawing and the source's pattern can be compared on the same body map.
+The self-care plan, the guided session and the FAQ are shaped in :mod:`.selfcare`.
 """
 
 from __future__ import annotations
@@ -366,61 +367,3 @@ def answers_summary(
         if fid in findings and (findings[fid] or not only_yes):
             out.append(finding.said_yes if findings[fid] else finding.said_no)
     return out
-
-
-def _hold(seconds: Any) -> str:
-    if isinstance(seconds, list | tuple) and len(seconds) == 2:
-        return f"{seconds[0]} to {seconds[1]} seconds"
-    return f"{seconds} seconds" if seconds else ""
-
-
-def plan_view(kb: Knowledge, plan: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The plan's parts a result page shows; the full routine belongs to the plan's own page."""
-    if not plan:
-        return None
-    muscles = []
-    for m in plan.get("muscles") or []:
-        seen: set[tuple[str, str]] = set()
-        points = []
-        for tp in m.get("trigger_points") or []:
-            key = (tp.get("name", ""), tp.get("landmarks", ""))
-            if key not in seen:
-                seen.add(key)
-                points.append(tp)
-        massage = m.get("massage") or None
-        muscles.append(
-            {
-                "name": m.get("name") or m.get("id", ""),
-                "percent": percent(float(m.get("probability") or 0.0)),
-                "trigger_points": points,
-                "massage": massage
-                and {
-                    "name": massage.get("name", ""),
-                    "position": massage.get("position", ""),
-                    "pressure": str(massage.get("pressure", "")).rstrip(". "),
-                    "hold": _hold(massage.get("hold_seconds")),
-                },
-                "blocked": m.get("massage_blocked"),
-                "stretches": [
-                    {
-                        "name": st.get("name", ""),
-                        "hold": _hold(st.get("hold_seconds")),
-                        "repetitions": st.get("repetitions"),
-                    }
-                    for st in m.get("stretches") or []
-                ],
-                "habits": list(m.get("habits") or []),
-            }
-        )
-    review = plan.get("review")
-    return {
-        "outline": plan.get("status") == "outline",
-        "summary": plan.get("summary") or "",
-        "massage_first": plan.get("massage_first", plan.get("kind") == "massage-and-stretch"),
-        "muscles": muscles,
-        "self_management": list(plan.get("self_management") or []),
-        "minutes": (plan.get("schedule") or {}).get("minutes"),
-        "advice": list(plan.get("advice") or plan.get("keep_active") or []),
-        "cautions": list(plan.get("cautions") or []),
-        "review": review.get("text") if isinstance(review, Mapping) else None,
-    }

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from paintrace import bodymap
 from paintrace.knowledge import load_knowledge
 from paintrace.web import store
-from paintrace.web.pages import present
+from paintrace.web.pages import present, selfcare
 from paintrace.web.pages.forms import (
     RED_FLAG_PREFIX,
     DrawingForm,
@@ -21,6 +21,7 @@ from paintrace.web.pages.forms import (
     parse_answer,
 )
 from paintrace.web.pages.state import QUESTION, RED_FLAGS, Interview, Screen, Step, red_flag_ids
+from paintrace.web.pdf import plan_pdf_response
 
 # --------------------------------------------------------------------------- body map
 
@@ -259,7 +260,7 @@ def result(request: HttpRequest, aid: str) -> HttpResponse:
         "show_sources": level != "emergency",
         "sources": leading,
         "other_sources": others,
-        "plan": present.plan_view(kb, res.get("plan")) if calm else None,
+        "plan": selfcare.plan_view(kb, res.get("plan"), drawing) if calm else None,
         "share_url": request.build_absolute_uri(reverse("pt-result", args=[saved.id])),
     }
     return render(request, "paintrace/result.html", context)
@@ -274,3 +275,46 @@ def delete(request: HttpRequest, aid: str) -> HttpResponse:
         messages.success(request, "Your assessment has been deleted for good.")
         return redirect("pt-bodymap")
     return render(request, "paintrace/delete.html", {"aid": saved.id})
+
+
+# --------------------------------------------------------------------------- self-care
+
+
+def _calm_plan(saved: Any) -> dict[str, Any] | None:
+    """The saved plan, only where the result page shows one (never at emergency or urgent)."""
+    res = saved.result
+    if res["triage"]["level"] not in ("soon", "self-care"):
+        return None
+    plan = res.get("plan")
+    return plan if isinstance(plan, dict) and plan else None
+
+
+@require_http_methods(["GET"])
+def session(request: HttpRequest, aid: str) -> HttpResponse:
+    """Today's routine step by step: a checklist without JavaScript, a timed guide with it."""
+    saved = _get_or_404(aid)
+    view = selfcare.session_view(_calm_plan(saved), saved.created_at)
+    if view is None:
+        context = {"aid": saved.id, "level": saved.result["triage"]["level"], "kind": "session"}
+        return render(request, "paintrace/session_none.html", context, status=404)
+    context = {"aid": saved.id, "session": view}
+    return render(request, "paintrace/session.html", context)
+
+
+@require_http_methods(["GET"])
+def plan_pdf(request: HttpRequest, aid: str) -> HttpResponse:
+    """The printable handout (the same bytes as GET /api/assessments/{id}/plan.pdf)."""
+    saved = _get_or_404(aid)
+    plan = saved.result.get("plan")
+    if not plan:
+        context = {"aid": saved.id, "level": saved.result["triage"]["level"], "kind": "pdf"}
+        return render(request, "paintrace/session_none.html", context, status=404)
+    return plan_pdf_response(plan)
+
+
+@require_http_methods(["GET"])
+def faq(request: HttpRequest) -> HttpResponse:
+    """Plain answers to the questions people ask about massage and sciatica, with sources."""
+    return render(
+        request, "paintrace/faq.html", {"entries": selfcare.faq_entries(load_knowledge())}
+    )
