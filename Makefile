@@ -36,6 +36,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/web.py
 
 evaluate: $(STAMP)
 	$(BIN)/paintrace evaluate tests/vignettes

@@ -139,3 +139,9 @@ def test_every_vignette_fits_the_documented_input(model: str) -> None:
     assert not validator.is_valid({"drawing": {"left.elbow": ["pain"]}})
     assert not validator.is_valid({"drawing": {"left.calf-upper": ["itch"]}})
     assert validator.is_valid({}) is (model == "InterviewIn")
+
+
+def test_health_check_answers_without_touching_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}

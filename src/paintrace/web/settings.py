@@ -166,13 +166,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # in INSTALLED_APPS so /api/docs uses ninja's bundled swagger-ui, not a CDN
     "paintrace.web.apps.PaintraceWebConfig",
+    "paintrace.web.pages",
 ]
-try:  # the HTML pages (templates and static files of their own) are a separate package
-    import paintrace.web.pages  # noqa: F401
-
-    INSTALLED_APPS.append("paintrace.web.pages")
-except ImportError:  # pragma: no cover - only while the pages package does not exist yet
-    pass
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
