@@ -14,6 +14,7 @@ $(UV):
 
 $(STAMP): $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --compile-bytecode --quiet
+	$(BIN)/python -m compileall -q src  # the editable package too, even if PYTHONDONTWRITEBYTECODE
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -35,6 +36,7 @@ unit: $(STAMP)
 	PAINTRACE_TEST_DB=postgres $(BIN)/pytest tests/web tests/web_pages -m "not browser"
 
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/web.py
 

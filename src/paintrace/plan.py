@@ -46,11 +46,23 @@ def _stretch_seconds(s: Stretch) -> int:
     return s.repetitions * (s.hold_seconds + 10)
 
 
+_DICTS: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    """The JSON form of a piece of content, computed once: content never changes at run time.
+
+    (Keyed by identity, keeping the item alive so the id cannot be reused; the dataclasses
+    hold lists and cannot be hashed.)
+    """
+    cached = _DICTS.get(id(item))
+    if cached is None or cached[0] is not item:
+        cached = _DICTS[id(item)] = (item, asdict(item))
+    return cached[1]
+
+
 def _massage_dict(m: Massage, points: int) -> dict[str, Any]:
-    out = asdict(m)
-    out["points_today"] = points
-    out["tools"] = [asdict(t) for t in m.tools]
-    return out
+    return {**_as_dict(m), "points_today": points}
 
 
 def _schedule(muscles: list[dict[str, Any]], sides: list[str]) -> tuple[list[dict[str, Any]], int]:
@@ -109,12 +121,12 @@ def _fit_budget(
             "id": ranked.id,
             "name": source.name,
             "probability": round(ranked.probability, 4),
-            "trigger_points": [asdict(tp) for tp in source.trigger_points],
+            "trigger_points": [_as_dict(tp) for tp in source.trigger_points],
             "massage": None if blocked else _massage_dict(tech.massage, points),
             "massage_blocked": (
                 knowledge.care.clot if blocked and knowledge.care is not None else None
             ),
-            "stretches": [] if blocked else [asdict(s) for s in tech.stretches],
+            "stretches": [] if blocked else [_as_dict(s) for s in tech.stretches],
             "habits": list(tech.habits),
         }
         entries.append(entry)
@@ -138,7 +150,7 @@ def _self_management(knowledge: Knowledge, ranked: RankedSource) -> dict[str, An
     sm = knowledge.self_management.get(ranked.id)
     if sm is None:
         return None
-    out = asdict(sm)
+    out = dict(_as_dict(sm))
     out["name"] = knowledge.sources[ranked.id].name
     out["probability"] = round(ranked.probability, 4)
     return out
@@ -188,7 +200,7 @@ def build_plan(
         for portion in knowledge.sources[m["id"]].portions
         for z in portion.zones
     }
-    nerve_sites = [asdict(site) for site in care.nerve_sites if implicated & set(site.regions)]
+    nerve_sites = [_as_dict(site) for site in care.nerve_sites if implicated & set(site.regions)]
     if any(m["id"] in CALF_MUSCLES for m in muscles):
         cautions.insert(0, care.clot)
     if massage_first and any(s.kind == "nerve_root" for s in guidance_sources):

@@ -28,7 +28,7 @@ def _check(condition: bool, message: str) -> None:
         raise ValueError(message)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ToolOption:
     """One way to apply pressure, from the gentlest tool to the firmest."""
 
@@ -37,7 +37,7 @@ class ToolOption:
     how: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Massage:
     __pydantic_config__ = STRICT
     id: str
@@ -69,7 +69,7 @@ class Massage:
         _check(len(self.stop_if) >= 1 and len(self.references) >= 1, "stop rules and refs")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Stretch:
     __pydantic_config__ = STRICT
     id: str
@@ -92,7 +92,7 @@ class Stretch:
         _check(len(self.steps) >= 3 and len(self.references) >= 1, "steps and refs needed")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Technique:
     """Everything a person needs to work on one muscle: massage first, then stretches."""
 
@@ -107,7 +107,7 @@ class Technique:
         _check(1 <= len(self.stretches) <= 2, "one or two stretches per muscle")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SelfManagement:
     """Guideline-based self-management for a source that is not a muscle."""
 
@@ -122,7 +122,7 @@ class SelfManagement:
     references: list[str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NerveSite:
     __pydantic_config__ = STRICT
     site: str
@@ -130,7 +130,7 @@ class NerveSite:
     regions: list[str]  # base region ids near the site
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CareRules:
     """Cautions that apply to every plan."""
 
@@ -147,7 +147,7 @@ class CareRules:
     faq: list[FaqEntry] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FaqEntry:
     __pydantic_config__ = STRICT
     question: str

@@ -53,7 +53,7 @@ def _probability(value: float, name: str, *, open_top: bool = True) -> None:
 # --------------------------------------------------------------------------- references
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Reference:
     __pydantic_config__ = STRICT
     citation: str
@@ -64,7 +64,7 @@ class Reference:
 # --------------------------------------------------------------------------- atlas
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RegionDef:
     __pydantic_config__ = STRICT
     id: str
@@ -75,14 +75,14 @@ class RegionDef:
     leg: bool = False  # below the buttock: counts for the both-legs red flag
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Atlas:
     __pydantic_config__ = STRICT
     sided: list[RegionDef]
     midline: list[RegionDef]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Region:
     """A concrete region of a drawing: a sided region on one side, or a midline region."""
 
@@ -99,7 +99,7 @@ class Region:
 # --------------------------------------------------------------------------- findings
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SelfTest:
     __pydantic_config__ = STRICT
     steps: list[str]
@@ -110,7 +110,7 @@ class SelfTest:
         _check(len(self.steps) >= 2, "a self-test needs at least two steps")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
     __pydantic_config__ = STRICT
     id: str
@@ -128,7 +128,7 @@ class Finding:
 # --------------------------------------------------------------------------- sources
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Zone:
     __pydantic_config__ = STRICT
     region: str  # a sided region id without its side, or a midline id
@@ -136,7 +136,7 @@ class Zone:
     profile: str | None = None  # symptom profile; the source's default when absent
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TriggerPoint:
     __pydantic_config__ = STRICT
     name: str
@@ -144,7 +144,7 @@ class TriggerPoint:
     landmarks: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Portion:
     """A part of a source with its own referral map (e.g. gluteus minimus anterior fibres)."""
 
@@ -159,7 +159,7 @@ class Portion:
         _probability(self.share, "share", open_top=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FindingEvidence:
     __pydantic_config__ = STRICT
     finding: str
@@ -175,7 +175,7 @@ class FindingEvidence:
         _check(len(self.references) >= 1, "evidence needs a reference")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AgeEffect:
     __pydantic_config__ = STRICT
     lr: float
@@ -186,7 +186,7 @@ class AgeEffect:
         _check(self.lr > 0, "lr must be positive")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PatientEffects:
     __pydantic_config__ = STRICT
     age: list[AgeEffect] = field(default_factory=list)
@@ -194,7 +194,7 @@ class PatientEffects:
     references: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RootPattern:
     __pydantic_config__ = STRICT
     motor: str
@@ -202,7 +202,7 @@ class RootPattern:
     sensory: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     __pydantic_config__ = STRICT
     id: str
@@ -261,13 +261,13 @@ class Source:
 # --------------------------------------------------------------------------- triage rules
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FindingIs:
     __pydantic_config__ = STRICT
     finding: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DrawingMarked:
     """True when any of `marked` (base ids, either side) is marked with any of `symptoms`."""
 
@@ -276,7 +276,7 @@ class DrawingMarked:
     symptoms: list[Symptom] = field(default_factory=lambda: list(SYMPTOMS))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DrawingBothLegs:
     """True when regions below the buttock are marked on both sides."""
 
@@ -284,13 +284,13 @@ class DrawingBothLegs:
     both_legs: Literal[True]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AllOf:
     __pydantic_config__ = STRICT
     all: list[Condition]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AnyOf:
     __pydantic_config__ = STRICT
     any: list[Condition]
@@ -299,7 +299,7 @@ class AnyOf:
 Condition = FindingIs | DrawingMarked | DrawingBothLegs | AllOf | AnyOf
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rule:
     __pydantic_config__ = STRICT
     id: str
@@ -310,7 +310,7 @@ class Rule:
     unless_false: list[str] = field(default_factory=list)  # silenced if one is answered false
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LevelDef:
     __pydantic_config__ = STRICT
     id: Level
@@ -318,7 +318,7 @@ class LevelDef:
     advice: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Triage:
     __pydantic_config__ = STRICT
     levels: list[LevelDef]
@@ -329,7 +329,7 @@ class Triage:
 # --------------------------------------------------------------------------- model parameters
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SymptomProfile:
     """P(symptom type drawn | region drawn) for each type, for one kind of zone."""
 
@@ -344,7 +344,7 @@ class SymptomProfile:
             _probability(getattr(self, name), name)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PairBoost:
     """Sources often active together (e.g. a root irritation and gluteal trigger points)."""
 
@@ -355,7 +355,7 @@ class PairBoost:
     references: list[str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ModelParams:
     __pydantic_config__ = STRICT
     p_marked: dict[Literal["essential", "spillover", "leak"], float]
