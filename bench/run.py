@@ -86,7 +86,7 @@ def model_memory(kb: Knowledge) -> float:
     return size / 1e6
 
 
-def cli_cold_start(runs: int) -> float:
+def cli_cold_start(runs: int) -> tuple[float, float]:
     exe = Path(sys.executable).with_name("paintrace")
     cmd = [str(exe), "assess", "--input", str(VIGNETTES[0]), "--json"]
     subprocess.run(cmd, capture_output=True, check=True)  # builds the knowledge cache once
@@ -95,7 +95,7 @@ def cli_cold_start(runs: int) -> float:
         t0 = time.perf_counter()
         subprocess.run(cmd, capture_output=True, check=True, env=os.environ.copy())
         samples.append(time.perf_counter() - t0)
-    return statistics.median(samples) * 1e3
+    return statistics.median(samples) * 1e3, min(samples) * 1e3
 
 
 def main() -> None:
@@ -124,12 +124,15 @@ def main() -> None:
     for row in rows:
         table.add_row(*row)
     console.print(table)
-    cold = cli_cold_start(15)
-    cli = Table(title="CLI")
+    median, fastest = cli_cold_start(15)
+    cli = Table(title="CLI cold start (15 runs; the minimum shows the cost without machine noise)")
     cli.add_column("command")
-    cli.add_column("median ms (15 runs)", justify="right")
+    cli.add_column("median ms", justify="right")
+    cli.add_column("min ms", justify="right")
     cli.add_column("target", justify="right")
-    cli.add_row("paintrace assess --input dev-001.json --json", f"{cold:.0f}", "≤ 300")
+    cli.add_row(
+        "paintrace assess --input dev-001.json --json", f"{median:.0f}", f"{fastest:.0f}", "≤ 300"
+    )
     console.print(cli)
 
 
