@@ -115,3 +115,9 @@ def test_file_name_must_match_id(kb_copy: Path):
     (kb_copy / "sources" / "soleus.yaml").rename(kb_copy / "sources" / "calf.yaml")
     with pytest.raises(KnowledgeError, match="must match the file name"):
         load_knowledge_from(kb_copy)
+
+
+def test_a_muscle_without_a_technique_is_rejected(kb_copy: Path):
+    (kb_copy / "techniques" / "soleus.yaml").unlink()
+    with pytest.raises(KnowledgeError, match="every muscle needs its technique"):
+        load_knowledge_from(kb_copy)

@@ -123,9 +123,7 @@ def _fit_budget(
             "probability": round(ranked.probability, 4),
             "trigger_points": [_as_dict(tp) for tp in source.trigger_points],
             "massage": None if blocked else _massage_dict(tech.massage, points),
-            "massage_blocked": (
-                knowledge.care.clot if blocked and knowledge.care is not None else None
-            ),
+            "massage_blocked": knowledge.care.clot if blocked else None,
             "stretches": [] if blocked else [_as_dict(s) for s in tech.stretches],
             "habits": list(tech.habits),
         }
@@ -163,7 +161,7 @@ def build_plan(
     drawing: Mapping[str, Sequence[str]] | None = None,
     findings: Mapping[str, bool] | None = None,
 ) -> dict[str, Any] | None:
-    if not tri.self_care_allowed or not sources or knowledge.care is None:
+    if not tri.self_care_allowed or not sources:
         return None
     care = knowledge.care
     drawing = drawing or {}

@@ -398,12 +398,12 @@ class Knowledge:
         sources: list[Source],
         triage: Triage,
         model: ModelParams,
-        techniques: list[Technique] | None = None,
-        self_management: list[SelfManagement] | None = None,
-        care: CareRules | None = None,
+        techniques: list[Technique],
+        self_management: list[SelfManagement],
+        care: CareRules,
     ) -> None:
-        self.techniques = {t.source: t for t in techniques or []}
-        self.self_management = {m.source: m for m in self_management or []}
+        self.techniques = {t.source: t for t in techniques}
+        self.self_management = {m.source: m for m in self_management}
         self.care = care
         self.references = references
         self.atlas = atlas
@@ -511,13 +511,17 @@ class Knowledge:
             if sm.source not in self.sources or self.sources[sm.source].kind == "muscle":
                 problems.append(f"{where}: {sm.source!r} is not a non-muscle source")
             need_refs(where, sm.references)
-        if self.care is not None:
-            need_refs("care.yaml", self.care.references)
-            for entry in self.care.faq:
-                need_refs("care.yaml faq", entry.references)
-            for site in self.care.nerve_sites:
-                for rid in site.regions:
-                    need_base_region("care.yaml", rid)
+        for source in self.sources.values():
+            if source.kind == "muscle" and source.id not in self.techniques:
+                problems.append(f"techniques/{source.id}.yaml: every muscle needs its technique")
+            if source.kind != "muscle" and source.id not in self.self_management:
+                problems.append(f"self_management/{source.id}.yaml: missing for {source.id!r}")
+        need_refs("care.yaml", self.care.references)
+        for entry in self.care.faq:
+            need_refs("care.yaml faq", entry.references)
+        for site in self.care.nerve_sites:
+            for rid in site.regions:
+                need_base_region("care.yaml", rid)
 
         def walk(where: str, cond: Condition) -> None:
             if isinstance(cond, FindingIs):
@@ -597,8 +601,7 @@ def load_knowledge_from(root: Path) -> Knowledge:
         _validated(SelfManagement, read_yaml(path), f"self_management/{path.name}")
         for path in sorted((root / "self_management").glob("*.yaml"))
     ]
-    care_path = root / "care.yaml"
-    care = _validated(CareRules, read_yaml(care_path), "care.yaml") if care_path.exists() else None
+    care = _validated(CareRules, read_yaml(root / "care.yaml"), "care.yaml")
     return Knowledge(
         references=references,
         atlas=atlas,
