@@ -501,9 +501,6 @@ def session_view(
 
 
 def faq_entries(kb: Knowledge) -> list[dict[str, Any]]:
-    care = kb.care
-    if care is None:
-        return []
     return [
         {
             "question": e.question,
@@ -511,5 +508,5 @@ def faq_entries(kb: Knowledge) -> list[dict[str, Any]]:
             "answer": list(e.answer),
             "references": references(kb, e.references),
         }
-        for e in care.faq
+        for e in kb.care.faq
     ]
