@@ -200,3 +200,28 @@ def test_interview_pages_load_htmx_locally_and_obey_the_csp(
         assert 'hx-boost="true"' in html
         assert not re.search(r"<script(?![^>]*\ssrc=)", html)
         assert not re.search(r"\sstyle=|\son[a-z]+=|<style", html)
+
+
+BOTH_LEGS = {"left.calf-upper": ["pain"], "right.calf-upper": ["pain"], "lumbar-spine": ["pain"]}
+
+
+def test_both_legs_drawn_asks_the_warning_signs_before_calling_an_emergency(
+    client: Client, nojs: Browserless
+) -> None:
+    assert nojs.draw(BOTH_LEGS) == "/interview/"
+    html = client.get("/interview/").content.decode()
+    assert 'name="rf:new-bilateral-leg-symptoms"' in html
+    # Long-standing symptoms in both legs: "none of these" lifts the both-legs rule.
+    assert nojs.none_of_these() == "/interview/?step=1"
+
+
+def test_both_legs_drawn_and_new_is_an_emergency(client: Client, nojs: Browserless) -> None:
+    nojs.draw(BOTH_LEGS)
+    data = {"step": "0", **{f"rf:{fid}": "no" for fid in red_flag_ids()}}
+    data["rf:new-bilateral-leg-symptoms"] = "yes"
+    response = client.post("/interview/", data)
+    assert response.status_code == 302
+    saved = Assessment.objects.get()
+    assert response["Location"].endswith(f"/a/{saved.id}/")
+    assert saved.result["triage"]["level"] == "emergency"
+    assert saved.result["plan"] is None
