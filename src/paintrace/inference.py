@@ -426,14 +426,6 @@ def zone_levels(source: Source) -> dict[str, str]:
     return levels
 
 
-def best_component(posterior: Posterior, source_id: str) -> Component:
-    """The portion of a source that best explains this person's picture."""
-    model, hyps = posterior.model, posterior.hyps
-    comps = [c for c in model.components if c.source == source_id]
-    scores = [float(posterior.post[: hyps.n_units][hyps.unit_comp == c.index].sum()) for c in comps]
-    return comps[int(np.argmax(scores))]
-
-
 def finding_factor(model: Model, source_id: str, finding_id: str, value: bool) -> float:
     """How much an answer moves a source, as a likelihood ratio against the baseline."""
     comp = next(c for c in model.components if c.source == source_id)
