@@ -22,8 +22,16 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _in_sentence(name: str) -> str:
+    """A region name that reads inside a list: "Outer thigh, upper half" -> "upper outer thigh"."""
+    head, sep, tail = name.partition(", ")
+    if sep and tail.endswith(" half"):
+        return f"{tail.removesuffix(' half')} {head}".lower()
+    return name.lower()
+
+
 def _region_label(knowledge: Knowledge, rid: str) -> str:
-    return knowledge.regions[rid].name.lower()
+    return _in_sentence(knowledge.regions[rid].name)
 
 
 def _sentence(text: str) -> str:
@@ -80,7 +88,7 @@ def region_reasons(
         if level == "essential" and base not in essential_marked
     ]
     if drawing and missing and len(missing) >= 2 and len(in_zone) <= 2:
-        names = _join([knowledge.base_regions[b].name.lower() for b in missing[:3]])
+        names = _join([_in_sentence(knowledge.base_regions[b].name) for b in missing[:3]])
         against.append(f"Its pain usually also reaches the {names}, which you did not mark.")
     return for_lines, against
 
