@@ -50,3 +50,19 @@ def test_answers_that_moved_the_source_are_named():
 def test_roots_keep_their_capitals():
     why, _ = reasons("s1-root", {"right.foot-lateral": ["numbness"]}, {"toe-walk-difficult": True})
     assert any("the S1 nerve root" in line for line in why)
+
+
+def test_two_sources_together_are_named():
+    drawing = {
+        "right.buttock-lateral": ["pain"],
+        "right.thigh-lateral-upper": ["pain"],
+        "right.thigh-lateral-lower": ["pain"],
+        "right.knee-lateral": ["pain"],
+        "right.foot-lateral": ["numbness"],
+        "right.foot-sole": ["numbness", "tingling"],
+        "right.lesser-toes": ["tingling"],
+    }
+    why, _ = reasons("gluteus-minimus", drawing)
+    assert any("together" in line and "S1 nerve root" in line for line in why)
+    why_alone, _ = reasons("piriformis", {"right.buttock-center": ["pain"]})
+    assert not any("together" in line for line in why_alone)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from paintrace.inference import Posterior, finding_factor, zone_levels
+from paintrace.inference import Posterior, finding_factor, partners, zone_levels
 from paintrace.knowledge.schema import Knowledge, Source
 
 _NEURAL = ("numbness", "tingling")
@@ -141,4 +141,20 @@ def explain(
     source = knowledge.sources[source_id]
     r_for, r_against = region_reasons(knowledge, source, drawing)
     f_for, f_against = finding_reasons(posterior, source, findings)
-    return r_for + f_for, r_against + f_against
+    return r_for + f_for + together(posterior, source_id), r_against + f_against
+
+
+TOGETHER_SHARE = 0.25  # of the posterior, for a pair to be worth a sentence
+
+
+def together(posterior: Posterior, source_id: str) -> list[str]:
+    """Say so when two sources explain the drawing better together than either alone."""
+    knowledge = posterior.model.knowledge
+    found = [(other, m) for other, m in partners(posterior, source_id) if m >= TOGETHER_SHARE]
+    if not found:
+        return []
+    other = knowledge.sources[found[0][0]]
+    return [
+        f"Your picture is explained best by {knowledge.sources[source_id].phrase} and "
+        f"{other.phrase} together: the two often occur at the same time."
+    ]

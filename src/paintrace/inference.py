@@ -426,6 +426,20 @@ def zone_levels(source: Source) -> dict[str, str]:
     return levels
 
 
+def partners(posterior: Posterior, source_id: str) -> list[tuple[str, float]]:
+    """Other sources that explain the picture together with this one, with the posterior mass
+    of those pairs, largest first (a root with secondary gluteal trigger points, say)."""
+    model = posterior.model
+    n_u = posterior.hyps.n_units
+    mass: dict[str, float] = {}
+    for h, members in enumerate(posterior.hyps.members[n_u:], start=n_u):
+        sources = {model.components[c].source for c in members}
+        if source_id in sources and len(sources) == 2:
+            (other,) = sources - {source_id}
+            mass[other] = mass.get(other, 0.0) + float(posterior.post[h])
+    return sorted(mass.items(), key=lambda kv: -kv[1])
+
+
 def finding_factor(model: Model, source_id: str, finding_id: str, value: bool) -> float:
     """How much an answer moves a source, as a likelihood ratio against the baseline."""
     comp = next(c for c in model.components if c.source == source_id)
