@@ -66,13 +66,11 @@ def _muscle_map(knowledge: Knowledge, muscle: dict[str, Any], sides: list[str]) 
     from paintrace.bodymap import render_view
 
     concrete_sides = [s for s in sides if s in ("left", "right")] or ["left", "right"]
-    points = []
-    for tp in muscle["trigger_points"]:
-        base = tp["region"]
-        if base in knowledge.regions:
-            points.append(base)
-        else:
-            points.extend(f"{side}.{base}" for side in concrete_sides)
+    points = [
+        rid
+        for tp in muscle["trigger_points"]
+        for rid in knowledge.concrete(tp["region"], concrete_sides)
+    ]
     views = []
     for view in ("back", "sides", "front"):
         try:

@@ -158,10 +158,7 @@ class Model:
         return [c.index for c in self.components if c.source == source_id]
 
     def _concrete(self, base: str, side: str) -> list[str]:
-        region = self.knowledge.base_regions[base]
-        if any(base == m.id for m in self.knowledge.atlas.midline):
-            return [region.id]
-        return [f"{s}.{base}" for s in SIDES] if side == "both" else [f"{side}.{base}"]
+        return self.knowledge.concrete(base, SIDES if side == "both" else (side,))
 
     # ------------------------------------------------------------------ single hypotheses
 
@@ -206,12 +203,10 @@ class Model:
     # ------------------------------------------------------------------ encoding inputs
 
     def side_config(self, drawing: Mapping[str, Sequence[str]]) -> SideConfig:
-        drawn = {self.knowledge.regions[rid].side for rid in drawing} - {None}
-        if drawn == {"left", "right"}:
+        drawn = self.knowledge.drawn_sides(drawing)
+        if len(drawn) == 2:
             return "bilateral"
-        if drawn == {"right"}:
-            return "right"
-        return "left"  # left, or midline only (both sides are then symmetric)
+        return drawn[0] if drawn else "left"  # midline only: both sides are symmetric
 
     def encode_drawing(self, drawing: Mapping[str, Sequence[str]]) -> tuple[Array, Array]:
         marked = np.zeros(len(self.region_ids))

@@ -32,11 +32,6 @@ CALF_MUSCLES = frozenset({"gastrocnemius", "soleus"})
 CLOT_FINDING = "calf-swelling-warmth"
 
 
-def _sides(drawing: Mapping[str, Sequence[str]], knowledge: Knowledge) -> list[str]:
-    sides = {side for rid in drawing if (side := knowledge.regions[rid].side) is not None}
-    return sorted(sides) or ["painful"]
-
-
 def _massage_seconds(m: Massage, points: int) -> int:
     hold = (m.hold_seconds[0] + m.hold_seconds[1]) // 2
     return points * (hold + SETUP_SECONDS)
@@ -166,7 +161,7 @@ def build_plan(
     care = knowledge.care
     drawing = drawing or {}
     findings = findings or {}
-    sides = _sides(drawing, knowledge)
+    sides = knowledge.drawn_sides(drawing) or ["painful"]
     leading = sources[0]
     massage_first = leading.kind == "muscle"
     calf_ok = findings.get(CLOT_FINDING) is False
@@ -191,7 +186,7 @@ def build_plan(
     steps, seconds = _schedule(muscles, sides)
 
     cautions = [care.percussion, care.blood_thinners, *care.general]
-    implicated = {r for m in muscles for tp in m["trigger_points"] for r in [tp["region"]]}
+    implicated = {tp["region"] for m in muscles for tp in m["trigger_points"]}
     implicated |= {
         z.region
         for m in muscles

@@ -548,6 +548,17 @@ class Knowledge:
         if problems:
             raise KnowledgeError("knowledge base is inconsistent:\n  " + "\n  ".join(problems))
 
+    def concrete(self, base: str, sides: Iterable[str]) -> list[str]:
+        """The drawing's ids for a base region on the given sides (a midline id as it is)."""
+        if base in self.regions:  # midline regions have no side
+            return [base]
+        return [rid for side in sides if (rid := f"{side}.{base}") in self.regions]
+
+    def drawn_sides(self, drawing: Iterable[str]) -> list[str]:
+        """The sides a drawing marks, left before right; empty for a midline-only drawing."""
+        sides = {self.regions[rid].side for rid in drawing if rid in self.regions}
+        return [side for side in SIDES if side in sides]
+
     def region_name(self, rid: str) -> str:
         region = self.regions[rid]
         if region.side is None:

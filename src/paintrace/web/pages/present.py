@@ -201,16 +201,8 @@ def figure(slug: str | None) -> dict[str, str] | None:
 # --------------------------------------------------------------------------- result
 
 
-def _concrete(kb: Knowledge, base: str, sides: Sequence[str]) -> list[str]:
-    if base in kb.regions:  # a midline region
-        return [base]
-    return [f"{side}.{base}" for side in sides if f"{side}.{base}" in kb.regions]
-
-
 def drawn_sides(kb: Knowledge, drawing: Mapping[str, Sequence[str]]) -> list[str]:
-    sides = {kb.regions[rid].side for rid in drawing if rid in kb.regions}
-    found = [s for s in ("left", "right") if s in sides]
-    return found or ["left", "right"]
+    return kb.drawn_sides(drawing) or ["left", "right"]
 
 
 def pattern_on_sides(
@@ -222,14 +214,14 @@ def pattern_on_sides(
     zones = {
         rid: level
         for base, level in zone_levels(source).items()
-        for rid in _concrete(kb, base, sides)
+        for rid in kb.concrete(base, sides)
         if rid in known
     }
     points = list(
         dict.fromkeys(
             rid
             for tp in source.trigger_points
-            for rid in _concrete(kb, tp.region, sides)
+            for rid in kb.concrete(tp.region, sides)
             if rid in known
         )
     )
