@@ -7,6 +7,7 @@ explain, symptom types that fit or do not fit, and the answers that moved it mos
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from paintrace.inference import Posterior, finding_factor, partners, zone_levels
@@ -125,8 +126,6 @@ def finding_reasons(
 
 
 def _log(x: float) -> float:
-    import math
-
     return math.log(max(x, 1e-9))
 
 
