@@ -40,11 +40,35 @@ def test_assess_reads_standard_input():
     assert json.loads(proc.stdout)["sources"][0]["id"] == "piriformis"
 
 
-def test_assess_summary_shows_banner_and_ranking():
-    result = runner.invoke(app, ["assess", "-i", str(CASE)])
+def _all_warning_signs_answered_no(path: Path) -> Path:
+    from paintrace.knowledge import load_knowledge
+    from paintrace.triage import open_red_flags
+
+    data = json.loads(CASE.read_text())
+    kb = load_knowledge()
+    for fid in open_red_flags(kb, data["drawing"], data["findings"]):
+        data["findings"][fid] = False
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_assess_summary_shows_banner_ranking_and_plan(tmp_path):
+    case = _all_warning_signs_answered_no(tmp_path / "case.json")
+    result = runner.invoke(app, ["assess", "-i", str(case)])
     assert result.exit_code == 0
     assert "SELF-CARE IS REASONABLE" in result.output
     assert "Piriformis" in result.output
+    assert "Muscles to work on" in result.output
+    assert "still open" not in result.output
+
+
+def test_assess_summary_lists_open_warning_signs_and_holds_the_plan():
+    result = runner.invoke(app, ["assess", "-i", str(CASE)])
+    assert result.exit_code == 0
+    assert "Warning-sign questions still open" in result.output
+    assert "Self-care plan on hold" in result.output
+    assert "Muscles to work on" not in result.output
+    assert "SELF-CARE IS REASONABLE" not in result.output
 
 
 @pytest.mark.parametrize(

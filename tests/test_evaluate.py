@@ -52,3 +52,54 @@ def test_an_empty_or_foreign_folder_is_an_error(tmp_path):
     (tmp_path / "x.json").write_text("[]")
     with pytest.raises(VignetteError, match="not a vignette"):
         evaluate_dir(tmp_path)
+
+
+def test_calibration_bins_and_brier(tmp_path):
+    drawing = {
+        "right.buttock-center": ["pain"],
+        "right.sacroiliac": ["pain"],
+        "right.thigh-posterior-upper": ["pain"],
+    }
+    findings = {"hip-rotation-reproduces-buttock-pain": True, "worse-sitting": True}
+    write(tmp_path, "p", "self-care", ["piriformis"], drawing, findings)
+    write(tmp_path, "q", "self-care", ["tibialis-anterior"], drawing, findings)
+    scores = evaluate_dir(tmp_path)
+    cal = scores.calibration(bins=5)
+    assert sum(b["cases"] for b in cal["bins"]) == 2
+    p = scores.cases[0].top_probability
+    # Both cases predict the same first source with probability p; one is right, one wrong.
+    assert cal["brier"] == pytest.approx(((p - 1) ** 2 + p**2) / 2, abs=1e-3)
+    full = next(b for b in cal["bins"] if b["cases"] == 2)
+    assert full["observed"] == 0.5
+
+
+def test_sparsify_keeps_the_most_telling_regions():
+    from paintrace.evaluate import sparsify
+    from paintrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    data = {
+        "drawing": {
+            "left.buttock-center": ["pain"],
+            "left.thigh-anterolateral": ["burning"],
+            "left.thigh-posterior-upper": ["pain"],
+        }
+    }
+    one = sparsify(data, 1, kb)["drawing"]
+    assert list(one) == ["left.thigh-anterolateral"]  # few sources refer there, and it burns
+    assert len(sparsify(data, 2, kb)["drawing"]) == 2
+    assert sparsify(data, 5, kb)["drawing"] == data["drawing"]
+
+
+def test_robustness_reports_each_sparsity(tmp_path):
+    from paintrace.evaluate import robustness
+
+    drawing = {
+        "right.buttock-center": ["pain"],
+        "right.sacroiliac": ["pain"],
+        "right.thigh-posterior-upper": ["pain"],
+    }
+    write(tmp_path, "p", "self-care", ["piriformis"], drawing, {"worse-sitting": True})
+    report = robustness(tmp_path)
+    assert list(report) == ["all regions", "3 most specific", "2 most specific", "1 most specific"]
+    assert all(0.0 <= v <= 1.0 for v in report.values())

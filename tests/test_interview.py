@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from paintrace.assessment import AssessmentInput, Patient, assess_input
 from paintrace.knowledge import load_knowledge
+from paintrace.plan_modifiers import plan_modifier_ids
+from paintrace.triage import applies
 
 KB = load_knowledge()
 RED_FLAGS = [f.id for f in KB.findings.values() if f.group == "red-flag"]
 NO_FLAGS = {f: False for f in RED_FLAGS}
+PLAN_QUESTIONS = set(plan_modifier_ids(KB)) | {"calf-swelling-warmth", "clot-risk"}
 PIRIFORMIS = {
     "right.buttock-center": ["pain"],
     "right.sacroiliac": ["pain"],
@@ -15,21 +18,53 @@ PIRIFORMIS = {
 }
 
 
-def ask(drawing, findings, skip=()):
-    return assess_input(AssessmentInput(drawing, findings, Patient()), KB, skip=skip).next_question
+def ask(drawing, findings, skip=(), patient=None):
+    inp = AssessmentInput(drawing, findings, patient or Patient())
+    return assess_input(inp, KB, skip=skip).next_question
 
 
-def test_red_flags_come_first_in_order():
+def run_interview(drawing, findings, patient=None, limit=40):
+    """Answer "no" to every question until the interview stops; the questions in order."""
+    findings = dict(findings)
+    asked = []
+    for _ in range(limit):
+        q = ask(drawing, findings, patient=patient)
+        if q is None:
+            return asked
+        asked.append(q.finding)
+        findings[q.finding] = False
+    raise AssertionError("the interview did not stop")
+
+
+def test_red_flags_that_apply_come_first_in_order():
+    applicable = [f for f in RED_FLAGS if applies(KB, f, PIRIFORMIS)]
+    assert "clot-risk" not in applicable and "calf-swelling-warmth" not in applicable
     asked = []
     findings: dict[str, bool] = {}
-    for _ in RED_FLAGS:
+    for _ in applicable:
         q = ask(PIRIFORMIS, findings)
         assert q is not None and q.group == "red-flag"
         asked.append(q.finding)
         findings[q.finding] = False
-    assert asked == RED_FLAGS
+    assert asked == applicable
     q = ask(PIRIFORMIS, findings)
     assert q is None or q.group != "red-flag"
+
+
+def test_the_clot_questions_come_first_when_the_calf_is_drawn():
+    calf = {"left.calf-upper": ["pain"], "left.knee-posterior": ["pain"]}
+    asked = run_interview(calf, {})
+    flags = [f for f in asked if f in RED_FLAGS]
+    assert asked[: len(flags)] == flags  # every warning sign before any other question
+    assert "clot-risk" in flags and "calf-swelling-warmth" in flags
+
+
+def test_a_clot_risk_with_calf_pain_is_urgent_and_ends_without_a_plan():
+    calf = {"left.calf-upper": ["pain"]}
+    result = assess_input(AssessmentInput(calf, {"clot-risk": True}, Patient()), KB)
+    assert result.triage.level == "urgent"
+    assert result.plan is None
+    assert ("clot", KB.triage.causes["clot"]) in result.triage.causes
 
 
 def test_red_flags_come_first_even_with_an_empty_drawing():
@@ -53,35 +88,69 @@ def test_skipped_questions_are_not_asked_again():
     assert second is None or second.finding != first.finding
 
 
-def test_interview_stops_when_the_leader_is_clear():
-    findings = dict(NO_FLAGS)
-    findings.update(
-        {
-            "worse-sitting": True,
-            "hip-rotation-reproduces-buttock-pain": True,
-            "pressure-point-reproduces-pain": True,
-            "sacroiliac-tender": False,
-            "worse-cough-sneeze-strain": False,
-            "straight-leg-raise-positive": False,
-        }
-    )
+CLEAR_PIRIFORMIS = {
+    "worse-sitting": True,
+    "hip-rotation-reproduces-buttock-pain": True,
+    "pressure-point-reproduces-pain": True,
+    "sacroiliac-tender": False,
+    "worse-cough-sneeze-strain": False,
+    "straight-leg-raise-positive": False,
+}
+
+
+def test_interview_stops_when_the_leader_is_clear_after_the_plan_questions():
+    findings = {**NO_FLAGS, **CLEAR_PIRIFORMIS}
     result = assess_input(AssessmentInput(PIRIFORMIS, findings, Patient()), KB)
     assert result.sources[0].id == "piriformis"
-    if result.sources[0].probability >= KB.model.stop_probability:
-        assert result.next_question is None
+    assert result.sources[0].probability >= KB.model.stop_probability
+    # Only what changes the massage plan is left to ask, then nothing.
+    rest = run_interview(PIRIFORMIS, findings)
+    assert rest and set(rest) <= PLAN_QUESTIONS
+    assert set(plan_modifier_ids(KB)) - {"osteoporosis-or-long-term-steroids"} <= set(rest)
+
+
+def test_at_least_the_two_best_questions_even_when_the_first_guess_is_confident():
+    gluteus_minimus = {
+        "left.buttock-lateral": ["pain"],
+        "left.thigh-lateral-upper": ["pain"],
+        "left.thigh-lateral-lower": ["pain"],
+        "left.leg-lateral": ["pain"],
+        "left.ankle-lateral": ["pain"],
+    }
+    asked = [f for f in run_interview(gluteus_minimus, NO_FLAGS) if f not in PLAN_QUESTIONS]
+    assert len(asked) >= KB.model.min_questions
+
+
+def test_no_pregnancy_question_for_a_man():
+    findings = {**NO_FLAGS, **CLEAR_PIRIFORMIS}
+    asked = run_interview(PIRIFORMIS, findings, patient=Patient(40, "male"))
+    assert "blood-thinners" in asked
+    assert "pregnant-or-recently-gave-birth" not in asked
+    asked = run_interview(PIRIFORMIS, findings, patient=Patient(40, "female"))
+    assert "pregnant-or-recently-gave-birth" in asked
+
+
+def test_the_estimate_of_questions_left_counts_down_to_the_end():
+    findings = dict(NO_FLAGS)
+    estimates = []
+    for _ in range(30):
+        q = ask(PIRIFORMIS, findings)
+        if q is None:
+            break
+        assert q.remaining >= 1
+        estimates.append(q.remaining)
+        findings[q.finding] = False
+    assert estimates and estimates[-1] == 1
+    first = ask(PIRIFORMIS, {})
+    applicable = [f for f in RED_FLAGS if applies(KB, f, PIRIFORMIS)]
+    assert first.remaining > len(applicable)
 
 
 def test_interview_ends_within_the_cap():
-    findings = dict(NO_FLAGS)
     drawing = {"left.calf-upper": ["pain"], "left.thigh-posterior-lower": ["pain"]}
-    for _ in range(KB.model.max_questions + 1):
-        q = ask(drawing, findings)
-        if q is None:
-            break
-        findings[q.finding] = False
-    assert ask(drawing, findings) is None
-    asked = len(findings) - len(NO_FLAGS)
-    assert asked <= KB.model.max_questions
+    asked = run_interview(drawing, NO_FLAGS)
+    ranking_questions = [f for f in asked if f not in PLAN_QUESTIONS]
+    assert len(ranking_questions) <= KB.model.max_questions
 
 
 def test_both_legs_drawn_asks_whether_it_is_new_before_anything_else():

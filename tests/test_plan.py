@@ -150,3 +150,76 @@ def test_cli_writes_the_pdf_and_refuses_at_emergency(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 1 and "no self-care plan" in proc.stderr
+
+
+# --------------------------------------------------------------------- plan modifiers (v2)
+
+QL = {"right.low-back": ["pain"], "right.buttock-upper": ["pain"], "right.hip-lateral": ["pain"]}
+
+
+def _plan(drawing, findings, patient=None):
+    return assess(drawing, findings, patient).plan
+
+
+def _muscle(plan, mid):
+    return next(m for m in plan["muscles"] if m["id"] == mid)
+
+
+def test_blood_thinners_mean_light_pressure_and_no_firm_tools():
+    plain = _plan(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "blood-thinners": False})
+    thin = _plan(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "blood-thinners": True})
+    before, after = _muscle(plain, "piriformis")["massage"], _muscle(thin, "piriformis")["massage"]
+    assert before["pressure"] != after["pressure"] and "light" in after["pressure"]
+    firm = {"lacrosse-ball", "cane-hook", "glute-tool", "peanut-ball"}
+    assert not firm & {t["tool"] for t in after["tools"]}
+    assert {"finding": "blood-thinners", "state": "yes"}.items() <= thin["adaptations"][0].items()
+    # the content itself is untouched (the plan works on copies)
+    again = _plan(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "blood-thinners": False})
+    assert _muscle(again, "piriformis")["massage"]["pressure"] == before["pressure"]
+
+
+def test_an_unanswered_modifier_is_stated_not_assumed_no():
+    plan = _plan(PIRIFORMIS, PIRIFORMIS_FINDINGS)
+    states = {a["finding"]: a["state"] for a in plan["adaptations"]}
+    assert states.get("blood-thinners") == "unknown"
+
+
+def test_pregnancy_means_no_calf_or_belly_massage():
+    findings = {**NO_FLAGS, "pregnant-or-recently-gave-birth": True}
+    for mod in KB.care.modifiers:
+        if mod.finding == "pregnant-or-recently-gave-birth":
+            blocked = set(mod.no_massage)
+    assert {"iliopsoas", "gastrocnemius", "soleus"} <= blocked
+    plan = _plan({"right.heel": ["pain"], "right.calf-lower": ["pain"]}, findings)
+    for m in plan["muscles"]:
+        if m["id"] in blocked:
+            assert m["massage"] is None
+
+
+def test_weak_bones_mean_no_ball_work_beside_the_spine():
+    findings = {**NO_FLAGS, "osteoporosis-or-long-term-steroids": True}
+    plan = assess(QL, findings).plan
+    for m in (plan or {}).get("muscles", []):
+        if m["id"] in ("quadratus-lumborum", "lumbar-paraspinals"):
+            assert m["massage"] is None
+
+
+def test_a_likely_root_leads_the_plan_with_its_self_management():
+    sciatic = {
+        "left.buttock-center": ["pain"],
+        "left.thigh-posterior-upper": ["pain"],
+        "left.calf-lower": ["pain"],
+    }
+    result = assess(sciatic, {**NO_FLAGS, "worse-cough-sneeze-strain": True})
+    roots = [s for s in result.sources if s.kind == "nerve_root" and s.probability >= 0.15]
+    assert roots, [(s.id, s.probability) for s in result.sources]
+    plan = result.plan
+    assert plan["self_management"][0]["name"] == KB.sources[roots[0].id].name
+    if plan["kind"] == "massage-and-stretch":
+        assert plan["root_first"] and "nerve root may be involved" in plan["summary"]
+
+
+def test_plans_say_may_come_from_not_comes_from():
+    for drawing, findings in ((PIRIFORMIS, PIRIFORMIS_FINDINGS), (L5, NO_FLAGS)):
+        summary = assess(drawing, findings).plan["summary"]
+        assert "may come from" in summary and "most likely comes from" not in summary

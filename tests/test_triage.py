@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import LEVELS, SYMPTOMS
-from paintrace.triage import triage
+from paintrace.triage import open_red_flags, triage
 
 KB = load_knowledge()
 RED_FLAGS = sorted(f.id for f in KB.findings.values() if f.group == "red-flag")
@@ -54,16 +54,73 @@ def test_the_level_is_the_most_urgent_reason(drawing, findings):
     assert rank(result.level) == min(rank(r.level) for r in result.reasons)
 
 
-def test_every_minimum_finding_rule_of_the_contract_holds():
+# A drawing that satisfies each drawing predicate of the contract, and one that does not.
+PREDICATE_DRAWINGS = {
+    'numbness, tingling or burning marked in "perineum"': (
+        {"perineum": ["numbness"]},
+        {"perineum": ["pain"]},
+    ),
+    "symptoms marked below the buttock in both legs, unless new-bilateral-leg-symptoms is "
+    "answered false": (
+        {"left.calf-upper": ["pain"], "right.thigh-posterior-upper": ["pain"]},
+        {"left.calf-upper": ["pain"], "left.buttock-center": ["pain"]},
+    ),
+    "symptoms marked in the calf or the back of the knee": (
+        {"right.knee-posterior": ["pain"]},
+        {"right.thigh-posterior-upper": ["pain"]},
+    ),
+}
+
+
+def _rule_cases(rule):
+    for pick in rule.get("any", [None]):
+        findings = {f: True for f in rule.get("all", [])}
+        if pick:
+            findings[pick] = True
+        yield findings
+
+
+def test_every_minimum_rule_of_the_contract_holds():
+    checked = 0
     for rule in CONTRACT["minimum_rules"]:
+        drawing = {"left.calf-upper": ["pain"]}
         if "drawing" in rule:
-            continue
-        for pick in rule.get("any", [None]):
-            findings = {f: True for f in rule.get("all", [])}
-            if pick:
-                findings[pick] = True
-            level = triage(KB, {"left.calf-upper": ["pain"]}, findings).level
+            drawing = PREDICATE_DRAWINGS[rule["drawing"]][0]
+        for findings in _rule_cases(rule):
+            level = triage(KB, drawing, findings, age=rule.get("min_age")).level
             assert rank(level) <= rank(rule["level"]), (rule, findings, level)
+            checked += 1
+    assert checked >= 40
+
+
+def test_min_age_rules_need_a_known_age_at_least_the_minimum():
+    for rule in CONTRACT["minimum_rules"]:
+        if "min_age" not in rule or "drawing" in rule:
+            continue
+        for findings in _rule_cases(rule):
+            young = triage(KB, {"left.buttock-center": ["pain"]}, findings, age=rule["min_age"] - 1)
+            unknown = triage(KB, {"left.buttock-center": ["pain"]}, findings, age=None)
+            old = triage(KB, {"left.buttock-center": ["pain"]}, findings, age=rule["min_age"])
+            assert rank(old.level) <= rank(rule["level"])
+            fired = {r.rule for r in old.reasons} - {r.rule for r in young.reasons}
+            assert fired, rule
+            assert {r.rule for r in unknown.reasons} == {r.rule for r in young.reasons}
+
+
+def test_clot_risk_is_urgent_only_with_the_calf_or_the_back_of_the_knee_drawn():
+    yes, no = PREDICATE_DRAWINGS["symptoms marked in the calf or the back of the knee"]
+    assert triage(KB, yes, {"clot-risk": True}).level == "urgent"
+    assert triage(KB, {"left.calf-lower": ["tingling"]}, {"clot-risk": True}).level == "urgent"
+    assert triage(KB, no, {"clot-risk": True}).level == "self-care"
+
+
+def test_the_calf_questions_apply_only_when_the_calf_or_knee_back_is_drawn():
+    calf, thigh = PREDICATE_DRAWINGS["symptoms marked in the calf or the back of the knee"]
+    assert "calf-swelling-warmth" in open_red_flags(KB, calf, {})
+    assert "clot-risk" in open_red_flags(KB, calf, {})
+    assert "calf-swelling-warmth" not in open_red_flags(KB, thigh, {})
+    assert "clot-risk" not in open_red_flags(KB, thigh, {})
+    assert "saddle-numbness" in open_red_flags(KB, thigh, {})
 
 
 def test_both_legs_drawn_is_an_emergency_unless_answered_not_new():

@@ -78,6 +78,8 @@ class Result:
                 "title": self.triage.title,
                 "advice": self.triage.advice,
                 "reasons": [r.to_dict() for r in self.triage.reasons],
+                "unanswered": list(self.triage.unanswered_red_flags),
+                "serious_causes": [{"id": cid, "name": name} for cid, name in self.triage.causes],
             },
             "sources": [s.to_dict() for s in self.sources],
             "next_question": self.next_question.to_dict() if self.next_question else None,
@@ -151,14 +153,16 @@ def parse_input(
     return AssessmentInput(drawing, findings, Patient(age, sex))
 
 
-def rank(posterior: Posterior, inp: AssessmentInput) -> list[RankedSource]:
+def rank(
+    posterior: Posterior, drawing: Mapping[str, Sequence[str]], findings: Mapping[str, bool]
+) -> list[RankedSource]:
     kb = posterior.model.knowledge
     threshold = kb.model.report_threshold
     out = []
     for sid, prob in posterior.ranking():
         if round(prob, 4) <= threshold:  # as reported, after rounding
             break
-        why, why_not = explain(posterior, sid, inp.drawing, inp.findings)
+        why, why_not = explain(posterior, sid, drawing, findings)
         out.append(RankedSource(sid, kb.sources[sid].kind, prob, why, why_not))
     return out
 
@@ -168,13 +172,13 @@ def assess_input(
 ) -> Result:
     """Assess one input. `skip`: questions answered "I don't know", never asked again."""
     kb = knowledge or load_knowledge()
-    tri = triage(kb, inp.drawing, inp.findings)
-    posterior = infer(
-        compiled_model(kb), inp.drawing, inp.findings, inp.patient.age, inp.patient.sex
-    )
-    sources = rank(posterior, inp)
-    question = next_question(kb, posterior, inp.drawing, inp.findings, tri, skip)
-    plan = build_plan(kb, tri, sources, inp.drawing, inp.findings)
+    age, sex = inp.patient.age, inp.patient.sex
+    findings = kb.with_implied(inp.findings)  # answers plus what they imply
+    tri = triage(kb, inp.drawing, findings, age, sex)
+    posterior = infer(compiled_model(kb), inp.drawing, findings, age, sex)
+    sources = rank(posterior, inp.drawing, findings)
+    question = next_question(kb, posterior, inp.drawing, findings, tri, skip, sex)
+    plan = build_plan(kb, tri, sources, inp.drawing, findings)
     return Result(tri, sources, question, plan, inp)
 
 

@@ -81,8 +81,18 @@ def print_result(console: Console, result: Result) -> None:
     tri = result.triage
     body = "\n".join([tri.advice, "", *[f"• {r.text}" for r in tri.reasons]])
     console.print(Panel(body, title=tri.title.upper(), style=LEVEL_STYLE[tri.level], expand=True))
+    if tri.causes:
+        names = "; ".join(name for _, name in tri.causes)
+        console.print(
+            f"[bold]First a doctor must rule out:[/] {names}. The ranking below only applies "
+            "if that is ruled out."
+        )
     if tri.level == "emergency":
         return
+    if tri.unanswered_red_flags:
+        console.print("[bold]Warning-sign questions still open[/] (unknown is not no):")
+        for fid in tri.unanswered_red_flags:
+            console.print(f"  ? {kb.findings[fid].question}")
     table = Table(title="Likely sources (not a diagnosis)", expand=True)
     table.add_column("Source")
     table.add_column("Probability", justify="right")
@@ -100,7 +110,12 @@ def print_result(console: Console, result: Result) -> None:
     if result.next_question:
         q = result.next_question
         console.print(f"\n[bold]Next question:[/] {q.text}\n  [dim]{q.why}[/]")
-    if result.plan:
+    if result.plan and tri.unanswered_red_flags:
+        console.print(
+            "\n[bold]Self-care plan on hold:[/] answer the open warning-sign questions first "
+            "(add them to the input's findings)."
+        )
+    elif result.plan:
         names = ", ".join(m["name"] for m in result.plan.get("muscles", []))
         if names:
             console.print(f"\n[bold]Muscles to work on:[/] {names}")

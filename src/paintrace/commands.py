@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -185,21 +185,41 @@ def evaluate(
     directory: Annotated[Path, typer.Argument(help="folder of vignette JSON files")],
     as_json: Annotated[bool, typer.Option("--json", help="print scores as JSON")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="one row per case")] = False,
+    calibration: Annotated[
+        bool,
+        typer.Option(
+            "--calibration", help="reliability table of the first source's probability, and Brier"
+        ),
+    ] = False,
+    robust: Annotated[
+        bool,
+        typer.Option(
+            "--robustness", help="top-1 when each case keeps only its 1-3 most specific regions"
+        ),
+    ] = False,
 ) -> None:
     """Score a folder of vignettes: top-1, top-3, triage exact, under- and over-triage."""
     from rich.table import Table
 
     from paintrace.assessment import InputError
-    from paintrace.evaluate import VignetteError, evaluate_dir
+    from paintrace.evaluate import VignetteError, evaluate_dir, robustness
 
     if not directory.is_dir():
         fail(f"{directory}: not a directory")
     try:
         scores = evaluate_dir(directory)
+        robust_scores = robustness(directory) if robust else None
     except (VignetteError, InputError) as exc:
         fail(str(exc))
     if as_json:
-        out = {"summary": scores.summary(), "cases": [c.to_dict() for c in scores.cases]}
+        out: dict[str, Any] = {
+            "summary": scores.summary(),
+            "cases": [c.to_dict() for c in scores.cases],
+        }
+        if calibration:
+            out["calibration"] = scores.calibration()
+        if robust_scores is not None:
+            out["robustness"] = robust_scores
         typer.echo(json.dumps(out, indent=2))
         return
     console = _console()
@@ -231,6 +251,26 @@ def evaluate(
         f"{s['over_triage']:.1%}",
     )
     console.print(table)
+    if calibration:
+        cal = scores.calibration()
+        table = Table(title=f"calibration of the first source (Brier score {cal['brier']})")
+        for col in ("predicted", "cases", "mean predicted", "observed top-1"):
+            table.add_column(col, justify="right")
+        for row in cal["bins"]:
+            mean, seen = row["mean_predicted"], row["observed"]
+            table.add_row(
+                f"{row['from']:.0%}-{row['to']:.0%}",
+                str(row["cases"]),
+                "-" if mean is None else f"{mean:.1%}",
+                "-" if seen is None else f"{seen:.1%}",
+            )
+        console.print(table)
+    if robust_scores is not None:
+        table = Table(title="robustness: top-1 with sparser drawings")
+        for col in robust_scores:
+            table.add_column(col, justify="right")
+        table.add_row(*(f"{v:.1%}" for v in robust_scores.values()))
+        console.print(table)
 
 
 @app.command()

@@ -1,8 +1,12 @@
-"""Scoring a folder of vignettes against the contract's measures.
+"""Scoring a folder of vignettes against the contract's measures, and how sure the engine is.
 
 top-1: the first source is expected or acceptable; top-3: every expected source is in the first
 three; triage: exact level; under-triage (less urgent than expected) is a safety failure and is
 counted separately from over-triage.
+
+Calibration asks whether the probability the engine gives its first source matches how often
+that source is right (a reliability table and the Brier score). Robustness asks what is left when
+a person draws only their one to three most telling places, as real people often do.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class CaseScore:
     ranked: list[str]
     top1: bool | None
     top3: bool | None
+    top_probability: float | None = None
 
     @property
     def triage_exact(self) -> bool:
@@ -50,6 +55,7 @@ class CaseScore:
             "ranked": self.ranked[:5],
             "top1": self.top1,
             "top3": self.top3,
+            "top_probability": self.top_probability,
         }
 
 
@@ -84,6 +90,39 @@ class Scores:
     def over_triage(self) -> float:
         return self._rate([c.over_triage for c in self.cases])
 
+    def calibration(self, bins: int = 5) -> dict[str, Any]:
+        """Reliability of the first source's probability: bins of predicted probability against
+        observed top-1 accuracy, and the Brier score of that probability (0 is perfect; always
+        saying 0.5 scores 0.25)."""
+        pairs = [
+            (float(c.top_probability or 0.0), bool(c.top1))
+            for c in self.ranked_cases
+            if c.top_probability is not None
+        ]
+        table = []
+        for i in range(bins):
+            lo, hi = i / bins, (i + 1) / bins
+            inside = [(p, ok) for p, ok in pairs if lo <= p < hi or (i == bins - 1 and p == 1.0)]
+            table.append(
+                {
+                    "from": round(lo, 2),
+                    "to": round(hi, 2),
+                    "cases": len(inside),
+                    "mean_predicted": round(sum(p for p, _ in inside) / len(inside), 4)
+                    if inside
+                    else None,
+                    "observed": round(sum(ok for _, ok in inside) / len(inside), 4)
+                    if inside
+                    else None,
+                }
+            )
+        brier = sum((p - ok) ** 2 for p, ok in pairs) / len(pairs) if pairs else None
+        return {
+            "bins": table,
+            "brier": round(brier, 4) if brier is not None else None,
+            "cases": len(pairs),
+        }
+
     def summary(self) -> dict[str, Any]:
         return {
             "cases": len(self.cases),
@@ -110,6 +149,35 @@ def load_vignette(path: Path) -> dict[str, Any]:
     return data
 
 
+def specificity(knowledge: Knowledge) -> dict[str, int]:
+    """Base region -> in how many sources' maps it appears (fewer is more telling)."""
+    count: dict[str, int] = {}
+    for source in knowledge.sources.values():
+        regions = {zone.region for portion in source.portions for zone in portion.zones}
+        for rid in regions:
+            count[rid] = count.get(rid, 0) + 1
+    return count
+
+
+def sparsify(data: dict[str, Any], keep: int, knowledge: Knowledge) -> dict[str, Any]:
+    """The case with only its `keep` most specific drawn regions, as a sparse drawer marks.
+
+    Regions that belong to few sources' maps tell most; ties keep the order of the drawing.
+    A region with numbness, tingling or burning counts as more telling than pain alone.
+    """
+    count = specificity(knowledge)
+    drawing: dict[str, list[str]] = dict(data.get("drawing") or {})
+    order = {rid: i for i, rid in enumerate(drawing)}
+
+    def telling(rid: str) -> tuple[int, int, int]:
+        base = knowledge.regions[rid].base if rid in knowledge.regions else rid
+        altered = any(s != "pain" for s in drawing[rid])
+        return (count.get(base, 0), 0 if altered else 1, order[rid])
+
+    kept = sorted(drawing, key=telling)[:keep]
+    return {**data, "drawing": {rid: drawing[rid] for rid in kept}}
+
+
 def score_case(data: dict[str, Any], knowledge: Knowledge) -> CaseScore:
     expect = data["expect"]
     result = assess_input(parse_input(data, knowledge), knowledge)
@@ -129,15 +197,31 @@ def score_case(data: dict[str, Any], knowledge: Knowledge) -> CaseScore:
         ranked=ranked,
         top1=top1,
         top3=top3,
+        top_probability=result.sources[0].probability if result.sources else None,
     )
 
 
-def evaluate_dir(folder: Path, knowledge: Knowledge | None = None) -> Scores:
+def evaluate_dir(
+    folder: Path, knowledge: Knowledge | None = None, *, keep_regions: int | None = None
+) -> Scores:
+    """Score every vignette in a folder; `keep_regions` first thins each drawing (sparsify)."""
     kb = knowledge or load_knowledge()
     paths = sorted(folder.glob("*.json"))
     if not paths:
         raise VignetteError(f"{folder}: no *.json vignettes found")
     scores = Scores()
     for path in paths:
-        scores.cases.append(score_case(load_vignette(path), kb))
+        data = load_vignette(path)
+        if keep_regions is not None:
+            data = sparsify(data, keep_regions, kb)
+        scores.cases.append(score_case(data, kb))
     return scores
+
+
+def robustness(folder: Path, knowledge: Knowledge | None = None) -> dict[str, float]:
+    """Top-1 when every case keeps only its one, two or three most specific drawn regions."""
+    kb = knowledge or load_knowledge()
+    out = {"all regions": evaluate_dir(folder, kb).top1}
+    for keep in (3, 2, 1):
+        out[f"{keep} most specific"] = evaluate_dir(folder, kb, keep_regions=keep).top1
+    return {key: round(value, 4) for key, value in out.items()}

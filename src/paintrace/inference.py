@@ -53,7 +53,9 @@ class Units:
     p_yes: Array  # (U, F)
     log_yes: Array
     log_no: Array
-    source_count: Array  # (U, S)
+    source: NDArray[np.int64]  # (U,) source of each unit
+    by_source: NDArray[np.int64]  # (U,) unit indices ordered by source
+    source_starts: NDArray[np.int64]  # (S,) where each source's units begin in by_source
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,10 @@ class HypothesisSet:
     pair_b: NDArray[np.int64]
     p_yes: Array  # (U+P, F)
     members: list[tuple[int, ...]]  # components of each hypothesis
-    pair_a_onehot: Array  # (U, P)
-    pair_b_onehot: Array  # (U, P)
+    by_source: NDArray[np.int64]  # (U,) unit indices ordered by source
+    source_starts: NDArray[np.int64]  # (S,)
+    base: Array  # (S,) the prior ranking (age and sex included) that model doubt mixes in
+    doubt: float
 
 
 class Model:
@@ -84,6 +88,7 @@ class Model:
         self.region_index = {rid: i for i, rid in enumerate(self.region_ids)}
         self.finding_ids: list[str] = list(knowledge.findings)
         self.finding_index = {fid: i for i, fid in enumerate(self.finding_ids)}
+        self.n_findings = len(self.finding_ids)
         self.source_ids: list[str] = list(knowledge.sources)
         self.source_index = {sid: i for i, sid in enumerate(self.source_ids)}
         self.components: list[Component] = []
@@ -93,8 +98,6 @@ class Model:
         self.comp_source = np.array(
             [self.source_index[c.source] for c in self.components], dtype=np.int64
         )
-        self.comp_to_source = np.zeros((len(self.source_ids), len(self.components)))
-        self.comp_to_source[self.comp_source, np.arange(len(self.components))] = 1.0
 
         n_r, n_c = len(self.region_ids), len(self.components)
         leak_q = _profile_vector(knowledge, params.leak_profile)
@@ -118,31 +121,43 @@ class Model:
             self._q[side] = q
         self.leak = params.p_marked["leak"]
 
-        # Findings: P(true | component), from likelihood ratios against the base rate.
+        # Findings enter as their published likelihood ratios, against a baseline source that
+        # says nothing about them (ratio 1 both ways). Where only LR+ is known, LR- follows
+        # from the finding's base rate. P(yes | component) is kept for choosing questions.
         self.base_rate = np.array(
             [params.base_rates.get(fid, params.finding_base_rate) for fid in self.finding_ids]
         )
-        p_yes = np.tile(self.base_rate, (n_c, 1))
+        lr_yes = np.ones((n_c, self.n_findings))
+        lr_no = np.ones((n_c, self.n_findings))
         for comp in self.components:
             for ev in knowledge.sources[comp.source].evidence:
                 f = self.finding_index[ev.finding]
-                p_yes[comp.index, f] = _p_true(float(self.base_rate[f]), ev.lr_pos, ev.lr_neg)
-        self.comp_p_yes = p_yes
-
-        prior = np.array(
-            [
-                knowledge.sources[c.source].prior
-                * next(
-                    pt.share for pt in knowledge.sources[c.source].portions if pt.id == c.portion
+                lr_yes[comp.index, f], lr_no[comp.index, f] = _ratios(
+                    float(self.base_rate[f]), ev.lr_pos, ev.lr_neg
                 )
+        self.comp_log_yes = np.log(lr_yes)
+        self.comp_log_no = np.log(lr_no)
+        self.comp_p_yes = _predictive(self.base_rate, lr_yes, lr_no)
+
+        # A portion's share of its source's prior is tempered like the drawing it explains:
+        # choosing a portion is part of explaining the drawing, so a source split into portions
+        # keeps most of its prior for the pattern that fits (share ** drawing_weight).
+        share = np.array(
+            [
+                next(pt.share for pt in knowledge.sources[c.source].portions if pt.id == c.portion)
                 for c in self.components
             ]
         )
-        self.comp_prior = prior / prior.sum()
+        source_prior = np.array([knowledge.sources[sid].prior for sid in self.source_ids])
+        self.source_prior = source_prior / source_prior.sum()
+        prior = source_prior[self.comp_source] * share**params.drawing_weight
+        self.comp_prior = prior / source_prior.sum()
         self.comp_bilateral = np.array(
             [knowledge.sources[c.source].bilateral for c in self.components]
         )
-        self.pair_boost = np.ones((n_c, n_c))
+        # Sparse: only the listed pairs of sources have a boost (a dense table would grow with
+        # the square of the knowledge base).
+        self.pair_boost: dict[tuple[int, int], float] = {}
         for boost in params.pair_boosts:
             for a in boost.a:
                 for b in boost.b:
@@ -152,7 +167,6 @@ class Model:
         self.log_pair_prior = math.log(params.pair_prior)
         self._units: dict[SideConfig, Units] = {}
         self._patient_cache: dict[tuple[int | None, str | None], Array] = {}
-        self.n_findings = len(self.finding_ids)
 
     def _components_of(self, source_id: str) -> list[int]:
         return [c.index for c in self.components if c.source == source_id]
@@ -181,9 +195,10 @@ class Model:
             log_prior_parts.append(np.log(self.comp_prior * factor))
         p = np.concatenate([self._p[side] for side in sides])
         q = np.clip(np.concatenate([self._q[side] for side in sides]), _EPS, 1 - _EPS)
-        p_yes = np.clip(self.comp_p_yes[comp], 0.005, 0.995)
-        source_count = np.zeros((len(comp), len(self.source_ids)))
-        source_count[np.arange(len(comp)), self.comp_source[comp]] = 1.0
+        p_yes = self.comp_p_yes[comp]
+        source = self.comp_source[comp]
+        by_source = np.argsort(source, kind="stable")
+        source_starts = np.searchsorted(source[by_source], np.arange(len(self.source_ids)))
         return Units(
             comp=comp,
             side=side_of,
@@ -195,9 +210,11 @@ class Model:
             log_q=np.log(q).reshape(len(comp), -1),
             log_not_q=np.log(1.0 - q).reshape(len(comp), -1),
             p_yes=p_yes,
-            log_yes=np.log(p_yes),
-            log_no=np.log(1.0 - p_yes),
-            source_count=source_count,
+            log_yes=self.comp_log_yes[comp],
+            log_no=self.comp_log_no[comp],
+            source=source,
+            by_source=by_source,
+            source_starts=source_starts,
         )
 
     # ------------------------------------------------------------------ encoding inputs
@@ -250,17 +267,21 @@ def _profile_vector(knowledge: Knowledge, name: str) -> Array:
     return np.array([getattr(prof, s) for s in SYMPTOMS])
 
 
-def _p_true(base: float, lr_pos: float, lr_neg: float | None) -> float:
-    """P(finding true | source) that reproduces the published ratios as closely as one number can.
+def _ratios(base: float, lr_pos: float, lr_neg: float | None) -> tuple[float, float]:
+    """(LR+, LR-) of a finding for a source: as published, completed from the base rate.
 
-    Against a shared base rate b, P(true|s) = b·LR+ reproduces LR+ and 1 − (1−b)·LR− reproduces
-    LR−; when both are published we take the mean of the two estimates.
+    P(yes | source) = base * LR+ must stay a probability, so LR+ is capped; a missing LR- is
+    what that P implies, (1 - base * LR+) / (1 - base).
     """
-    from_pos = base * lr_pos
-    estimates = [from_pos]
-    if lr_neg is not None:
-        estimates.append(1.0 - (1.0 - base) * lr_neg)
-    return float(min(max(sum(estimates) / len(estimates), 0.01), 0.97))
+    pos = min(lr_pos, 0.97 / base)
+    neg = lr_neg if lr_neg is not None else max((1.0 - base * pos) / (1.0 - base), 0.03)
+    return pos, neg
+
+
+def _predictive(base: Array, lr_yes: Array, lr_no: Array) -> Array:
+    """P(yes | hypothesis) for choosing questions: the two ratios normalised against the base."""
+    yes = base * lr_yes
+    return np.asarray(np.clip(yes / (yes + (1.0 - base) * lr_no), 0.005, 0.995))
 
 
 @functools.cache
@@ -294,7 +315,9 @@ def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Arra
 
     A pair's mass is split between its two members in proportion to how well each explains the
     picture alone (their single-hypothesis posteriors), so the reported probabilities sum to one
-    and read as "the probability that this is the main source".
+    and read as "the probability that this is the main source". Then the prior ranking is mixed
+    in with weight `model_doubt`: the model may be wrong, so no source is ever certain. Sums
+    over index arrays keep the cost linear in the size of the knowledge base.
     """
     post2 = post if post.ndim == 2 else post[:, None]
     n_u = hyps.n_units
@@ -303,9 +326,10 @@ def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Arra
     if len(hyps.pair_a):
         ga, gb = unit_mass[hyps.pair_a], unit_mass[hyps.pair_b]
         share_a = (ga + 1e-300) / (ga + gb + 2e-300)
-        unit_mass += hyps.pair_a_onehot @ (pair_mass * share_a)
-        unit_mass += hyps.pair_b_onehot @ (pair_mass * (1.0 - share_a))
-    out = model.comp_to_source[:, hyps.unit_comp] @ unit_mass
+        np.add.at(unit_mass, hyps.pair_a, pair_mass * share_a)
+        np.add.at(unit_mass, hyps.pair_b, pair_mass * (1.0 - share_a))
+    out = np.add.reduceat(unit_mass[hyps.by_source], hyps.source_starts, axis=0)
+    out = (1.0 - hyps.doubt) * out + hyps.doubt * hyps.base[:, None]
     return out if post.ndim == 2 else out[:, 0]
 
 
@@ -316,31 +340,30 @@ def infer(
     age: int | None = None,
     sex: str | None = None,
 ) -> Posterior:
+    params = model.knowledge.model
     units = model.units(model.side_config(drawing))
     marked, types = model.encode_drawing(drawing)
     midx = np.nonzero(marked)[0]
     t_m = types[midx]  # (M, 4) symptom types of the marked regions
     yes, no = model.encode_findings(findings)
-    weight = model.knowledge.model.evidence_weight
+    w_draw, w_find = params.drawing_weight, params.findings_weight
+    # Symptom types repeated over many regions are one observation: full weight over at most
+    # `type_regions` regions, averaged beyond.
+    type_scale = min(1.0, params.type_regions / len(midx)) if len(midx) else 1.0
     log_patient_s = model.patient_log_factor(age, sex)
 
-    def draw_loglik(p: Array, q_marked: Array) -> Array:
-        """log P(drawing | h): marked and unmarked regions, then the types drawn where marked."""
-        ll = np.log(1.0 - p).sum(axis=1) + (np.log(p[:, midx]) - np.log(1.0 - p[:, midx])).sum(
-            axis=1
-        )
-        ll += (np.log(q_marked) * t_m + np.log(1.0 - q_marked) * (1.0 - t_m)).sum(axis=(1, 2))
-        return np.asarray(ll)
+    def type_loglik(q_marked: Array) -> Array:
+        ll = (np.log(q_marked) * t_m + np.log(1.0 - q_marked) * (1.0 - t_m)).sum(axis=(1, 2))
+        return np.asarray(ll) * type_scale
 
     # Single hypotheses: every component on every side of the configuration.
     u_draw = units.log_not_p.sum(axis=1) + (units.log_p[:, midx] - units.log_not_p[:, midx]).sum(
         axis=1
     )
-    q_u = units.q[:, midx]
-    u_draw += (np.log(q_u) * t_m + np.log(1.0 - q_u) * (1.0 - t_m)).sum(axis=(1, 2))
+    u_draw += type_loglik(units.q[:, midx])
     u_find = units.log_yes @ yes + units.log_no @ no
-    u_prior = units.log_prior + units.source_count @ log_patient_s
-    u_logit = u_prior + weight * (u_draw + u_find)
+    u_prior = units.log_prior + log_patient_s[units.source]
+    u_logit = u_prior + w_draw * u_draw + w_find * u_find
 
     # Pairs among the leading single hypotheses, combined by noisy-OR.
     k = min(model.pair_candidates, len(u_logit))
@@ -353,34 +376,40 @@ def infer(
     p_pair = np.clip(1.0 - (1.0 - pa) * (1.0 - pb) / (1.0 - model.leak), _EPS, 1 - _EPS)
     wa, wb = pa[:, midx, None], pb[:, midx, None]
     q_pair = (wa * units.q[pa_u][:, midx] + wb * units.q[pb_u][:, midx]) / (wa + wb)
-    ya, yb = units.p_yes[pa_u], units.p_yes[pb_u]
-    y_pair = np.clip(1.0 - (1.0 - ya) * (1.0 - yb) / (1.0 - model.base_rate), 0.005, 0.995)
-    p_draw = draw_loglik(p_pair, q_pair)
-    p_find = np.log(y_pair) @ yes + np.log(1.0 - y_pair) @ no
+    # Noisy-OR for answers: a sign is absent only if neither member brings it (the ratios of
+    # absence multiply); a present sign is explained by the member that explains it best.
+    pair_log_no = units.log_no[pa_u] + units.log_no[pb_u]
+    pair_log_yes = np.maximum(units.log_yes[pa_u], units.log_yes[pb_u])
+    y_pair = _predictive(model.base_rate, np.exp(pair_log_yes), np.exp(pair_log_no))
+    p_draw = np.log(1.0 - p_pair).sum(axis=1) + (
+        np.log(p_pair[:, midx]) - np.log(1.0 - p_pair[:, midx])
+    ).sum(axis=1)
+    p_draw += type_loglik(q_pair)
+    p_find = pair_log_yes @ yes + pair_log_no @ no
     ca, cb = units.comp[pa_u], units.comp[pb_u]
-    p_prior = (
-        model.log_pair_prior + np.log(model.pair_boost[ca, cb]) + u_prior[pa_u] + u_prior[pb_u]
+    boost = np.array(
+        [model.pair_boost.get((int(a), int(b)), 1.0) for a, b in zip(ca, cb, strict=True)]
     )
-    p_logit = p_prior + weight * (p_draw + p_find)
+    p_prior = model.log_pair_prior + np.log(boost) + u_prior[pa_u] + u_prior[pb_u]
+    p_logit = p_prior + w_draw * p_draw + w_find * p_find
 
     logit = np.concatenate([u_logit, p_logit])
     post = np.exp(logit - logit.max())
     post /= post.sum()
     members: list[tuple[int, ...]] = [(int(c),) for c in units.comp]
     members += [(int(a), int(b)) for a, b in zip(ca, cb, strict=True)]
-    n_u, n_p = len(units.comp), len(pa_u)
-    onehot_a, onehot_b = np.zeros((n_u, n_p)), np.zeros((n_u, n_p))
-    onehot_a[pa_u, np.arange(n_p)] = 1.0
-    onehot_b[pb_u, np.arange(n_p)] = 1.0
+    base = model.source_prior * np.exp(log_patient_s)
     hyps = HypothesisSet(
-        n_units=n_u,
-        pair_a_onehot=onehot_a,
-        pair_b_onehot=onehot_b,
+        n_units=len(units.comp),
         unit_comp=units.comp,
         pair_a=pa_u,
         pair_b=pb_u,
         p_yes=np.concatenate([units.p_yes, y_pair]),
         members=members,
+        by_source=units.by_source,
+        source_starts=units.source_starts,
+        base=base / base.sum(),
+        doubt=params.model_doubt,
     )
     return Posterior(model, hyps, post, source_probabilities(model, hyps, post), findings)
 
@@ -439,6 +468,5 @@ def finding_factor(model: Model, source_id: str, finding_id: str, value: bool) -
     """How much an answer moves a source, as a likelihood ratio against the baseline."""
     comp = next(c for c in model.components if c.source == source_id)
     f = model.finding_index[finding_id]
-    p = float(model.comp_p_yes[comp.index, f])
-    b = float(model.base_rate[f])
-    return p / b if value else (1.0 - p) / (1.0 - b)
+    table = model.comp_log_yes if value else model.comp_log_no
+    return float(np.exp(table[comp.index, f]))

@@ -1,20 +1,30 @@
 """Which question to ask next, and when to stop asking.
 
-Warning signs come first, always: every unanswered red-flag question is asked before any other,
-in the order of the knowledge base, because a missed emergency costs more than a longer interview.
-After that the engine asks the question whose answer is expected to shrink the uncertainty of the
-ranking most (expected information gain, in bits), and stops when the leading source is clear,
-when no question is worth asking, or after a fixed number of questions.
+Warning signs come first, always: every unanswered red-flag question that can apply to this
+drawing is asked before any other, in the order of the knowledge base, because a missed emergency
+costs more than a longer interview (the clot questions apply when the calf or the back of the knee
+is drawn). After that the engine asks the question whose answer is expected to shrink the
+uncertainty of the ranking most (expected information gain, in bits). It asks at least the
+`min_questions` best ones whenever any is worth asking, so a confident first guess is still
+checked, and stops when the leading source is clear, when no question is worth asking, or after
+`max_questions`. Last, before a massage plan is shown, it asks what changes the plan (blood
+thinners, pregnancy; the calf questions before calf massage).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from paintrace.inference import Posterior, information_gain
+from paintrace.inference import Posterior, entropy, information_gain
 from paintrace.knowledge.schema import Knowledge
-from paintrace.triage import TriageResult
+from paintrace.plan import CALF_MUSCLES, MIN_PROBABILITY
+from paintrace.plan_modifiers import plan_modifier_ids
+from paintrace.triage import TriageResult, applies
+
+#: questions asked before calf massage is offered, whatever was drawn
+CALF_QUESTIONS = ("calf-swelling-warmth", "clot-risk")
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,7 @@ class Question:
     why: str
     group: str
     gain: float | None = None
+    remaining: int = 1  # an estimate of the questions left, this one included
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -33,6 +44,7 @@ class Question:
             "help": self.help,
             "why": self.why,
             "group": self.group,
+            "remaining": self.remaining,
         }
 
 
@@ -44,7 +56,13 @@ def _question(
 
 
 def asked_count(knowledge: Knowledge, findings: Mapping[str, bool]) -> int:
-    return sum(1 for fid in findings if knowledge.findings[fid].group != "red-flag")
+    """Questions of the ranking stage answered so far (not warning signs, not plan questions)."""
+    plan_only = set(plan_modifier_ids(knowledge))
+    return sum(
+        1
+        for fid in findings
+        if knowledge.findings[fid].group != "red-flag" and fid not in plan_only
+    )
 
 
 def candidates(
@@ -52,15 +70,64 @@ def candidates(
     drawing: Mapping[str, Sequence[str]],
     findings: Mapping[str, bool],
     skip: Collection[str] = (),
+    sex: str | None = None,
 ) -> list[str]:
-    """Questions the information-gain rule may pick: not red flags, not answered, not skipped."""
+    """Questions the information-gain rule may pick: not red flags, not answered, not skipped,
+    not what only changes the plan, and only those that can apply to this person."""
+    plan_only = set(plan_modifier_ids(knowledge))
     return [
         f.id
         for f in knowledge.findings.values()
         if f.group != "red-flag"
         and f.id not in findings
         and f.id not in skip
+        and f.id not in plan_only
         and not (f.derived_from_drawing and drawing)
+        and applies(knowledge, f.id, drawing, sex)
+    ]
+
+
+def open_warning_signs(
+    knowledge: Knowledge,
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool],
+    skip: Collection[str] = (),
+    sex: str | None = None,
+) -> list[str]:
+    return [
+        f.id
+        for f in knowledge.findings.values()
+        if f.group == "red-flag"
+        and f.id not in findings
+        and f.id not in skip
+        and applies(knowledge, f.id, drawing, sex)
+    ]
+
+
+def plan_questions(
+    knowledge: Knowledge,
+    posterior: Posterior,
+    findings: Mapping[str, bool],
+    tri: TriageResult,
+    skip: Collection[str] = (),
+    sex: str | None = None,
+) -> list[str]:
+    """What must be known before a massage plan is shown, when one would be."""
+    if not tri.self_care_allowed:
+        return []
+    ranking = posterior.ranking()
+    kb_sources = knowledge.sources
+    if not ranking or kb_sources[ranking[0][0]].kind != "muscle":
+        return []
+    wanted = list(plan_modifier_ids(knowledge))
+    if any(sid in CALF_MUSCLES and p >= MIN_PROBABILITY for sid, p in ranking[:4]):
+        wanted += list(CALF_QUESTIONS)
+    return [
+        fid
+        for fid in dict.fromkeys(wanted)
+        if fid not in findings
+        and fid not in skip
+        and sex not in knowledge.findings[fid].not_for_sex
     ]
 
 
@@ -103,6 +170,7 @@ def next_question(
     findings: Mapping[str, bool],
     tri: TriageResult,
     skip: Collection[str] = (),
+    sex: str | None = None,
 ) -> Question | None:
     """The next question, or None when the interview should stop.
 
@@ -114,20 +182,51 @@ def next_question(
         # rests only on rules an answer can silence (symptoms drawn in both legs, unless they
         # are not new): then that question is the only one worth asking.
         return _silencing_question(knowledge, tri, findings, skip)
-    for f in knowledge.findings.values():
-        if f.group == "red-flag" and f.id not in findings and f.id not in skip:
-            return _question(knowledge, f.id)
+    warning = open_warning_signs(knowledge, drawing, findings, skip, sex)
+    ranking_stage = _ranking_question(knowledge, posterior, drawing, findings, skip, sex)
+    question, estimate = ranking_stage
+    plan_left = plan_questions(knowledge, posterior, findings, tri, skip, sex)
+    remaining = len(warning) + estimate + len(plan_left)
+    if warning:
+        return replace(_question(knowledge, warning[0]), remaining=max(remaining, 1))
+    if question is not None:
+        return replace(question, remaining=max(remaining, 1))
+    if plan_left:
+        return replace(_question(knowledge, plan_left[0]), remaining=max(len(plan_left), 1))
+    return None
+
+
+def _ranking_question(
+    knowledge: Knowledge,
+    posterior: Posterior,
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool],
+    skip: Collection[str],
+    sex: str | None,
+) -> tuple[Question | None, int]:
+    """The most informative question and an estimate of how many such questions are left."""
     params = knowledge.model
-    skipped = sum(1 for fid in skip if knowledge.findings[fid].group != "red-flag")
-    if asked_count(knowledge, findings) + skipped >= params.max_questions:
-        return None
-    ranking = posterior.ranking()
-    if ranking and ranking[0][1] >= params.stop_probability:
-        return None
-    gains = information_gain(posterior, candidates(knowledge, drawing, findings, skip))
+    skipped = sum(
+        1
+        for fid in skip
+        if knowledge.findings[fid].group != "red-flag" and fid not in plan_modifier_ids(knowledge)
+    )
+    asked = asked_count(knowledge, findings) + skipped
+    budget = params.max_questions - asked
+    if budget <= 0:
+        return None, 0
+    gains = information_gain(posterior, candidates(knowledge, drawing, findings, skip, sex))
     if not gains:
-        return None
+        return None, 0
     fid, gain = max(gains.items(), key=lambda kv: kv[1])
-    if gain < params.min_information_gain:
-        return None
-    return _question(knowledge, fid, _rationale(posterior, fid), gain)
+    ranking = posterior.ranking()
+    confident = bool(ranking) and ranking[0][1] >= params.stop_probability
+    must_ask = max(params.min_questions - asked, 0)
+    # The owed confirming questions need only gain something; further ones must be worth it.
+    threshold = params.min_confirming_gain if must_ask else params.min_information_gain
+    if gain < threshold or (confident and must_ask == 0):
+        return None, 0
+    # An estimate: the questions still owed, or about one per 0.6 bit of uncertainty left.
+    spread = math.ceil(float(entropy(posterior.source_probs)) / 0.6)
+    estimate = min(budget, max(must_ask, 1 if confident else spread, 1))
+    return _question(knowledge, fid, _rationale(posterior, fid), gain), estimate

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from paintrace.knowledge.care import Massage, Stretch
 from paintrace.knowledge.schema import Knowledge
+from paintrace.plan_modifiers import adapt
 from paintrace.triage import TriageResult
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 MAX_MUSCLES = 3
 MIN_PROBABILITY = 0.10  # a muscle below this is not worth a place in today's routine
-SECONDARY_ROOT = 0.20  # a root this likely adds its self-management and a nerve caution
+ROOT_FIRST = 0.15  # a root this likely leads the plan with its self-management, and a caution
 DAILY_BUDGET_SECONDS = 20 * 60
 SETUP_SECONDS = 30  # getting into position, finding the point
 REVIEW_DAYS = 14
@@ -117,7 +118,7 @@ def _fit_budget(
             "name": source.name,
             "probability": round(ranked.probability, 4),
             "trigger_points": [_as_dict(tp) for tp in source.trigger_points],
-            "massage": None if blocked else _massage_dict(tech.massage, points),
+            "massage": None if blocked else dict(_massage_dict(tech.massage, points)),
             "massage_blocked": knowledge.care.clot if blocked else None,
             "stretches": [] if blocked else [_as_dict(s) for s in tech.stretches],
             "habits": list(tech.habits),
@@ -176,12 +177,14 @@ def build_plan(
             and s.id in knowledge.techniques
         ][:MAX_MUSCLES]
         muscles = _fit_budget(knowledge, chosen, sides, calf_ok)
-    guidance_sources = [
-        s
-        for s in sources
-        if s.kind != "muscle"
-        and (s is leading or (s.kind == "nerve_root" and s.probability >= SECONDARY_ROOT))
-    ][:2]
+    muscles, adaptations = adapt(knowledge, muscles, findings)
+    # A nerve root that is a real possibility leads: its self-management comes first, and the
+    # massage is offered only as something to try beside it.
+    roots = [s for s in sources if s.kind == "nerve_root" and s.probability >= ROOT_FIRST]
+    guidance_sources = [*roots[:1]]
+    if leading.kind != "muscle" and leading not in guidance_sources:
+        guidance_sources.append(leading)
+    guidance_sources = guidance_sources[:2]
     guidance = [g for s in guidance_sources if (g := _self_management(knowledge, s)) is not None]
     steps, seconds = _schedule(muscles, sides)
 
@@ -196,7 +199,7 @@ def build_plan(
     nerve_sites = [_as_dict(site) for site in care.nerve_sites if implicated & set(site.regions)]
     if any(m["id"] in CALF_MUSCLES for m in muscles):
         cautions.insert(0, care.clot)
-    if massage_first and any(s.kind == "nerve_root" for s in guidance_sources):
+    if massage_first and roots:
         cautions.insert(
             0,
             "A nerve root may be involved as well: press gently, and move off at once if you feel "
@@ -206,15 +209,23 @@ def build_plan(
     if massage_first:
         names = ", ".join(m["name"].lower() for m in muscles) or "the muscles"
         summary = (
-            f"Your pain most likely comes from trigger points in the {names}. You feel the pain "
-            "down the leg, but you work on the muscle where the trigger points sit. Massage each "
-            "point first, then stretch the same muscle."
+            f"Your pain may come from trigger points in the {names}. You feel the pain down the "
+            "leg, but you work on the muscle where the trigger points sit. Massage each point "
+            "first, then stretch the same muscle."
         )
+        if roots:
+            root = roots[0]
+            summary = (
+                f"A nerve root may be involved: {knowledge.sources[root.id].phrase} is "
+                f"{round(root.probability * 100)} % likely. Follow its advice first. "
+                + summary
+                + " Press gently, and stop if tingling or numbness spreads."
+            )
     else:
         summary = (
-            f"Your pain most likely comes from {knowledge.sources[leading.id].phrase}. Massage is "
-            "not the treatment for this: keep active and follow the advice below, and see a "
-            "professional if it is not clearly better."
+            f"Your pain may come from {knowledge.sources[leading.id].phrase}. Massage is not the "
+            "treatment for this: keep active and follow the advice below, and see a professional "
+            "if it is not clearly better."
         )
     references = sorted(
         {
@@ -226,6 +237,8 @@ def build_plan(
     return {
         "kind": "massage-and-stretch" if massage_first and muscles else "self-management",
         "summary": summary,
+        "root_first": bool(roots) and massage_first,
+        "adaptations": adaptations,
         "sides": sides,
         "muscles": muscles,
         "self_management": guidance,

@@ -49,6 +49,7 @@ class TriageResult:
     advice: str
     title: str
     unanswered_red_flags: tuple[str, ...] = field(default_factory=tuple)
+    causes: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (id, plain name)
 
     @property
     def self_care_allowed(self) -> bool:
@@ -110,15 +111,48 @@ def _evaluate(
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
 
 
+def applies(
+    knowledge: Knowledge,
+    finding_id: str,
+    drawing: Mapping[str, Sequence[str]],
+    sex: str | None = None,
+) -> bool:
+    """Whether a question can matter for this person (calf swelling only with a calf drawn)."""
+    finding = knowledge.findings[finding_id]
+    if sex is not None and sex in finding.not_for_sex:
+        return False
+    if finding.applies_when is None:
+        return True
+    return _evaluate(finding.applies_when, knowledge, drawing, {}, _Match())
+
+
+def open_red_flags(
+    knowledge: Knowledge,
+    drawing: Mapping[str, Sequence[str]],
+    findings: Mapping[str, bool],
+    sex: str | None = None,
+) -> tuple[str, ...]:
+    """Warning-sign questions that apply to this drawing and are not answered: unknown, not no."""
+    return tuple(
+        f.id
+        for f in knowledge.findings.values()
+        if f.group == "red-flag" and f.id not in findings and applies(knowledge, f.id, drawing, sex)
+    )
+
+
 def triage(
     knowledge: Knowledge,
     drawing: Mapping[str, Sequence[str]],
     findings: Mapping[str, bool],
+    age: int | None = None,
+    sex: str | None = None,
 ) -> TriageResult:
     reasons: list[Reason] = []
     level: Level = "self-care"
     for rule in knowledge.triage.rules:
         if any(findings.get(fid) is False for fid in rule.unless_false):
+            continue
+        if rule.min_age is not None and (age is None or age < rule.min_age):
             continue
         match = _Match()
         if not _evaluate(rule.when, knowledge, drawing, findings, match):
@@ -135,18 +169,34 @@ def triage(
             )
         )
     reasons.sort(key=lambda r: LEVELS.index(r.level))
-    unanswered = tuple(
-        f.id for f in knowledge.findings.values() if f.group == "red-flag" and f.id not in findings
-    )
+    unanswered = open_red_flags(knowledge, drawing, findings, sex)
+    rules = {rule.id: rule for rule in knowledge.triage.rules}
+    cause_ids = dict.fromkeys(c for r in reasons if (c := rules[r.rule].cause) is not None)
+    causes = tuple((c, knowledge.triage.causes[c]) for c in cause_ids)
+    level_def = next(lv for lv in knowledge.triage.levels if lv.id == level)
+    title = level_def.title
+    if unanswered and level in ("soon", "self-care"):
+        # Unknown is not no: never "no warning signs" while some are open.
+        reasons.insert(
+            0 if level == "self-care" else len(reasons),
+            Reason(
+                rule="open-red-flags",
+                level=level,
+                text=knowledge.triage.open_flags_reason,
+                finding=unanswered[0],
+            ),
+        )
+        if level == "self-care":
+            title = knowledge.triage.open_flags_title
     if not reasons:
         reasons.append(
             Reason(rule="no-red-flags", level="self-care", text=knowledge.triage.no_flags_reason)
         )
-    level_def = next(lv for lv in knowledge.triage.levels if lv.id == level)
     return TriageResult(
         level=level,
         reasons=tuple(reasons),
         advice=level_def.advice,
-        title=level_def.title,
+        title=title,
         unanswered_red_flags=unanswered,
+        causes=causes,
     )

@@ -131,6 +131,25 @@ class NerveSite:
 
 
 @dataclass(frozen=True)
+class PlanModifier:
+    """How a plan changes for one finding (blood thinners, pregnancy, weak bones).
+
+    The finding changes how to massage, never which muscle is the likely source.
+    """
+
+    __pydantic_config__ = STRICT
+    finding: str
+    title: str  # second person: "You take a blood thinner"
+    text: str  # what changes, in plain words
+    references: list[str]
+    pressure: str | None = None  # replaces every massage's pressure
+    tools: list[Tool] | None = None  # the only tools allowed; None keeps them all
+    no_massage: list[str] = field(default_factory=list)  # muscles not to massage at all
+    position: str | None = None  # added to every massage's position
+    unknown: str | None = None  # said when the question was not answered
+
+
+@dataclass(frozen=True)
 class CareRules:
     """Cautions that apply to every plan."""
 
@@ -145,6 +164,7 @@ class CareRules:
     keep_active: list[str]
     references: list[str]
     faq: list[FaqEntry] = field(default_factory=list)
+    modifiers: list[PlanModifier] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import functools
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -123,6 +123,17 @@ class Finding:
     self_test: SelfTest | None = None
     derived_from_drawing: bool = False
     references: list[str] = field(default_factory=list)
+    # A question that can only matter for some drawings (calf swelling when a calf is drawn) is
+    # asked, and counted as open, only when this holds; None means it always applies.
+    applies_when: Condition | None = None
+    # Changes how the plan is given (light pressure on blood thinners), not the ranking: asked
+    # before a massage plan is shown.
+    plan_modifier: bool = False
+    # Never asked of a person of this sex (pregnancy of a man).
+    not_for_sex: list[Literal["female", "male", "other"]] = field(default_factory=list)
+    # A yes here is a yes to these too (calf pain eased by standing still is walking pain eased
+    # by standing still), and a no to one of these is a no here.
+    implies: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- sources
@@ -308,6 +319,13 @@ class Rule:
     reason: str  # what it means, in plain words, second person
     references: list[str]
     unless_false: list[str] = field(default_factory=list)  # silenced if one is answered false
+    min_age: int | None = None  # fires only when the age is known and at least this
+    # A serious cause the ranking does not model (cauda equina, infection, cancer, fracture,
+    # clot, blocked artery): the result then says so first and ranks only "if it is ruled out".
+    cause: str | None = None
+
+    def __post_init__(self) -> None:
+        _check(self.min_age is None or 0 <= self.min_age <= 120, "min_age must be 0..120")
 
 
 @dataclass(frozen=True)
@@ -324,6 +342,9 @@ class Triage:
     levels: list[LevelDef]
     rules: list[Rule]
     no_flags_reason: str
+    open_flags_title: str
+    open_flags_reason: str
+    causes: dict[str, str] = field(default_factory=dict)  # cause id -> plain name
 
 
 # --------------------------------------------------------------------------- model parameters
@@ -364,10 +385,15 @@ class ModelParams:
     profiles: dict[str, SymptomProfile]
     pair_prior: float
     finding_base_rate: float
-    evidence_weight: float  # power on the likelihood: naive Bayes is overconfident
+    drawing_weight: float  # power on the drawing's likelihood: drawn regions are correlated
+    findings_weight: float  # power on the answers' likelihood: asked separately, nearly whole
+    type_regions: int  # symptom types count in full over at most this many drawn regions
+    model_doubt: float  # weight of the prior in the reported ranking: the model may be wrong
     stop_probability: float
     min_information_gain: float
     max_questions: int
+    min_questions: int  # asked after the warning signs whenever any gains information
+    min_confirming_gain: float  # what "gains information" means for those (bits)
     report_threshold: float
     pair_boosts: list[PairBoost] = field(default_factory=list)
     base_rates: dict[str, float] = field(default_factory=dict)
@@ -377,10 +403,14 @@ class ModelParams:
             _probability(getattr(self, name), name)
         for key, value in [*self.p_marked.items(), *self.base_rates.items()]:
             _probability(value, key)
-        _check(0 < self.evidence_weight <= 1, "evidence_weight must be in (0, 1]")
+        for name in ("drawing_weight", "findings_weight"):
+            _check(0 < getattr(self, name) <= 1, f"{name} must be in (0, 1]")
+        _check(self.type_regions >= 1, "type_regions must be at least 1")
+        _check(0 <= self.model_doubt < 0.5, "model_doubt must be in [0, 0.5)")
         _check(0.5 < self.stop_probability < 1, "stop_probability must be in (0.5, 1)")
         _check(self.min_information_gain >= 0, "min_information_gain must be >= 0")
         _check(self.max_questions > 0, "max_questions must be positive")
+        _check(0 <= self.min_questions <= self.max_questions, "min_questions in 0..max_questions")
 
 
 # --------------------------------------------------------------------------- the whole
@@ -519,6 +549,12 @@ class Knowledge:
         need_refs("care.yaml", self.care.references)
         for entry in self.care.faq:
             need_refs("care.yaml faq", entry.references)
+        for mod in self.care.modifiers:
+            need_finding("care.yaml modifiers", mod.finding)
+            need_refs("care.yaml modifiers", mod.references)
+            for sid in mod.no_massage:
+                if sid not in self.techniques:
+                    problems.append(f"care.yaml modifiers: {sid!r} has no technique")
         for site in self.care.nerve_sites:
             for rid in site.regions:
                 need_base_region("care.yaml", rid)
@@ -539,14 +575,35 @@ class Knowledge:
         level_ids = [lv.id for lv in self.triage.levels]
         if level_ids != list(LEVELS):
             problems.append(f"triage.yaml: levels must be {list(LEVELS)}, got {level_ids}")
+        for f in self.findings.values():
+            for fid in f.implies:
+                need_finding(f"findings.yaml {f.id} implies", fid)
+            if f.applies_when is not None:
+                walk(f"findings.yaml {f.id} applies_when", f.applies_when)
         for rule in self.triage.rules:
             where = f"triage.yaml {rule.id}"
             walk(where, rule.when)
             for fid in rule.unless_false:
                 need_finding(where, fid)
+            if rule.cause is not None and rule.cause not in self.triage.causes:
+                problems.append(f"{where}: unknown cause {rule.cause!r}")
             need_refs(where, rule.references)
         if problems:
             raise KnowledgeError("knowledge base is inconsistent:\n  " + "\n  ".join(problems))
+
+    def with_implied(self, findings: Mapping[str, bool]) -> dict[str, bool]:
+        """The answers with what they imply (contract v2: a finding may imply another).
+
+        An explicit answer always wins; only unanswered findings are filled in.
+        """
+        out = dict(findings)
+        for f in self.findings.values():
+            for fid in f.implies:
+                if findings.get(f.id) is True and fid not in findings:
+                    out[fid] = True
+                if findings.get(fid) is False and f.id not in findings:
+                    out[f.id] = False
+        return out
 
     def concrete(self, base: str, sides: Iterable[str]) -> list[str]:
         """The drawing's ids for a base region on the given sides (a midline id as it is)."""
