@@ -60,17 +60,23 @@ def time_assessments(kb: Knowledge, rounds: int) -> tuple[float, float, int]:
 
 
 def synthetic_knowledge(factor: int) -> Knowledge:
-    """The shipped knowledge base with every source copied `factor` times under new ids."""
+    """The shipped knowledge base with every source copied `factor` times under new ids, each
+    copy with its own technique or self-management, as the loader requires."""
     tmp = Path(tempfile.mkdtemp(prefix="paintrace-kb-"))
     try:
         shutil.copytree(knowledge_root(), tmp / "kb", ignore=shutil.ignore_patterns("*.py"))
-        sources = tmp / "kb" / "sources"
-        originals = sorted(sources.glob("*.yaml"))
-        for k in range(1, factor):
-            for path in originals:
+        for folder, key in (
+            ("sources", "id"),
+            ("techniques", "source"),
+            ("self_management", "source"),
+        ):
+            where = tmp / "kb" / folder
+            for path in sorted(where.glob("*.yaml")):
                 sid = path.stem
-                text = path.read_text().replace(f"id: {sid}\n", f"id: {sid}-copy{k}\n", 1)
-                (sources / f"{sid}-copy{k}.yaml").write_text(text)
+                text = path.read_text()
+                for k in range(1, factor):
+                    copy = text.replace(f"{key}: {sid}\n", f"{key}: {sid}-copy{k}\n", 1)
+                    (where / f"{sid}-copy{k}.yaml").write_text(copy)
         return load_knowledge_from(tmp / "kb")
     finally:
         shutil.rmtree(tmp)
@@ -101,9 +107,14 @@ def cli_cold_start(runs: int) -> tuple[float, float]:
 def main() -> None:
     console = Console()
     kb = load_knowledge()
-    big = synthetic_knowledge(10)
     rows = []
-    for label, knowledge, rounds in (("shipped", kb, 40), ("synthetic 10x", big, 8)):
+    sizes = [
+        ("shipped (1x)", lambda: kb, 40),
+        ("synthetic 10x", lambda: synthetic_knowledge(10), 6),
+    ]
+    sizes.append(("synthetic 100x", lambda: synthetic_knowledge(100), 1))
+    for label, make, rounds in sizes:
+        knowledge = make()
         median, p95, asked = time_assessments(knowledge, rounds)
         model = Model(knowledge)
         rows.append(

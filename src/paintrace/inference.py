@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,8 +48,9 @@ class Units:
     q: Array  # (U, R, 4) P(type drawn | marked)
     log_p: Array
     log_not_p: Array
-    log_q: Array  # (U, R*4)
+    log_q: Array  # (U, R, 4)
     log_not_q: Array
+    sum_log_not_p: Array  # (U,) log P(nothing marked)
     p_yes: Array  # (U, F)
     log_yes: Array
     log_no: Array
@@ -67,7 +68,10 @@ class HypothesisSet:
     pair_a: NDArray[np.int64]  # (P,) unit indices
     pair_b: NDArray[np.int64]
     p_yes: Array  # (U+P, F)
-    members: list[tuple[int, ...]]  # components of each hypothesis
+    pair_comp_a: NDArray[np.int64]  # (P,) components of each pair
+    pair_comp_b: NDArray[np.int64]
+    pair_onehot_a: Array  # (U, P): pairs are few (a fixed number), so this stays linear in U
+    pair_onehot_b: Array
     by_source: NDArray[np.int64]  # (U,) unit indices ordered by source
     source_starts: NDArray[np.int64]  # (S,)
     base: Array  # (S,) the prior ranking (age and sex included) that model doubt mixes in
@@ -164,6 +168,10 @@ class Model:
                     for ca in self._components_of(a):
                         for cb in self._components_of(b):
                             self.pair_boost[ca, cb] = self.pair_boost[cb, ca] = boost.factor
+        # The same pairs as sorted keys (a * C + b) for a vectorised lookup.
+        keys = sorted((a * n_c + b, f) for (a, b), f in self.pair_boost.items())
+        self.boost_keys = np.array([k for k, _ in keys] or [-1], dtype=np.int64)
+        self.boost_log = np.log(np.array([f for _, f in keys] or [1.0]))
         self.log_pair_prior = math.log(params.pair_prior)
         self._units: dict[SideConfig, Units] = {}
         self._patient_cache: dict[tuple[int | None, str | None], Array] = {}
@@ -207,8 +215,9 @@ class Model:
             q=q,
             log_p=np.log(np.clip(p, _EPS, 1 - _EPS)),
             log_not_p=np.log(np.clip(1.0 - p, _EPS, 1.0)),
-            log_q=np.log(q).reshape(len(comp), -1),
-            log_not_q=np.log(1.0 - q).reshape(len(comp), -1),
+            log_q=np.log(q),
+            log_not_q=np.log(1.0 - q),
+            sum_log_not_p=np.log(np.clip(1.0 - p, _EPS, 1.0)).sum(axis=1),
             p_yes=p_yes,
             log_yes=self.comp_log_yes[comp],
             log_no=self.comp_log_no[comp],
@@ -285,6 +294,13 @@ def _predictive(base: Array, lr_yes: Array, lr_no: Array) -> Array:
 
 
 @functools.cache
+def _pair_indices(k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Every unordered pair of k leading hypotheses (upper triangle), computed once per k."""
+    ia, ib = np.triu_indices(k, 1)
+    return ia, ib
+
+
+@functools.cache
 def compiled_model(knowledge: Knowledge) -> Model:
     return Model(knowledge)
 
@@ -299,15 +315,46 @@ class Posterior:
     post: Array  # (H,) normalised over units then pairs
     source_probs: Array  # (S,)
     answered: Mapping[str, bool]
+    # computed on first use
+    _ranking: list[tuple[str, float]] | None = field(default=None, init=False, repr=False)
+    _partners: dict[str, dict[str, float]] | None = field(default=None, init=False, repr=False)
 
     def ranking(self) -> list[tuple[str, float]]:
-        order = np.argsort(-self.source_probs, kind="stable")
-        return [(self.model.source_ids[i], float(self.source_probs[i])) for i in order]
+        if self._ranking is None:
+            order = np.argsort(-self.source_probs, kind="stable")
+            ids = self.model.source_ids
+            self._ranking = [(ids[i], float(self.source_probs[i])) for i in order]
+        return self._ranking
 
     def top_hypothesis(self) -> set[str]:
         """The sources of the single most probable hypothesis (one or two)."""
-        members = self.hyps.members[int(np.argmax(self.post))]
-        return {self.model.components[c].source for c in members}
+        h = int(np.argmax(self.post))
+        n_u = self.hyps.n_units
+        comps = (
+            [int(self.hyps.unit_comp[h])]
+            if h < n_u
+            else [int(self.hyps.pair_comp_a[h - n_u]), int(self.hyps.pair_comp_b[h - n_u])]
+        )
+        return {self.model.components[c].source for c in comps}
+
+    def partner_mass(self) -> dict[str, dict[str, float]]:
+        """source -> {other source: posterior mass of the pairs of the two}, computed once."""
+        if self._partners is None:
+            model, hyps = self.model, self.hyps
+            sa = model.comp_source[hyps.pair_comp_a]
+            sb = model.comp_source[hyps.pair_comp_b]
+            mass = self.post[hyps.n_units :]
+            keep = np.nonzero(mass > 1e-6)[0]  # pairs with no real mass name no partner
+            out: dict[str, dict[str, float]] = {}
+            triples = zip(sa[keep].tolist(), sb[keep].tolist(), mass[keep].tolist(), strict=True)
+            for a, b, m in triples:
+                if a == b:
+                    continue
+                ida, idb = model.source_ids[a], model.source_ids[b]
+                out.setdefault(ida, {})[idb] = out.get(ida, {}).get(idb, 0.0) + m
+                out.setdefault(idb, {})[ida] = out.get(idb, {}).get(ida, 0.0) + m
+            self._partners = out
+        return self._partners
 
 
 def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Array:
@@ -326,8 +373,8 @@ def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Arra
     if len(hyps.pair_a):
         ga, gb = unit_mass[hyps.pair_a], unit_mass[hyps.pair_b]
         share_a = (ga + 1e-300) / (ga + gb + 2e-300)
-        np.add.at(unit_mass, hyps.pair_a, pair_mass * share_a)
-        np.add.at(unit_mass, hyps.pair_b, pair_mass * (1.0 - share_a))
+        unit_mass += hyps.pair_onehot_a @ (pair_mass * share_a)
+        unit_mass += hyps.pair_onehot_b @ (pair_mass * (1.0 - share_a))
     out = np.add.reduceat(unit_mass[hyps.by_source], hyps.source_starts, axis=0)
     out = (1.0 - hyps.doubt) * out + hyps.doubt * hyps.base[:, None]
     return out if post.ndim == 2 else out[:, 0]
@@ -352,15 +399,13 @@ def infer(
     type_scale = min(1.0, params.type_regions / len(midx)) if len(midx) else 1.0
     log_patient_s = model.patient_log_factor(age, sex)
 
-    def type_loglik(q_marked: Array) -> Array:
-        ll = (np.log(q_marked) * t_m + np.log(1.0 - q_marked) * (1.0 - t_m)).sum(axis=(1, 2))
+    def type_loglik(log_q: Array, log_not_q: Array) -> Array:
+        ll = (log_q * t_m + log_not_q * (1.0 - t_m)).sum(axis=(1, 2))
         return np.asarray(ll) * type_scale
 
     # Single hypotheses: every component on every side of the configuration.
-    u_draw = units.log_not_p.sum(axis=1) + (units.log_p[:, midx] - units.log_not_p[:, midx]).sum(
-        axis=1
-    )
-    u_draw += type_loglik(units.q[:, midx])
+    u_draw = units.sum_log_not_p + (units.log_p[:, midx] - units.log_not_p[:, midx]).sum(axis=1)
+    u_draw += type_loglik(units.log_q[:, midx], units.log_not_q[:, midx])
     u_find = units.log_yes @ yes + units.log_no @ no
     u_prior = units.log_prior + log_patient_s[units.source]
     u_logit = u_prior + w_draw * u_draw + w_find * u_find
@@ -368,7 +413,7 @@ def infer(
     # Pairs among the leading single hypotheses, combined by noisy-OR.
     k = min(model.pair_candidates, len(u_logit))
     top = np.argpartition(-u_logit, k - 1)[:k]
-    ia, ib = np.triu_indices(k, 1)
+    ia, ib = _pair_indices(k)
     pa_u, pb_u = top[ia], top[ib]
     keep = units.comp[pa_u] != units.comp[pb_u]
     pa_u, pb_u = pa_u[keep], pb_u[keep]
@@ -384,20 +429,22 @@ def infer(
     p_draw = np.log(1.0 - p_pair).sum(axis=1) + (
         np.log(p_pair[:, midx]) - np.log(1.0 - p_pair[:, midx])
     ).sum(axis=1)
-    p_draw += type_loglik(q_pair)
+    p_draw += type_loglik(np.log(q_pair), np.log(1.0 - q_pair))
     p_find = pair_log_yes @ yes + pair_log_no @ no
     ca, cb = units.comp[pa_u], units.comp[pb_u]
-    boost = np.array(
-        [model.pair_boost.get((int(a), int(b)), 1.0) for a, b in zip(ca, cb, strict=True)]
-    )
-    p_prior = model.log_pair_prior + np.log(boost) + u_prior[pa_u] + u_prior[pb_u]
+    key = ca * len(model.components) + cb
+    at = np.minimum(np.searchsorted(model.boost_keys, key), len(model.boost_keys) - 1)
+    log_boost = np.where(model.boost_keys[at] == key, model.boost_log[at], 0.0)
+    p_prior = model.log_pair_prior + log_boost + u_prior[pa_u] + u_prior[pb_u]
     p_logit = p_prior + w_draw * p_draw + w_find * p_find
 
     logit = np.concatenate([u_logit, p_logit])
     post = np.exp(logit - logit.max())
     post /= post.sum()
-    members: list[tuple[int, ...]] = [(int(c),) for c in units.comp]
-    members += [(int(a), int(b)) for a, b in zip(ca, cb, strict=True)]
+    n_u, n_p = len(units.comp), len(pa_u)
+    onehot_a, onehot_b = np.zeros((n_u, n_p)), np.zeros((n_u, n_p))
+    onehot_a[pa_u, np.arange(n_p)] = 1.0
+    onehot_b[pb_u, np.arange(n_p)] = 1.0
     base = model.source_prior * np.exp(log_patient_s)
     hyps = HypothesisSet(
         n_units=len(units.comp),
@@ -405,7 +452,10 @@ def infer(
         pair_a=pa_u,
         pair_b=pb_u,
         p_yes=np.concatenate([units.p_yes, y_pair]),
-        members=members,
+        pair_comp_a=ca,
+        pair_comp_b=cb,
+        pair_onehot_a=onehot_a,
+        pair_onehot_b=onehot_b,
         by_source=units.by_source,
         source_starts=units.source_starts,
         base=base / base.sum(),
@@ -441,26 +491,26 @@ def information_gain(posterior: Posterior, candidates: Sequence[str]) -> dict[st
 
 
 def zone_levels(source: Source) -> dict[str, str]:
-    """Base region -> strongest level over the source's portions."""
+    """Base region -> strongest level over the source's portions (computed once per source)."""
+    cached = _ZONE_LEVELS.get(source.id)
+    if cached is not None and cached[0] is source:
+        return cached[1]
     levels: dict[str, str] = {}
     for portion in source.portions:
         for zone in portion.zones:
             if levels.get(zone.region) != "essential":
                 levels[zone.region] = zone.level
+    _ZONE_LEVELS[source.id] = (source, levels)
     return levels
+
+
+_ZONE_LEVELS: dict[str, tuple[Source, dict[str, str]]] = {}
 
 
 def partners(posterior: Posterior, source_id: str) -> list[tuple[str, float]]:
     """Other sources that explain the picture together with this one, with the posterior mass
     of those pairs, largest first (a root with secondary gluteal trigger points, say)."""
-    model = posterior.model
-    n_u = posterior.hyps.n_units
-    mass: dict[str, float] = {}
-    for h, members in enumerate(posterior.hyps.members[n_u:], start=n_u):
-        sources = {model.components[c].source for c in members}
-        if source_id in sources and len(sources) == 2:
-            (other,) = sources - {source_id}
-            mass[other] = mass.get(other, 0.0) + float(posterior.post[h])
+    mass = posterior.partner_mass().get(source_id, {})
     return sorted(mass.items(), key=lambda kv: -kv[1])
 
 

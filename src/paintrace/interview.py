@@ -215,16 +215,18 @@ def _ranking_question(
     budget = params.max_questions - asked
     if budget <= 0:
         return None, 0
+    ranking = posterior.ranking()
+    confident = bool(ranking) and ranking[0][1] >= params.stop_probability
+    must_ask = max(params.min_questions - asked, 0)
+    if confident and must_ask == 0:
+        return None, 0
     gains = information_gain(posterior, candidates(knowledge, drawing, findings, skip, sex))
     if not gains:
         return None, 0
     fid, gain = max(gains.items(), key=lambda kv: kv[1])
-    ranking = posterior.ranking()
-    confident = bool(ranking) and ranking[0][1] >= params.stop_probability
-    must_ask = max(params.min_questions - asked, 0)
     # The owed confirming questions need only gain something; further ones must be worth it.
     threshold = params.min_confirming_gain if must_ask else params.min_information_gain
-    if gain < threshold or (confident and must_ask == 0):
+    if gain < threshold:
         return None, 0
     # An estimate: the questions still owed, or about one per 0.6 bit of uncertainty left.
     spread = math.ceil(float(entropy(posterior.source_probs)) / 0.6)

@@ -9,6 +9,7 @@ fire, which is how the contract's both-legs rule is written.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -140,6 +141,32 @@ def open_red_flags(
     )
 
 
+def _mentions(cond: Condition) -> tuple[set[str], bool]:
+    """The findings a condition reads, and whether it reads the drawing."""
+    if isinstance(cond, FindingIs):
+        return {cond.finding}, False
+    if isinstance(cond, (DrawingMarked, DrawingBothLegs)):
+        return set(), True
+    children = cond.all if isinstance(cond, AllOf) else cond.any
+    found: set[str] = set()
+    drawing = False
+    for child in children:
+        f, d = _mentions(child)
+        found |= f
+        drawing = drawing or d
+    return found, drawing
+
+
+@functools.cache
+def _prefilter(knowledge: Knowledge) -> list[tuple[frozenset[str], bool]]:
+    """Per rule: a rule that reads no drawing can fire only if one of its findings is true."""
+    out = []
+    for rule in knowledge.triage.rules:
+        found, drawing = _mentions(rule.when)
+        out.append((frozenset(found), drawing))
+    return out
+
+
 def triage(
     knowledge: Knowledge,
     drawing: Mapping[str, Sequence[str]],
@@ -149,7 +176,12 @@ def triage(
 ) -> TriageResult:
     reasons: list[Reason] = []
     level: Level = "self-care"
-    for rule in knowledge.triage.rules:
+    true = {fid for fid, value in findings.items() if value is True}
+    for rule, (reads, reads_drawing) in zip(
+        knowledge.triage.rules, _prefilter(knowledge), strict=True
+    ):
+        if not reads_drawing and not reads & true:
+            continue
         if any(findings.get(fid) is False for fid in rule.unless_false):
             continue
         if rule.min_age is not None and (age is None or age < rule.min_age):
