@@ -137,3 +137,40 @@ def test_interactive_interview_reaches_a_result():
     result = runner.invoke(app, ["interview"], input=answers + "\n")
     assert result.exit_code == 0, result.output
     assert "Likely sources" in result.output
+
+
+def test_every_contract_v2_id_is_accepted_by_the_cli():
+    import yaml
+
+    contract = Path(__file__).parent / "contract"
+    findings = [
+        f["id"] for f in yaml.safe_load((contract / "findings.yaml").read_text())["findings"]
+    ]
+    body = {
+        "patient": {"age": 72, "sex": "female"},
+        "drawing": {"left.calf-upper": ["pain"]},
+        "findings": {fid: False for fid in findings},
+    }
+    proc = run("assess", "--input", "-", "--json", stdin=json.dumps(body))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["triage"]["unanswered"] == []
+    ranked = {s["id"] for s in out["sources"]}
+    sources = yaml.safe_load((contract / "sources.yaml").read_text())
+    assert ranked <= {sid for ids in sources.values() for sid in ids}
+
+
+def test_evaluate_prints_calibration_and_robustness():
+    result = runner.invoke(
+        app, ["evaluate", str(VIGNETTES / "real"), "--calibration", "--robustness", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["calibration"]["brier"] is not None
+    assert sum(b["cases"] for b in out["calibration"]["bins"]) == out["summary"]["ranked_cases"]
+    assert set(out["robustness"]) == {
+        "all regions",
+        "3 most specific",
+        "2 most specific",
+        "1 most specific",
+    }
