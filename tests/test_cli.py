@@ -174,3 +174,46 @@ def test_evaluate_prints_calibration_and_robustness():
         "2 most specific",
         "1 most specific",
     }
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HUGE_AGE = '{"drawing": {"left.calf-upper": ["pain"]}, "patient": {"age": ' + "9" * 5000 + "}}"
+ESCAPE = '{"drawing": {"left.\\u001b[2J\\u001b[31mcalf": ["pain"]}}'
+
+
+@pytest.mark.parametrize(
+    ("stdin", "needle"),
+    [
+        ('{"findings": {"saddle-numbness": true, "saddle-numbness": false}}', "duplicate key"),
+        (DEEP, "nested more than"),
+        (HUGE_AGE, "number too large"),
+        ('{"drawing": {"left.calf-upper": ["pain"]}, "patient": {"age": NaN}}', "NaN"),
+        (" " * 1_100_000, "larger than"),
+        (b"\xff\xfe{}", "not UTF-8"),
+    ],
+    ids=["duplicate", "deep", "huge-int", "nan", "too-big", "not-utf8"],
+)
+def test_bad_json_is_one_line_and_exit_2(stdin, needle):
+    proc = subprocess.run(
+        [sys.executable, "-m", "paintrace.cli", "assess", "--input", "-", "--json"],
+        input=stdin if isinstance(stdin, bytes) else stdin.encode(),
+        capture_output=True,
+        timeout=60,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert needle in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_escape_codes_in_input_are_shown_as_escapes():
+    proc = run("assess", "--input", "-", stdin=ESCAPE)
+    assert proc.returncode == 2
+    assert "\x1b" not in proc.stderr
+    assert "\\x1b" in proc.stderr
+
+
+def test_a_device_is_not_read():
+    proc = run("assess", "--input", "/dev/zero")
+    assert proc.returncode == 2
+    assert "not a regular file" in proc.stderr

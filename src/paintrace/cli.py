@@ -9,9 +9,10 @@ run the same `run_assess`. Bad input ends with exit status 2 and one line naming
 from __future__ import annotations
 
 import json
+import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,32 +28,55 @@ LEVEL_STYLE = {
 
 
 def fail(message: str) -> NoReturn:
-    """One line on stderr and exit status 2: the CLI's answer to any bad input."""
-    print(f"paintrace: error: {message}", file=sys.stderr)
+    """One line on stderr and exit status 2: the CLI's answer to any bad input.
+
+    The message may quote the input, so control characters (terminal escape codes) are shown
+    as escapes, never sent to the terminal.
+    """
+    from paintrace.strict_json import printable
+
+    print(f"paintrace: error: {printable(message, limit=400)}", file=sys.stderr)
     raise SystemExit(2)
 
 
+def _read_bounded(stream: BinaryIO, where: str) -> bytes:
+    from paintrace.strict_json import MAX_BYTES
+
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        fail(f"{where}: larger than {MAX_BYTES // 1000} kB; an assessment is a few kB")
+    return data
+
+
 def read_json_input(source: str) -> Any:
+    """Read one strict JSON document from a regular file or standard input."""
+    from paintrace.strict_json import StrictJSONError, loads
+
     if source == "-":
-        text = sys.stdin.read()
         where = "standard input"
+        data = _read_bounded(sys.stdin.buffer, where)
     else:
-        path = Path(source)
-        if path.is_dir():
-            fail(f"{source}: is a directory, expected a JSON file")
-        if not path.exists():
-            fail(f"{source}: no such file")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            fail(f"{source}: cannot read: {exc}")
         where = source
-    if not text.strip():
-        fail(f"{where}: empty input, expected a JSON object")
+        path = Path(source)
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            fail(f"{source}: no such file")
+        except OSError as exc:
+            fail(f"{source}: cannot read: {exc.strerror or exc}")
+        if stat.S_ISDIR(info.st_mode):
+            fail(f"{source}: is a directory, expected a JSON file")
+        if not stat.S_ISREG(info.st_mode):
+            fail(f"{source}: not a regular file (a device, pipe or socket); use - for stdin")
+        try:
+            with path.open("rb") as fh:
+                data = _read_bounded(fh, where)
+        except OSError as exc:
+            fail(f"{source}: cannot read: {exc.strerror or exc}")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        fail(f"{where}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        return loads(data, where)
+    except StrictJSONError as exc:
+        fail(str(exc))
 
 
 def run_assess(source: str, as_json: bool) -> None:
