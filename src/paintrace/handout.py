@@ -9,6 +9,7 @@ nothing from the network.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,9 @@ h3 { font-size: 11pt; margin: 10pt 0 3pt; }
 .bodymap svg { height: 55mm; width: auto; margin-right: 2mm; }
 h2 { clear: both; }
 .dose { font-weight: bold; }
+.open { border: 2px solid #8a4b00; padding: 6pt 8pt; margin: 8pt 0; page-break-inside: avoid; }
+.open h2 { border: none; color: #8a4b00; margin-top: 0; }
+.adapt { border-left: 3pt solid #37474f; padding: 2pt 6pt; margin: 6pt 0; }
 table { border-collapse: collapse; width: 100%; }
 ol, ul { list-style-position: inside; padding-left: 0; }
 td, th { border: 1px solid #bbb; padding: 2pt 4pt; text-align: left; vertical-align: top; }
@@ -115,19 +119,81 @@ def _stretch_html(n: int, s: dict[str, Any]) -> str:
     )
 
 
-def render_plan_html(plan: dict[str, Any], knowledge: Knowledge | None = None) -> str:
-    """A complete, self-contained HTML document of the plan."""
+OPEN_TITLE = "Warning signs still open"
+OPEN_TEXT = (
+    "You did not answer these warning-sign questions, so a serious cause is not ruled out yet. "
+    "Answer them on your result page. If you cannot tell, or any of them might be yes, ask a "
+    "doctor or a pharmacist first. The massage and stretching plan is shown once they are "
+    "answered."
+)
+
+
+def _about_html(about: Mapping[str, Any] | None) -> str:
+    """Pain at its worst (0 to 10) and since when, as the person gave them with the drawing."""
+    about = about or {}
+    items = []
+    if about.get("pain") is not None:
+        items.append(f"Pain at its worst: <b>{int(about['pain'])} out of 10</b>")
+    if about.get("since"):
+        items.append(f"Since: <b>{escape(str(about['since']))}</b>")
+    return f"<p>{' · '.join(items)}</p>" if items else ""
+
+
+def _adaptations_html(plan: Mapping[str, Any]) -> str:
+    notes = plan.get("adaptations") or []
+    parts = []
+    if plan.get("root_first"):
+        parts.append(
+            '<div class="adapt"><b>Nerve root first.</b> A nerve root may be the main source: '
+            "follow its advice first, and massage gently only if it does not make the leg "
+            "symptoms worse.</div>"
+        )
+    for note in notes:
+        label = f"{note.get('title', '')}." if note.get("state") == "yes" else "You did not say:"
+        parts.append(
+            f'<div class="adapt"><b>{escape(label)}</b> {escape(str(note.get("text", "")))}</div>'
+        )
+    return "<h2>Changed for you</h2>" + "".join(parts) if parts else ""
+
+
+def render_plan_html(
+    plan: dict[str, Any],
+    knowledge: Knowledge | None = None,
+    *,
+    open_warning_signs: Sequence[str] = (),
+    about: Mapping[str, Any] | None = None,
+) -> str:
+    """A complete, self-contained HTML document of the plan.
+
+    `open_warning_signs`: the questions of the warning signs not answered. While any is open the
+    handout lists them and holds the massage and stretching plan back, as the result page does.
+    `about`: the pain at its worst (0 to 10) and since when, given with the drawing.
+    """
     kb = knowledge or load_knowledge()
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Your self-care plan</title><style>{_CSS}</style></head><body>",
         "<h1>Your self-care plan</h1>",
+        _about_html(about),
         f"<p>{escape(plan['summary'])}</p>",
         '<p class="note">This plan explains likelihoods from what you told paintrace. It is not '
         "a diagnosis and does not replace a professional's examination.</p>",
+    ]
+    if open_warning_signs:
+        parts += [
+            f'<div class="open"><h2>{OPEN_TITLE}</h2><p>{escape(OPEN_TEXT)}</p>',
+            _list(list(open_warning_signs)),
+            "</div>",
+            '<div class="card"><h2>Stop and get help if</h2>',
+            _list(plan["red_flag_card"]),
+            "</div></body></html>",
+        ]
+        return "".join(parts)
+    parts += [
         '<div class="card"><h2>Stop and get help if</h2>',
         _list(plan["red_flag_card"]),
         "</div>",
+        _adaptations_html(plan),
     ]
     if plan["muscles"]:
         minutes = plan["schedule"]["minutes"]
@@ -225,10 +291,17 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def plan_pdf(plan: dict[str, Any], knowledge: Knowledge | None = None) -> bytes:
+def plan_pdf(
+    plan: dict[str, Any],
+    knowledge: Knowledge | None = None,
+    *,
+    open_warning_signs: Sequence[str] = (),
+    about: Mapping[str, Any] | None = None,
+) -> bytes:
     """The plan as PDF bytes (WeasyPrint, imported only when a PDF is asked for)."""
     from weasyprint import HTML
 
-    pdf = HTML(string=render_plan_html(plan, knowledge)).write_pdf()
+    html = render_plan_html(plan, knowledge, open_warning_signs=open_warning_signs, about=about)
+    pdf = HTML(string=html).write_pdf()
     assert pdf is not None
     return bytes(pdf)

@@ -57,10 +57,34 @@ class Browserless:
         assert response.status_code == 302, response.content[:500]
         return response["Location"]
 
-    def none_of_these(self) -> str:
-        response = self.client.post("/interview/", {"step": "0", "action": "none"})
-        assert response.status_code == 302
-        return response["Location"]
+    def none_of_these(self, location: str = "/interview/") -> str:
+        """Choose "None of these apply to me" on every warning-sign screen; where it leads."""
+        return self.warning_signs(lambda fid: None, location)[1]
+
+    def warning_signs(
+        self, choose: Callable[[str], str | None], location: str = "/interview/"
+    ) -> tuple[list[str], str]:
+        """Answer each warning-sign screen (`choose` None: "None of these apply to me").
+
+        Returns the themes shown, in order, and the location after them."""
+        themes: list[str] = []
+        while location.startswith("/interview/"):
+            html = self.client.get(location).content.decode()
+            theme, step = hidden(html, "theme"), hidden(html, "step")
+            if theme is None:
+                break
+            themes.append(theme)
+            flags = re.findall(r'name="rf:([a-z0-9-]+)" value="yes"', html)
+            answers = {fid: choose(fid) for fid in flags}
+            data: dict[str, str] = {"step": step or "0", "theme": theme}
+            if all(a is None for a in answers.values()):
+                data["action"] = "none"
+            else:
+                data.update({f"rf:{fid}": a or "no" for fid, a in answers.items()})
+            response = self.client.post("/interview/", data)
+            assert response.status_code == 302, response.content[:300]
+            location = response["Location"]
+        return themes, location
 
     def answer_all(self, location: str, choose: Callable[[str], str], limit: int = 40) -> Walk:
         walk = Walk()

@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from paintrace.knowledge import load_knowledge
 from paintrace.web.models import Assessment
+from paintrace.web.pages import warning_signs
 from paintrace.web.pages.state import SESSION_KEY
 
 from .conftest import PIRIFORMIS_DRAWING, Browserless, hidden, red_flag_ids
@@ -17,31 +18,72 @@ from .conftest import PIRIFORMIS_DRAWING, Browserless, hidden, red_flag_ids
 pytestmark = pytest.mark.django_db
 
 
-def test_the_first_screen_is_the_whole_red_flag_checklist(
+def test_the_warning_signs_come_in_short_screens_by_theme(
     client: Client, nojs: Browserless
 ) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
     html = client.get("/interview/").content.decode()
+    assert "Warning signs 1 of 4" in html
+    assert "Nerves and bladder" in html
     kb = load_knowledge()
-    for fid in red_flag_ids():
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    for fid in nerves.findings:
         for value in ("yes", "no", "unknown"):
             assert f'name="rf:{fid}" value="{value}"' in html
         assert kb.findings[fid].question in html.replace("&#x27;", "'")
+    assert 'name="rf:fever"' not in html  # another theme's screen
     assert 'name="action" value="none"' in html
-    assert "None of these apply to me" in html
+    themes, location = nojs.warning_signs(lambda fid: None)
+    assert themes == ["nerves", "infection-cancer", "injury-bone", "blood"]
+    assert location == "/interview/?step=4"
 
 
-def test_none_of_these_answers_no_to_every_red_flag(client: Client, nojs: Browserless) -> None:
+def test_every_red_flag_is_in_exactly_one_theme() -> None:
+    listed = [fid for t in warning_signs.THEMES for fid in t.findings]
+    assert len(listed) == len(set(listed))
+    assert sorted(listed) == sorted(red_flag_ids())
+    assert [t.id for t in warning_signs.themes()] == [t.id for t in warning_signs.THEMES]
+
+
+def test_calf_questions_are_asked_only_with_a_calf_drawn(client: Client, nojs: Browserless) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
-    location = nojs.none_of_these()
-    assert location == "/interview/?step=1"
+    nojs.warning_signs(lambda fid: None)
+    blood = client.get("/interview/?step=3").content.decode()
+    assert "Blood flow and clots" in blood
+    assert 'name="rf:calf-swelling-warmth"' not in blood
+    assert 'name="rf:clot-risk"' not in blood
+    assert 'name="rf:cold-pale-foot"' in blood
+
+    client.get("/")  # a new drawing with the calf
+    nojs.draw({"right.buttock-center": ["pain"], "right.calf-upper": ["pain"]})
+    nojs.warning_signs(lambda fid: None)
+    blood = client.get("/interview/?step=3").content.decode()
+    assert 'name="rf:calf-swelling-warmth"' in blood and 'name="rf:clot-risk"' in blood
+
+
+def test_none_of_these_answers_no_to_the_screen_only(client: Client, nojs: Browserless) -> None:
+    nojs.draw(PIRIFORMIS_DRAWING)
+    response = client.post("/interview/", {"step": "0", "theme": "nerves", "action": "none"})
+    assert response["Location"] == "/interview/?step=1"
     steps = client.session[SESSION_KEY]["steps"]
-    assert steps == [{"kind": "red-flags", "answers": {fid: False for fid in red_flag_ids()}}]
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    assert steps == [
+        {"kind": "red-flags", "theme": "nerves", "answers": dict.fromkeys(nerves.findings, False)}
+    ]
+    assert nojs.none_of_these("/interview/?step=1") == "/interview/?step=4"
+    answered = {fid for s in client.session[SESSION_KEY]["steps"] for fid in s["answers"]}
+    not_applying = {"calf-swelling-warmth", "clot-risk"}  # no calf drawn
+    assert answered == set(red_flag_ids()) - not_applying
 
 
 def test_none_of_these_does_not_overwrite_a_yes(client: Client, nojs: Browserless) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
-    response = client.post("/interview/", {"step": "0", "action": "none", "rf:fever": "yes"})
+    response = client.post(
+        "/interview/",
+        {"step": "0", "theme": "nerves", "action": "none", "rf:foot-drop": "yes"},
+    )
     assert response.status_code == 400
     assert "You answered yes" in response.content.decode()
     assert client.session[SESSION_KEY]["steps"] == []
@@ -49,13 +91,35 @@ def test_none_of_these_does_not_overwrite_a_yes(client: Client, nojs: Browserles
 
 def test_an_unanswered_red_flag_is_asked_for(client: Client, nojs: Browserless) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
-    ids = red_flag_ids()
-    data = {"step": "0", **{f"rf:{fid}": "no" for fid in ids[1:]}}
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    ids = list(nerves.findings)
+    data = {"step": "0", "theme": "nerves", **{f"rf:{fid}": "no" for fid in ids[1:]}}
     response = client.post("/interview/", data)
     assert response.status_code == 400
     html = response.content.decode()
     assert "One question has no answer yet." in html
     assert html.count('value="no" checked') == len(ids) - 1  # the other answers are kept
+    assert client.session[SESSION_KEY]["steps"] == []
+
+
+def test_a_stale_theme_is_shown_again(client: Client, nojs: Browserless) -> None:
+    nojs.draw(PIRIFORMIS_DRAWING)
+    response = client.post("/interview/", {"step": "0", "theme": "blood", "action": "none"})
+    assert response.status_code == 302 and response["Location"] == "/interview/?step=0"
+    assert client.session[SESSION_KEY]["steps"] == []
+
+
+@pytest.mark.parametrize("step", ["99", "-1", "abc", "1"])
+def test_an_invalid_step_redirects_to_the_current_one(
+    client: Client, nojs: Browserless, step: str
+) -> None:
+    nojs.draw(PIRIFORMIS_DRAWING)
+    response = client.get(f"/interview/?step={step}")
+    assert response.status_code == 302
+    assert response["Location"] == "/interview/?step=0"
+    response = client.post("/interview/", {"step": step, "theme": "nerves", "action": "none"})
+    assert response.status_code == 302 and response["Location"] == "/interview/?step=0"
     assert client.session[SESSION_KEY]["steps"] == []
 
 
@@ -69,6 +133,7 @@ def test_questions_come_one_at_a_time_with_progress_and_why(
     finding = load_knowledge().findings[fid]
     assert finding.group != "red-flag"
     assert "Question 1" in html and "<progress" in html
+    assert re.search(r"about \d+ questions left|probably the last one", html)
     assert "<summary>Why am I asked this?</summary>" in html
     for value in ("yes", "no", "unknown"):
         assert f'name="answer" value="{value}"' in html
@@ -123,48 +188,57 @@ def test_going_back_shows_the_answer_and_answering_again_drops_later_steps(
 ) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
     location = nojs.none_of_these()
+    assert location == "/interview/?step=4"
     first = hidden(client.get(location).content.decode(), "finding")
-    client.post("/interview/", {"step": "1", "finding": first, "answer": "no"})
-    second = hidden(client.get("/interview/?step=2").content.decode(), "finding")
-    client.post("/interview/", {"step": "2", "finding": second, "answer": "no"})
-    assert len(client.session[SESSION_KEY]["steps"]) == 3
+    client.post("/interview/", {"step": "4", "finding": first, "answer": "no"})
+    second = hidden(client.get("/interview/?step=5").content.decode(), "finding")
+    client.post("/interview/", {"step": "5", "finding": second, "answer": "no"})
+    assert len(client.session[SESSION_KEY]["steps"]) == 6
 
-    back = client.get("/interview/?step=1").content.decode()
+    back = client.get("/interview/?step=4").content.decode()
     assert hidden(back, "finding") == first
     assert "You answered <strong>no</strong> before." in back
-    assert 'href="/interview/?step=0"' in back
+    assert 'href="/interview/?step=3"' in back
+    assert "Back to the warning signs" in back
 
-    response = client.post("/interview/", {"step": "1", "finding": first, "answer": "yes"})
-    assert response["Location"] == "/interview/?step=2"
+    response = client.post("/interview/", {"step": "4", "finding": first, "answer": "yes"})
+    assert response["Location"] == "/interview/?step=5"
     steps = client.session[SESSION_KEY]["steps"]
-    assert len(steps) == 2
-    assert steps[1] == {"kind": "question", "answers": {first: True}}
+    assert len(steps) == 5
+    assert steps[4] == {"kind": "question", "answers": {first: True}}
 
 
-def test_going_back_to_the_checklist_keeps_its_answers(client: Client, nojs: Browserless) -> None:
+def test_going_back_to_a_warning_sign_screen_keeps_its_answers(
+    client: Client, nojs: Browserless
+) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
     nojs.none_of_these()
     html = client.get("/interview/?step=0").content.decode()
-    assert html.count('value="no" checked') == len(red_flag_ids())
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    assert html.count('value="no" checked') == len(nerves.findings)
     assert "Back to your drawing" in html
+    assert "Back to the warning signs" in client.get("/interview/?step=1").content.decode()
 
 
 def test_a_stale_form_is_not_applied_to_another_question(client: Client, nojs: Browserless) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
     nojs.none_of_these()
     response = client.post(
-        "/interview/", {"step": "1", "finding": "night-calf-cramps", "answer": "yes"}
+        "/interview/", {"step": "4", "finding": "night-calf-cramps", "answer": "yes"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/interview/?step=1"
-    assert len(client.session[SESSION_KEY]["steps"]) == 1
+    assert response["Location"] == "/interview/?step=4"
+    assert len(client.session[SESSION_KEY]["steps"]) == 4
 
 
 def test_a_red_flag_answered_yes_ends_the_interview_at_emergency(
     client: Client, nojs: Browserless
 ) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
-    data = {"step": "0", **{f"rf:{fid}": "no" for fid in red_flag_ids()}}
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    data = {"step": "0", "theme": "nerves", **{f"rf:{fid}": "no" for fid in nerves.findings}}
     data["rf:bladder-dysfunction"] = "yes"
     response = client.post("/interview/", data)
     assert response.status_code == 302 and response["Location"].startswith("/a/")
@@ -172,7 +246,28 @@ def test_a_red_flag_answered_yes_ends_the_interview_at_emergency(
     assert "Go to an emergency department now" in html
     kb = load_knowledge()
     assert escape(kb.findings["bladder-dysfunction"].said_yes) in html  # what you told us
-    assert escape(kb.findings["fever"].said_no) not in html  # ... without the many "no"s
+    assert escape(kb.findings["foot-drop"].said_no) not in html  # ... without the many "no"s
+
+
+def test_show_my_result_now_names_the_skipped_question(client: Client, nojs: Browserless) -> None:
+    nojs.draw(PIRIFORMIS_DRAWING)
+    location = nojs.none_of_these()
+    html = client.get(location).content.decode()
+    assert 'name="action" value="stop"' in html and "Show my result now" in html
+    fid = hidden(html, "finding")
+    response = client.post("/interview/", {"step": "4", "finding": fid, "action": "stop"})
+    assert response.status_code == 302 and response["Location"].startswith("/a/")
+    saved = Assessment.objects.get()
+    assert saved.result["next_question"]["finding"] == fid
+    page = client.get(response["Location"]).content.decode()
+    assert "You chose to see your result before this question" in page
+    question = load_knowledge().findings[fid].question
+    assert escape(question) in page
+    # answering it there updates the same result
+    response = client.post(f"/a/{saved.id}/answer/", {"finding": fid, "answer": "yes"})
+    assert response.status_code == 302
+    saved.refresh_from_db()
+    assert saved.input["findings"][fid] is True
 
 
 def test_the_interview_needs_a_drawing_first(client: Client) -> None:
@@ -183,8 +278,10 @@ def test_the_interview_needs_a_drawing_first(client: Client) -> None:
 
 def test_htmx_requests_get_an_hx_redirect_at_the_end(client: Client, nojs: Browserless) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
-    data = {"step": "0", **{f"rf:{fid}": "no" for fid in red_flag_ids()}}
-    data["rf:saddle-numbness"] = "yes"
+    data = {"step": "0", "theme": "nerves", "rf:saddle-numbness": "yes"}
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    data.update({f"rf:{fid}": "no" for fid in nerves.findings if fid != "saddle-numbness"})
     response = client.post("/interview/", data, headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith("/a/")
@@ -211,13 +308,18 @@ def test_both_legs_drawn_asks_the_warning_signs_before_calling_an_emergency(
     assert nojs.draw(BOTH_LEGS) == "/interview/"
     html = client.get("/interview/").content.decode()
     assert 'name="rf:new-bilateral-leg-symptoms"' in html
-    # Long-standing symptoms in both legs: "none of these" lifts the both-legs rule.
-    assert nojs.none_of_these() == "/interview/?step=1"
+    # Long-standing symptoms in both legs: "none of these" lifts the both-legs rule, and the
+    # other themes follow.
+    themes, location = nojs.warning_signs(lambda fid: None)
+    assert themes == ["nerves", "infection-cancer", "injury-bone", "blood"]
+    assert location.startswith("/interview/?step=")
 
 
 def test_both_legs_drawn_and_new_is_an_emergency(client: Client, nojs: Browserless) -> None:
     nojs.draw(BOTH_LEGS)
-    data = {"step": "0", **{f"rf:{fid}": "no" for fid in red_flag_ids()}}
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    data = {"step": "0", "theme": "nerves", **{f"rf:{fid}": "no" for fid in nerves.findings}}
     data["rf:new-bilateral-leg-symptoms"] = "yes"
     response = client.post("/interview/", data)
     assert response.status_code == 302

@@ -12,9 +12,11 @@ from paintrace.assessment import assess_input, parse_input
 from paintrace.web import store
 from paintrace.web.models import Assessment
 
-from .conftest import PIRIFORMIS_DRAWING, Browserless
+from .conftest import PIRIFORMIS_DRAWING, Browserless, red_flag_ids
 
 pytestmark = pytest.mark.django_db
+
+NO_RED_FLAGS = dict.fromkeys(red_flag_ids(), False)
 
 
 def saved(drawing: dict[str, list[str]], findings: dict[str, bool] | None = None) -> str:
@@ -54,24 +56,108 @@ def test_saddle_numbness_drawn_goes_straight_to_the_emergency_banner(
     assert "<svg" not in html.split('class="keep')[0].split("</header>")[1]
 
 
-def test_urgent_shows_the_banner_and_reasons_then_sources_and_no_plan(client: Client) -> None:
-    html = page(client, saved(PIRIFORMIS_DRAWING, {"fever": True}))
+def test_urgent_says_the_serious_cause_first_and_folds_the_ranking(client: Client) -> None:
+    html = page(client, saved(PIRIFORMIS_DRAWING, {**NO_RED_FLAGS, "fever": True}))
     assert 'class="banner banner-urgent"' in html
     assert "See a doctor today" in html
     assert "infection in the spine" in html
-    assert "Likely sources of your symptoms" in html
-    assert before(html, "banner-urgent", "Likely sources of your symptoms")
+    assert "What a doctor needs to rule out first" in html
+    assert "an infection in or near the spine" in html
+    assert "Likely sources of your symptoms" not in html
+    folded = html.split('<details class="disclosure ruled-out">')[1].split("</details>")[0]
+    assert "If a doctor rules this out, the pain may come from ..." in folded
+    assert before(html, "What a doctor needs to rule out first", "ruled-out")
     assert "What you can do" not in html
 
 
 def test_soon_shows_the_banner_then_sources_and_the_plan(client: Client) -> None:
-    aid = saved(PIRIFORMIS_DRAWING, {"cancer-history": True})
+    findings = {**NO_RED_FLAGS, "sacroiliac-tender": True}
+    aid = saved({"right.buttock-center": ["pain"], "right.sacroiliac": ["pain"]}, findings)
+    result = Assessment.objects.get(pk=aid).result
     html = page(client, aid)
-    assert 'class="banner banner-soon"' in html
-    assert "Book a doctor&#x27;s appointment within one to two weeks" in html
-    assert before(html, "banner-soon", "Likely sources of your symptoms")
-    if Assessment.objects.get(pk=aid).result["plan"]:
+    level = result["triage"]["level"]
+    assert f'class="banner banner-{level}"' in html
+    assert before(html, f"banner-{level}", "Likely sources of your symptoms")
+    if result["plan"]:
         assert before(html, "Likely sources of your symptoms", "What you can do")
+
+
+def test_open_warning_signs_are_listed_with_no_plan_and_can_be_answered(client: Client) -> None:
+    aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
+    result = Assessment.objects.get(pk=aid).result
+    assert result["triage"]["unanswered"] and result["plan"]
+    html = page(client, aid)
+    assert "No warning signs found" not in html
+    assert "Some warning signs are still open" in html
+    assert "Warning signs still open" in html
+    for fid in result["triage"]["unanswered"]:
+        assert f'name="rf:{fid}" value="unknown"' in html
+    assert 'id="plan"' not in html
+    assert "Start today&#x27;s session" not in html and "plan.pdf" not in html
+    assert client.get(f"/a/{aid}/session/").status_code == 404
+    # answered on the result page: the same link now has the plan
+    data = {f"rf:{fid}": "no" for fid in result["triage"]["unanswered"]}
+    response = client.post(f"/a/{aid}/answer/", data)
+    assert response.status_code == 302 and response["Location"] == f"/a/{aid}/"
+    html = page(client, aid)
+    assert "Warning signs still open" not in html
+    assert 'id="plan"' in html
+    assert "Your result has been updated with your answers." in html
+
+
+def test_answering_a_warning_sign_yes_on_the_result_page_escalates(client: Client) -> None:
+    aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
+    response = client.post(f"/a/{aid}/answer/", {"rf:bladder-dysfunction": "yes"})
+    assert response.status_code == 302
+    html = page(client, aid)
+    assert 'class="banner banner-emergency"' in html
+    assert 'href="tel:112"' in html
+
+
+def test_i_dont_know_on_the_result_page_keeps_the_sign_open(client: Client) -> None:
+    aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
+    client.post(f"/a/{aid}/answer/", {"rf:fever": "unknown"})
+    saved_row = Assessment.objects.get(pk=aid)
+    assert "fever" in saved_row.result["triage"]["unanswered"]
+    assert "fever" in saved_row.unknown and "fever" not in saved_row.input["findings"]
+    assert "You answered “I don't know” to" in page(client, aid)
+
+
+@pytest.mark.parametrize("data", [{}, {"rf:fever": "maybe"}, {"rf:not-a-finding": "yes"}])
+def test_an_empty_or_bad_answer_form_is_a_400(client: Client, data: dict[str, str]) -> None:
+    aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
+    response = client.post(f"/a/{aid}/answer/", data)
+    assert response.status_code == 400
+    html = response.content.decode().replace("&#x27;", "'")
+    assert "Choose yes, no or “I don't know” for at least one question" in html
+    assert client.post("/a/nope-not-an-id-at-all/answer/", {"rf:fever": "no"}).status_code == 404
+
+
+def test_the_emergency_result_has_a_call_button_and_what_to_say(
+    client: Client, settings: Any
+) -> None:
+    aid = saved(PIRIFORMIS_DRAWING, {"bladder-dysfunction": True})
+    html = page(client, aid)
+    assert '<a class="btn btn-call btn-large" href="tel:112">Call 112</a>' in html
+    assert "If yours is different, call your local emergency number." in html
+    assert (
+        "What to tell them:</strong> “I have pain in the middle of the buttock (right), "
+        "sacroiliac area (right), back of the thigh, upper half (right); and I have new "
+        "trouble passing or holding urine.”"
+    ) in html.replace("&#x27;", "'")
+    assert "a doctor should check for" in html and "cauda equina" in html
+    settings.EMERGENCY_NUMBER = "911"
+    assert 'href="tel:911">Call 911</a>' in page(client, aid)
+
+
+def test_pain_and_since_when_are_shown_with_the_answers(client: Client) -> None:
+    inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": NO_RED_FLAGS})
+    aid = store.save(
+        inp, assess_input(inp).to_dict(), about={"pain": 7, "since": "over-12-weeks"}
+    ).id
+    html = page(client, aid)
+    assert "<strong>Pain at its worst:</strong> 7 out of 10" in html
+    assert "<strong>Since:</strong> more than 12 weeks" in html
 
 
 def test_self_care_ranks_sources_with_bars_reasons_pictures_and_a_plan(
@@ -96,7 +182,7 @@ def test_self_care_ranks_sources_with_bars_reasons_pictures_and_a_plan(
 
 
 def test_the_plan_shows_its_muscles_advice_and_cautions(client: Client) -> None:
-    inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": {}})
+    inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": NO_RED_FLAGS})
     result = assess_input(inp).to_dict()
     result["plan"] = {
         "kind": "massage-and-stretch",
@@ -159,7 +245,7 @@ def test_the_plan_shows_its_muscles_advice_and_cautions(client: Client) -> None:
 
 
 def test_an_outline_plan_lists_its_muscles_and_advice(client: Client) -> None:
-    inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": {}})
+    inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": NO_RED_FLAGS})
     result = assess_input(inp).to_dict()
     result["plan"] = {
         "status": "outline",

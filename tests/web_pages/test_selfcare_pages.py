@@ -353,8 +353,11 @@ def test_every_vignette_renders_its_plan_and_session(client: Client, path: Path)
     html = get(client, f"/a/{aid}/")
     assert not CSP_BREAKERS.search(html)
     plan = result["plan"]
-    calm = result["triage"]["level"] in ("soon", "self-care")
+    calm = result["triage"]["level"] in ("soon", "self-care") and not result["triage"]["unanswered"]
     assert ('id="plan"' in html) == bool(plan and calm)
+    assert ('id="open-flags"' in html) == bool(
+        result["triage"]["unanswered"] and result["triage"]["level"] != "emergency"
+    )
     steps = plan["schedule"]["steps"] if plan else []
     session = client.get(f"/a/{aid}/session/")
     assert session.status_code == (200 if steps and calm else 404)
@@ -362,7 +365,7 @@ def test_every_vignette_renders_its_plan_and_session(client: Client, path: Path)
         listed = re.findall(r'<li class="routine-step" id="step-(\d+)"', session.content.decode())
         assert len(listed) == len(steps)
         assert "Start today's session" in html
-    for m in plan["muscles"] if plan else []:
+    for m in plan["muscles"] if plan and calm else []:
         if m["massage"]:
             assert f"Massage: {m['massage']['name']}" in html
         for s in m["stretches"]:
@@ -378,9 +381,9 @@ def test_a_calf_not_yet_checked_for_a_clot_gets_no_massage_and_no_session(
     result = assess_input(inp).to_dict()
     muscle = result["plan"]["muscles"][0]
     assert muscle["massage"] is None and muscle["massage_blocked"]
+    assert "calf-swelling-warmth" in result["triage"]["unanswered"]
     aid = store.save(inp, result).id
     html = get(client, f"/a/{aid}/")
-    plan = html.split('id="plan"')[1]
-    assert "No massage here for now." in plan
-    assert "Massage:" not in text(plan) and "Start today's session" not in plan
-    assert get(client, f"/a/{aid}/session/", 404)
+    assert 'id="plan"' not in html and "Start today's session" not in html
+    assert 'name="rf:calf-swelling-warmth"' in html.split('id="open-flags"')[1]
+    assert "Answer them on your result page first" in get(client, f"/a/{aid}/session/", 404)

@@ -213,7 +213,7 @@ def assessment_plan_pdf(request: HttpRequest, assessment_id: str) -> HttpRespons
             },
             status=409,
         )
-    return plan_pdf_response(plan)
+    return plan_pdf_response(saved)
 
 
 # ---------------------------------------------------------------------------- interview

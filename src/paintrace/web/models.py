@@ -6,6 +6,7 @@ import json
 import secrets
 from typing import Any
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 
@@ -43,6 +44,22 @@ class Assessment(models.Model):
     )
     input = JSONTextField(help_text="The validated contract input (drawing, findings, patient).")
     result = JSONTextField(help_text="The core's Result.to_dict() at the time of saving.")
+    unknown = JSONTextField(
+        default=list,
+        help_text='Finding ids answered "I don\'t know": unknown, not no (kept to show them).',
+    )
+    pain_score = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text="How strong the pain is at its worst, 0 to 10, asked with the drawing.",
+    )
+    pain_since = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="Since when: under-6-weeks, 6-to-12-weeks or over-12-weeks (empty: not said).",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

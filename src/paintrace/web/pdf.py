@@ -1,23 +1,49 @@
 """The plan handout as an HTTP download, shared by the API and the pages.
 
 Both ``GET /api/assessments/{id}/plan.pdf`` and ``/a/{id}/plan.pdf`` answer with exactly the
-bytes of :func:`paintrace.handout.plan_pdf` for the saved plan, so the paper matches the screen.
+bytes of :func:`paintrace.handout.plan_pdf` for the saved assessment, so the paper matches the
+screen: the open warning signs listed and no massage plan while any is open, the pain (0 to 10)
+and since when, and the plan's adaptations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpResponse
 
 from paintrace.handout import plan_pdf
+from paintrace.knowledge import load_knowledge
+from paintrace.triage import open_red_flags
+from paintrace.web.pages.state import SINCE_CHOICES
 
 FILENAME = "paintrace-plan.pdf"
 
 
-def plan_pdf_response(plan: Mapping[str, Any]) -> HttpResponse:
-    response = HttpResponse(plan_pdf(dict(plan)), content_type="application/pdf")
+def _open_questions(saved: Any) -> list[str]:
+    kb = load_knowledge()
+    triage = saved.result.get("triage") or {}
+    if "unanswered" in triage:
+        ids = [str(fid) for fid in triage["unanswered"]]
+    else:  # saved before the contract named them
+        inp = saved.input
+        sex = (inp.get("patient") or {}).get("sex")
+        ids = list(open_red_flags(kb, inp.get("drawing") or {}, inp.get("findings") or {}, sex))
+    return [kb.findings[fid].question for fid in ids if fid in kb.findings]
+
+
+def handout_pdf(saved: Any) -> bytes:
+    about = {
+        "pain": saved.pain_score,
+        "since": dict(SINCE_CHOICES).get(saved.pain_since or "", ""),
+    }
+    return plan_pdf(
+        dict(saved.result["plan"]), open_warning_signs=_open_questions(saved), about=about
+    )
+
+
+def plan_pdf_response(saved: Any) -> HttpResponse:
+    response = HttpResponse(handout_pdf(saved), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
     # Health information: no shared cache may keep a copy.
     response["Cache-Control"] = "private, no-store"

@@ -108,6 +108,20 @@ def parse_database_url(url: str) -> dict[str, Any]:
     }
 
 
+_PHONE = re.compile(r"^\+?[0-9]{2,15}$")
+
+
+def parse_emergency_number(raw: str) -> str:
+    """The number the emergency result's call button dials: digits, optionally a leading +."""
+    number = raw.replace(" ", "").replace("-", "")
+    if not _PHONE.match(number):
+        raise ImproperlyConfigured(
+            f"PAINTRACE_EMERGENCY_NUMBER must be a phone number of 2 to 15 digits, such as 112, "
+            f"911, 999 or 000, optionally with a leading +; got {raw!r}"
+        )
+    return number
+
+
 def strong_secret(key: str) -> bool:
     """Django's own bar (check security.W009): 50+ characters, 5+ distinct."""
     return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure")
@@ -155,6 +169,12 @@ else:
 
 ALLOWED_HOSTS = parse_allowed_hosts(
     os.environ.get("PAINTRACE_ALLOWED_HOSTS", "").strip() or "localhost,127.0.0.1,[::1]"
+)
+
+# The emergency result's call button (a tel: link). 112 works across Europe and in many other
+# countries; the page also tells people to use their local number.
+EMERGENCY_NUMBER = parse_emergency_number(
+    os.environ.get("PAINTRACE_EMERGENCY_NUMBER", "").strip() or "112"
 )
 
 INSTALLED_APPS = [

@@ -6,6 +6,7 @@ deleting for good) live in one place.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -27,8 +28,33 @@ def _plausible(aid: object) -> bool:
     return isinstance(aid, str) and 16 <= len(aid) <= 43 and set(aid) <= _ID_CHARS
 
 
-def save(inp: AssessmentInput, result_dict: dict[str, Any]) -> Assessment:
-    return Assessment.objects.create(input=input_to_dict(inp), result=result_dict)
+def save(
+    inp: AssessmentInput,
+    result_dict: dict[str, Any],
+    *,
+    unknown: Collection[str] = (),
+    about: Mapping[str, Any] | None = None,
+) -> Assessment:
+    """Save a new assessment. `unknown`: answered "I don't know"; `about`: pain and since when."""
+    about = about or {}
+    return Assessment.objects.create(
+        input=input_to_dict(inp),
+        result=result_dict,
+        unknown=sorted(set(unknown) - set(inp.findings)),
+        pain_score=about.get("pain"),
+        pain_since=about.get("since") or "",
+    )
+
+
+def update(
+    saved: Assessment, inp: AssessmentInput, result_dict: dict[str, Any], unknown: Collection[str]
+) -> Assessment:
+    """Replace the answers and result of a saved assessment (answers given on the result page)."""
+    saved.input = input_to_dict(inp)
+    saved.result = result_dict
+    saved.unknown = sorted(set(unknown) - set(inp.findings))
+    saved.save(update_fields=["input", "result", "unknown"])
+    return saved
 
 
 def get(aid: str) -> Assessment | None:

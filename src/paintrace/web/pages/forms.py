@@ -8,6 +8,7 @@ from django import forms
 
 from paintrace.assessment import InputError, parse_input
 from paintrace.bodymap import SYMPTOMS, region_ids
+from paintrace.web.pages.state import SINCE_CHOICES
 
 REGION_PREFIX = "r:"
 RED_FLAG_PREFIX = "rf:"
@@ -36,6 +37,20 @@ class DrawingForm(forms.Form):
         },
     )
     sex = forms.ChoiceField(required=False, choices=SEX_CHOICES, label="Sex")
+    pain = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(str(n), str(n)) for n in range(11)],
+        label="How strong is the pain at its worst today?",
+        error_messages={"invalid_choice": "Choose a number from 0 to 10, or leave it empty."},
+    )
+    since = forms.ChoiceField(
+        required=False,
+        choices=[("", "Not sure"), *SINCE_CHOICES],
+        label="Since when have you had it?",
+        error_messages={"invalid_choice": "Choose one of the answers, or leave it empty."},
+    )
 
     def drawing_from_data(self) -> dict[str, list[str]]:
         known = region_ids()
@@ -65,6 +80,9 @@ class DrawingForm(forms.Form):
             raise forms.ValidationError(exc.message) from exc
         cleaned["drawing"] = drawing
         cleaned["patient"] = patient
+        cleaned["about"] = {
+            k: cleaned.get(k) for k in ("pain", "since") if cleaned.get(k) not in (None, "")
+        }
         return cleaned
 
 

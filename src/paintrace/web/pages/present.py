@@ -154,6 +154,27 @@ def region_groups(drawing: Mapping[str, Sequence[str]] | None = None) -> list[Ar
     return groups
 
 
+# The back view first: sciatica-like pain is mostly drawn there (buttock, back of the thigh,
+# calf), so it is the first view on a phone and the first in the keyboard's Tab order.
+DRAWING_VIEW_ORDER = ("back", "front", "sides", "soles")
+
+
+def drawing_picture(marks: Mapping[str, Sequence[str]]) -> SafeString:
+    """The tappable body map, one captioned figure per view, the back view first."""
+    bm = bodymap.load_bodymap()
+    order = [v for v in DRAWING_VIEW_ORDER if v in bm.views]
+    order += [v for v in bm.views if v not in order]
+    parts = ['<div class="bodymap">']
+    for name in order:
+        svg = bodymap.render_view(name, marks=marks, interactive=True)
+        parts.append(
+            f'<figure class="bodymap-view bodymap-view-{name}">{svg}'
+            f"<figcaption>{escape(bm.views[name].caption)}</figcaption></figure>"
+        )
+    parts.append("</div>")
+    return safe("".join(parts))
+
+
 def symptom_choices() -> list[dict[str, str]]:
     return [
         {"id": s, "label": SYMPTOM_LABELS[s], "hint": SYMPTOM_HINTS[s]} for s in bodymap.SYMPTOMS
@@ -359,3 +380,46 @@ def answers_summary(
         if fid in findings and (findings[fid] or not only_yes):
             out.append(finding.said_yes if findings[fid] else finding.said_no)
     return out
+
+
+def unknown_summary(kb: Knowledge, unknown: Sequence[str]) -> list[str]:
+    """The questions answered "I don't know", as asked: unknown is not no, so they are listed."""
+    return [kb.findings[fid].question for fid in kb.findings if fid in set(unknown)]
+
+
+_FIRST_PERSON = (
+    (re.compile(r"\byou are\b"), "I am"),
+    (re.compile(r"\byou have\b"), "I have"),
+    (re.compile(r"\byour\b"), "my"),
+    (re.compile(r"\byou\b"), "I"),
+)
+
+
+def first_person(text: str) -> str:
+    """ "your foot slaps" -> "my foot slaps": what a person says about themselves on the phone."""
+    for pattern, words in _FIRST_PERSON:
+        text = pattern.sub(words, text)
+    return text
+
+
+def tell_them(
+    kb: Knowledge, drawing: Mapping[str, Sequence[str]], findings: Mapping[str, bool]
+) -> str:
+    """One sentence to say on the emergency call: what is felt where, and the warning signs."""
+    felt = []
+    for line in drawing_summary(drawing):
+        places = [name.lower() for name in line["regions"][:3]]
+        more = " and more" if len(line["regions"]) > 3 else ""
+        felt.append(f"{line['label'].lower()} in the {', '.join(places)}{more}")
+    signs = [
+        first_person(f.said_yes)
+        for fid, f in kb.findings.items()
+        if f.group == "red-flag" and findings.get(fid) is True
+    ]
+    parts = ([f"I have {' and '.join(felt)}"] if felt else []) + signs
+    if not parts:
+        return "I have back or leg pain and warning signs of a serious cause."
+    if len(parts) == 1:
+        return parts[0][0].upper() + parts[0][1:] + "."
+    said = "; ".join(parts[:-1]) + "; and " + parts[-1]
+    return said[0].upper() + said[1:] + "."

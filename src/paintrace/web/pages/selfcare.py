@@ -355,6 +355,17 @@ def plan_view(
         ],
         "red_flags": red_flag_groups(_strings(plan.get("red_flag_card"))),
         "references": references(kb, ref_keys, sort=True),
+        "root_first": bool(plan.get("root_first")),
+        "adaptations": [
+            {
+                "finding": a.get("finding", ""),
+                "state": a.get("state", ""),
+                "title": a.get("title", ""),
+                "text": a.get("text", ""),
+            }
+            for a in plan.get("adaptations") or []
+            if isinstance(a, Mapping)
+        ],
     }
 
 

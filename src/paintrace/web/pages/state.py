@@ -1,6 +1,7 @@
 """The interview's answers, kept in the Django session as an ordered list of steps.
 
-A step is one screen: the red-flag checklist (many answers at once) or one question. Going back to
+A step is one screen: one theme of the warning-sign checklist (a few answers at once, see
+:mod:`.warning_signs`) or one question. Going back to
 step k and answering again drops every later step; the engine then recomputes what to ask, so the
 questions that follow always fit the answers given. "I don't know" is stored as ``None``: the
 finding stays unknown (not false) and is passed to the engine as skipped, so it is not asked again.
@@ -16,11 +17,19 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from paintrace.assessment import AssessmentInput, Result, assess_input, parse_input
 from paintrace.interview import Question
-from paintrace.knowledge import load_knowledge
+from paintrace.web.pages import warning_signs
 
 SESSION_KEY = "pt_interview"
 RED_FLAGS = "red-flags"
 QUESTION = "question"
+DURATION_FINDING = "duration-over-12-weeks"
+# "Since when": the answers asked with the drawing, and what each says about the finding.
+SINCE_CHOICES = (
+    ("under-6-weeks", "Less than 6 weeks"),
+    ("6-to-12-weeks", "6 to 12 weeks"),
+    ("over-12-weeks", "More than 12 weeks"),
+)
+SINCE_FINDING = {"under-6-weeks": False, "6-to-12-weeks": False, "over-12-weeks": True}
 
 Answer = bool | None
 
@@ -29,6 +38,7 @@ Answer = bool | None
 class Step:
     kind: str  # RED_FLAGS or QUESTION
     answers: dict[str, Answer]
+    theme: str = ""  # the warning-sign theme of a RED_FLAGS step ("" in older sessions: all)
 
     @property
     def finding(self) -> str | None:
@@ -38,11 +48,15 @@ class Step:
 
 @dataclass(frozen=True)
 class Screen:
-    """What to show at one step: the red-flag checklist, one question, or nothing (done)."""
+    """What to show at one step: one theme of warning signs, one question, or nothing (done)."""
 
     kind: Literal["red-flags", "question", "done"]
     result: Result
     question: Question | None = None
+    theme: warning_signs.Theme | None = None
+    flags: tuple[str, ...] = ()  # the theme's questions that apply to this person
+    theme_number: int = 0  # "Warning signs 2 of 4"
+    theme_count: int = 0
 
 
 @dataclass
@@ -50,6 +64,7 @@ class Interview:
     drawing: dict[str, list[str]]
     patient: dict[str, Any] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
+    about: dict[str, Any] = field(default_factory=dict)  # pain (0-10), since (SINCE_CHOICES)
 
     # ------------------------------------------------------------------ session round trip
 
@@ -59,8 +74,12 @@ class Interview:
         if not isinstance(raw, Mapping):
             return None
         try:
-            steps = [Step(s["kind"], dict(s["answers"])) for s in raw.get("steps", [])]
-            return cls(dict(raw["drawing"]), dict(raw.get("patient") or {}), steps)
+            steps = [
+                Step(s["kind"], dict(s["answers"]), str(s.get("theme") or ""))
+                for s in raw.get("steps", [])
+            ]
+            about = dict(raw.get("about") or {})
+            return cls(dict(raw["drawing"]), dict(raw.get("patient") or {}), steps, about)
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -68,7 +87,11 @@ class Interview:
         session[SESSION_KEY] = {
             "drawing": self.drawing,
             "patient": self.patient,
-            "steps": [{"kind": s.kind, "answers": s.answers} for s in self.steps],
+            "steps": [
+                {"kind": s.kind, "answers": s.answers, **({"theme": s.theme} if s.theme else {})}
+                for s in self.steps
+            ],
+            "about": self.about,
         }
 
     @staticmethod
@@ -79,6 +102,9 @@ class Interview:
 
     def findings(self, upto: int | None = None) -> dict[str, bool]:
         out: dict[str, bool] = {}
+        since = SINCE_FINDING.get(str(self.about.get("since") or ""))
+        if since is not None:
+            out[DURATION_FINDING] = since
         for step in self.steps[:upto]:
             out.update({fid: v for fid, v in step.answers.items() if v is not None})
         return out
@@ -103,10 +129,31 @@ class Interview:
         question = result.next_question
         if question is None:
             return Screen("done", result)
-        had_checklist = any(s.kind == RED_FLAGS for s in self.steps[:step])
-        if question.group == "red-flag" and not had_checklist:
-            return Screen("red-flags", result, question)
+        if question.group == "red-flag":
+            screen = self._theme_screen(step, result, question)
+            if screen is not None:
+                return screen
         return Screen("question", result, question)
+
+    def _theme_screen(self, step: int, result: Result, question: Question) -> Screen | None:
+        """The next theme of warning signs with a question still open, if any."""
+        done = {s.theme for s in self.steps[:step] if s.kind == RED_FLAGS}
+        if "" in done:  # an older session answered the whole checklist at once
+            return None
+        sex = self.patient.get("sex")
+        answered = set(self.findings(step)) | self.skipped(step)
+        shown = [
+            (t, flags)
+            for t in warning_signs.themes()
+            if (flags := warning_signs.applicable(t, self.drawing, sex))
+        ]
+        if result.triage.level == "emergency":
+            # Only the question that can lift this emergency is asked: show its theme alone.
+            shown = [(t, f) for t, f in shown if question.finding in f]
+        for number, (t, flags) in enumerate(shown, 1):
+            if t.id not in done and any(fid not in answered for fid in flags):
+                return Screen("red-flags", result, question, t, flags, number, len(shown))
+        return None
 
     def answer(self, step: int, new: Step) -> None:
         """Answer step `step`: later steps are dropped (the engine recomputes them)."""
@@ -119,5 +166,5 @@ class Interview:
 
 
 def red_flag_ids() -> list[str]:
-    """Every red-flag finding, in the knowledge base's order: the checklist's rows."""
-    return [f.id for f in load_knowledge().findings.values() if f.group == "red-flag"]
+    """Every red-flag finding, in the knowledge base's order."""
+    return warning_signs.red_flag_ids()

@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from paintrace import bodymap
+from paintrace.assessment import assess_input, parse_input
 from paintrace.knowledge import load_knowledge
+from paintrace.knowledge.schema import Knowledge
+from paintrace.triage import open_red_flags
 from paintrace.web import store
-from paintrace.web.pages import present, selfcare
+from paintrace.web.pages import present, selfcare, warning_signs
 from paintrace.web.pages.forms import (
     RED_FLAG_PREFIX,
     DrawingForm,
     answer_value,
     parse_answer,
 )
-from paintrace.web.pages.state import QUESTION, RED_FLAGS, Interview, Screen, Step, red_flag_ids
+from paintrace.web.pages.state import (
+    QUESTION,
+    RED_FLAGS,
+    SINCE_CHOICES,
+    Interview,
+    Screen,
+    Step,
+)
 from paintrace.web.pdf import plan_pdf_response
 
 # --------------------------------------------------------------------------- body map
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def bodymap_page(request: HttpRequest) -> HttpResponse:
     """The drawing: a picture to tap, and the same choices as a plain list of checkboxes."""
@@ -33,7 +47,11 @@ def bodymap_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = DrawingForm(request.POST)
         if form.is_valid():
-            interview = Interview(form.cleaned_data["drawing"], form.cleaned_data["patient"])
+            interview = Interview(
+                form.cleaned_data["drawing"],
+                form.cleaned_data["patient"],
+                about=form.cleaned_data["about"],
+            )
             interview.save(request.session)
             screen = interview.screen(0)
             if screen.kind == "done":
@@ -41,19 +59,22 @@ def bodymap_page(request: HttpRequest) -> HttpResponse:
             return redirect("pt-interview")
         drawing = form.drawing_from_data()
     else:
-        initial = current.patient if current else {}
+        initial = {**current.patient, **current.about} if current else {}
         form = DrawingForm(initial=initial)
         drawing = current.drawing if current else {}
     known = bodymap.region_ids()
     marks = {rid: syms for rid, syms in drawing.items() if rid in known}
     context = {
         "form": form,
-        "picture": present.safe(bodymap.render_all(marks=marks, interactive=True)),
+        "picture": present.drawing_picture(marks),
         "legend": present.safe(bodymap.legend_html(zones=False, points=False)),
         "groups": present.region_groups(marks),
         "symptoms": present.symptom_choices(),
         "region_count": len(known),
         "restarting": current is not None and bool(current.steps),
+        "pain_choices": [str(n) for n in range(11)],
+        "pain_value": "" if form["pain"].value() in (None, "") else str(form["pain"].value()),
+        "since_choices": form.fields["since"].choices,
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "paintrace/bodymap.html", context, status=status)
@@ -71,8 +92,17 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _finish(request: HttpRequest, interview: Interview, screen: Screen) -> HttpResponse:
-    """Save the assessment, forget the interview, and go to the result."""
-    saved = store.save(interview.input(), screen.result.to_dict())
+    """Save the assessment, forget the interview, and go to the result.
+
+    When the person stopped early, the result keeps its `next_question`: the question that was
+    still open, which the result page names.
+    """
+    saved = store.save(
+        interview.input(len(interview.steps)),
+        screen.result.to_dict(),
+        unknown=interview.skipped(),
+        about=interview.about,
+    )
     Interview.clear(request.session)
     url = reverse("pt-result", args=[saved.id])
     if _is_htmx(request):
@@ -82,14 +112,19 @@ def _finish(request: HttpRequest, interview: Interview, screen: Screen) -> HttpR
     return HttpResponseRedirect(url)
 
 
-def _requested_step(request: HttpRequest, interview: Interview, source: Any) -> int:
+def _requested_step(interview: Interview, source: Any) -> int | None:
+    """The step asked for, or None when it is not a step the person can be at."""
+    raw = source.get("step")
+    if raw is None:
+        return len(interview.steps)
     try:
-        step = int(source.get("step", len(interview.steps)))
+        step = int(raw)
     except (TypeError, ValueError):
-        step = len(interview.steps)
-    return min(max(step, 0), len(interview.steps))
+        return None
+    return step if 0 <= step <= len(interview.steps) else None
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def interview(request: HttpRequest) -> HttpResponse:
     """One screen per step; answering a step again drops the steps after it."""
@@ -97,19 +132,22 @@ def interview(request: HttpRequest) -> HttpResponse:
     if state is None:
         messages.info(request, "Start by marking where you feel your symptoms.")
         return redirect("pt-bodymap")
-    if request.method == "GET":
-        step = _requested_step(request, state, request.GET)
-        screen = state.screen(step)
-        if screen.kind == "done":
-            return _finish(request, state, screen)
-        return _render_step(request, state, step, screen)
-
-    step = _requested_step(request, state, request.POST)
+    source = request.GET if request.method == "GET" else request.POST
+    step = _requested_step(state, source)
+    if step is None:
+        # A made-up, stale or edited step number: go to where the person really is.
+        return redirect(_step_url(len(state.steps)))
     screen = state.screen(step)
     if screen.kind == "done":
         return _finish(request, state, screen)
+    if request.method == "GET":
+        return _render_step(request, state, step, screen)
+
     if screen.kind == RED_FLAGS:
-        posted, missing = _checklist_answers(request)
+        assert screen.theme is not None
+        if request.POST.get("theme") != screen.theme.id:
+            return redirect(_step_url(step))  # a stale form: show the step again
+        posted, missing = _checklist_answers(request, screen.flags)
         said_yes = [fid for fid, value in posted.items() if value is True]
         if request.POST.get("action") == "none":
             if said_yes:
@@ -117,19 +155,24 @@ def interview(request: HttpRequest) -> HttpResponse:
                 return _render_step(
                     request, state, step, screen, posted=posted, conflict=said_yes, status=400
                 )
-            answers: dict[str, bool | None] = {fid: False for fid in red_flag_ids()}
+            answers: dict[str, bool | None] = {fid: False for fid in screen.flags}
         elif missing:
             return _render_step(
                 request, state, step, screen, posted=posted, missing=missing, status=400
             )
         else:
             answers = posted
-        state.answer(step, Step(RED_FLAGS, answers))
+        state.answer(step, Step(RED_FLAGS, answers, screen.theme.id))
     else:
         assert screen.question is not None
+        if request.POST.get("finding") != screen.question.finding:
+            return redirect(_step_url(step))  # a stale or tampered form: show it again
+        if request.POST.get("action") == "stop":
+            # "Show my result now": the answers so far; the open question is named there.
+            del state.steps[step:]
+            return _finish(request, state, screen)
         ok, value = parse_answer(request.POST.get("answer"))
-        if request.POST.get("finding") != screen.question.finding or not ok:
-            # A stale or tampered form: show the step again rather than guess.
+        if not ok:
             return redirect(_step_url(step))
         state.answer(step, Step(QUESTION, {screen.question.finding: value}))
     state.save(request.session)
@@ -148,17 +191,40 @@ def _back_label(state: Interview, step: int) -> str:
     return "Back to the previous question"
 
 
-def _checklist_answers(request: HttpRequest) -> tuple[dict[str, bool | None], list[str]]:
-    """The checklist's posted answers, and the red flags left unanswered."""
+def _checklist_answers(
+    request: HttpRequest, flags: Sequence[str]
+) -> tuple[dict[str, bool | None], list[str]]:
+    """The posted answers to the given warning signs, and those left unanswered."""
     answers: dict[str, bool | None] = {}
     missing = []
-    for fid in red_flag_ids():
+    for fid in flags:
         ok, value = parse_answer(request.POST.get(RED_FLAG_PREFIX + fid))
         if ok:
             answers[fid] = value
         else:
             missing.append(fid)
     return answers, missing
+
+
+def flag_rows(
+    kb: Knowledge,
+    flags: Sequence[str],
+    previous: Mapping[str, bool | None],
+    missing: Sequence[str] = (),
+    conflict: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Warning-sign questions as the checklist shows them (the step and the result page)."""
+    return [
+        {
+            "id": fid,
+            "question": kb.findings[fid].question,
+            "help": kb.findings[fid].help,
+            "answer": answer_value(previous[fid]) if fid in previous else "",
+            "missing": fid in missing,
+            "conflict": fid in conflict,
+        }
+        for fid in flags
+    ]
 
 
 def _render_step(
@@ -176,39 +242,38 @@ def _render_step(
     previous = state.steps[step].answers if step < len(state.steps) else {}
     if posted is not None:
         previous = posted
-    max_questions = kb.model.max_questions
     answered = state.questions_answered(step)
+    assert screen.question is not None
+    left = max(screen.question.remaining, 1)
     context: dict[str, Any] = {
         "step": step,
         "back_url": _step_url(step - 1) if step > 0 else reverse("pt-bodymap"),
         "first": step == 0,
         "back_label": _back_label(state, step),
-        "progress_value": answered + (0 if screen.kind == RED_FLAGS else 1),
-        "progress_max": max_questions + 1,
+        "progress_value": answered,
+        "progress_max": answered + left,
         "question_number": answered + 1,
-        "max_questions": max_questions,
+        "remaining": left,
         "missing": missing or [],
         "conflict": conflict or [],
         "level": screen.result.triage.level,
     }
     if screen.kind == RED_FLAGS:
-        context["kind"] = "red-flags"
-        context["progress_value"] = 0
-        context["red_flags"] = [
+        assert screen.theme is not None
+        context.update(
             {
-                "id": fid,
-                "question": kb.findings[fid].question,
-                "help": kb.findings[fid].help,
-                "answer": answer_value(previous[fid]) if fid in previous else "",
-                "missing": fid in (missing or []),
-                "conflict": fid in (conflict or []),
+                "kind": "red-flags",
+                "theme": screen.theme,
+                "theme_number": screen.theme_number,
+                "theme_count": screen.theme_count,
+                "progress_value": screen.theme_number - 1,
+                "progress_max": screen.theme_count,
+                "red_flags": flag_rows(kb, screen.flags, previous, missing or (), conflict or ()),
             }
-            for fid in red_flag_ids()
-        ]
+        )
         template = "paintrace/redflags.html"
     else:
         q = screen.question
-        assert q is not None
         finding = kb.findings[q.finding]
         test = finding.self_test
         context.update(
@@ -234,38 +299,123 @@ def _get_or_404(aid: str) -> Any:
     return saved
 
 
-@require_http_methods(["GET"])
-def result(request: HttpRequest, aid: str) -> HttpResponse:
-    """The triage banner first; at emergency, nothing else competes with it."""
-    saved = _get_or_404(aid)
+def open_warning_signs(saved: Any) -> list[str]:
+    """The warning signs that apply and were not answered (older results: worked out again)."""
+    triage = saved.result.get("triage") or {}
+    if "unanswered" in triage:
+        return [str(fid) for fid in triage["unanswered"]]
+    inp = saved.input
+    kb = load_knowledge()
+    sex = (inp.get("patient") or {}).get("sex")
+    return list(open_red_flags(kb, inp.get("drawing") or {}, inp.get("findings") or {}, sex))
+
+
+def _open_flag_groups(kb: Knowledge, unanswered: Sequence[str]) -> list[dict[str, Any]]:
+    groups = []
+    for t in warning_signs.themes():
+        flags = [fid for fid in t.findings if fid in unanswered]
+        if flags:
+            groups.append({"theme": t, "rows": flag_rows(kb, flags, {})})
+    return groups
+
+
+SINCE_WORDS = dict(SINCE_CHOICES)
+
+
+def _result_context(request: HttpRequest, saved: Any) -> dict[str, Any]:
     kb = load_knowledge()
     res = saved.result
     inp = saved.input
     drawing = inp.get("drawing") or {}
-    level = res["triage"]["level"]
+    findings = inp.get("findings") or {}
+    triage = res["triage"]
+    level = triage["level"]
+    unanswered = open_warning_signs(saved)
+    causes = [c.get("name", "") for c in triage.get("serious_causes") or []]
     calm = level in ("soon", "self-care")
     leading, others = (
         present.source_rows(kb, res.get("sources") or [], drawing, pictures=True)
         if level != "emergency"
         else ([], [])
     )
-    context = {
+    skipped = res.get("next_question")
+    if skipped and skipped.get("finding") in unanswered:
+        skipped = None  # an open warning sign is asked in the warning-sign form instead
+    return {
         "aid": saved.id,
         "created_at": saved.created_at,
         "level": level,
-        "triage": res["triage"],
+        "triage": triage,
+        "unanswered": unanswered,
+        "open_groups": _open_flag_groups(kb, unanswered) if level != "emergency" else [],
+        "causes": causes,
         "seen": present.drawing_summary(drawing),
-        "answers": present.answers_summary(kb, inp.get("findings") or {}),
-        "said_yes": present.answers_summary(kb, inp.get("findings") or {}, only_yes=True),
+        "answers": present.answers_summary(kb, findings),
+        "unknown": present.unknown_summary(kb, getattr(saved, "unknown", None) or []),
+        "said_yes": present.answers_summary(kb, findings, only_yes=True),
+        "pain_score": saved.pain_score,
+        "pain_since": SINCE_WORDS.get(saved.pain_since, ""),
         "show_sources": level != "emergency",
         "sources": leading,
         "other_sources": others,
-        "plan": selfcare.plan_view(kb, res.get("plan"), drawing) if calm else None,
+        "skipped": skipped if level != "emergency" else None,
+        "plan": selfcare.plan_view(kb, res.get("plan"), drawing)
+        if calm and not unanswered
+        else None,
+        "plan_waits": calm and bool(unanswered) and bool(res.get("plan")),
+        "emergency_number": settings.EMERGENCY_NUMBER,
+        "tell_them": present.tell_them(kb, drawing, findings) if level == "emergency" else "",
         "share_url": request.build_absolute_uri(reverse("pt-result", args=[saved.id])),
     }
-    return render(request, "paintrace/result.html", context)
 
 
+@never_cache
+@require_http_methods(["GET"])
+def result(request: HttpRequest, aid: str) -> HttpResponse:
+    """The triage banner first; at emergency, nothing else competes with it."""
+    saved = _get_or_404(aid)
+    return render(request, "paintrace/result.html", _result_context(request, saved))
+
+
+@never_cache
+@require_http_methods(["POST"])
+def answer(request: HttpRequest, aid: str) -> HttpResponse:
+    """Answers given on the result page (open warning signs, a skipped question): the result is
+    worked out again with them and saved under the same link."""
+    saved = _get_or_404(aid)
+    kb = load_knowledge()
+    findings: dict[str, bool] = dict(saved.input.get("findings") or {})
+    unknown = set(saved.unknown or [])
+    given: dict[str, bool | None] = {}
+    for fid in open_warning_signs(saved):
+        ok, value = parse_answer(request.POST.get(RED_FLAG_PREFIX + fid))
+        if ok:
+            given[fid] = value
+    fid = request.POST.get("finding")
+    if fid in kb.findings and fid not in findings:
+        ok, value = parse_answer(request.POST.get("answer"))
+        if ok:
+            given[fid] = value
+    if not given:
+        context = _result_context(request, saved)
+        context["answer_error"] = (
+            "Choose yes, no or “I don't know” for at least one question, then update your result."
+        )
+        return render(request, "paintrace/result.html", context, status=400)
+    for fid, value in given.items():
+        if value is None:
+            unknown.add(fid)
+        else:
+            findings[fid] = value
+            unknown.discard(fid)
+    inp = parse_input({**saved.input, "findings": findings})
+    res = assess_input(inp, skip=unknown - set(findings))
+    store.update(saved, inp, res.to_dict(), unknown)
+    messages.success(request, "Your result has been updated with your answers.")
+    return redirect("pt-result", aid=saved.id)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, aid: str) -> HttpResponse:
     """Delete for good, after a confirm step that needs no JavaScript."""
@@ -281,35 +431,45 @@ def delete(request: HttpRequest, aid: str) -> HttpResponse:
 
 
 def _calm_plan(saved: Any) -> dict[str, Any] | None:
-    """The saved plan, only where the result page shows one (never at emergency or urgent)."""
+    """The saved plan, only where the result page shows one: never at emergency or urgent, and
+    not while warning signs are open."""
     res = saved.result
-    if res["triage"]["level"] not in ("soon", "self-care"):
+    if res["triage"]["level"] not in ("soon", "self-care") or open_warning_signs(saved):
         return None
     plan = res.get("plan")
     return plan if isinstance(plan, dict) and plan else None
 
 
+def _no_plan(request: HttpRequest, saved: Any, kind: str) -> HttpResponse:
+    context = {
+        "aid": saved.id,
+        "level": saved.result["triage"]["level"],
+        "kind": kind,
+        "open_flags": bool(open_warning_signs(saved)),
+    }
+    return render(request, "paintrace/session_none.html", context, status=404)
+
+
+@never_cache
 @require_http_methods(["GET"])
 def session(request: HttpRequest, aid: str) -> HttpResponse:
     """Today's routine step by step: a checklist without JavaScript, a timed guide with it."""
     saved = _get_or_404(aid)
     view = selfcare.session_view(_calm_plan(saved), saved.created_at)
     if view is None:
-        context = {"aid": saved.id, "level": saved.result["triage"]["level"], "kind": "session"}
-        return render(request, "paintrace/session_none.html", context, status=404)
+        return _no_plan(request, saved, "session")
     context = {"aid": saved.id, "session": view}
     return render(request, "paintrace/session.html", context)
 
 
+@never_cache
 @require_http_methods(["GET"])
 def plan_pdf(request: HttpRequest, aid: str) -> HttpResponse:
     """The printable handout (the same bytes as GET /api/assessments/{id}/plan.pdf)."""
     saved = _get_or_404(aid)
-    plan = saved.result.get("plan")
-    if not plan:
-        context = {"aid": saved.id, "level": saved.result["triage"]["level"], "kind": "pdf"}
-        return render(request, "paintrace/session_none.html", context, status=404)
-    return plan_pdf_response(plan)
+    if not saved.result.get("plan"):
+        return _no_plan(request, saved, "pdf")
+    return plan_pdf_response(saved)
 
 
 @require_http_methods(["GET"])

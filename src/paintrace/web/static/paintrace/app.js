@@ -38,5 +38,22 @@
     initCopy(document);
   });
 
-  ready(function () { initCopy(document); });
+  // Skip links to a control: focus the first visible match of data-skip-to (the view tabs on a
+  // phone, the first region of the body map on a wide screen, the Continue button). Without
+  // this script the link still scrolls to its target.
+  function initSkipLinks(root) {
+    root.querySelectorAll("a[data-skip-to]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var found = Array.prototype.slice.call(
+          document.querySelectorAll(link.getAttribute("data-skip-to"))
+        ).filter(function (el) { return el.getClientRects().length > 0; })[0];
+        if (!found) return;
+        event.preventDefault();
+        found.focus();
+        if (found.scrollIntoView) found.scrollIntoView({ block: "center" });
+      });
+    });
+  }
+
+  ready(function () { initCopy(document); initSkipLinks(document); });
 })();

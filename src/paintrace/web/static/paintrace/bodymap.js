@@ -139,9 +139,12 @@
     if (tabs && map) {
       tabs.hidden = false;
       map.classList.add("tabbed");
+      var buttons = Array.prototype.slice.call(tabs.querySelectorAll("button[data-view]"));
       var show = function (view) {
-        tabs.querySelectorAll("button").forEach(function (b) {
-          b.setAttribute("aria-pressed", b.getAttribute("data-view") === view ? "true" : "false");
+        buttons.forEach(function (b) {
+          var on = b.getAttribute("data-view") === view;
+          b.setAttribute("aria-pressed", on ? "true" : "false");
+          b.tabIndex = on ? 0 : -1; // one Tab stop for the group; arrow keys move within it
         });
         map.querySelectorAll(".bodymap-view").forEach(function (fig) {
           fig.classList.toggle("is-current", fig.classList.contains("bodymap-view-" + view));
@@ -151,7 +154,18 @@
         var b = event.target.closest("button[data-view]");
         if (b) show(b.getAttribute("data-view"));
       });
-      show("front");
+      tabs.addEventListener("keydown", function (event) {
+        var i = buttons.indexOf(document.activeElement);
+        if (i < 0) return;
+        var step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+        var to = step ? (i + step + buttons.length) % buttons.length :
+          event.key === "Home" ? 0 : event.key === "End" ? buttons.length - 1 : -1;
+        if (to < 0) return;
+        event.preventDefault();
+        show(buttons[to].getAttribute("data-view"));
+        buttons[to].focus();
+      });
+      show("back"); // sciatica is mostly drawn on the back view
     }
 
     // The list: searchable, and folded away when the picture can be used.
