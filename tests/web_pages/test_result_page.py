@@ -297,3 +297,17 @@ def test_deleting_needs_the_csrf_token(client: Client) -> None:
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(f"/a/{aid}/delete/", {"confirm": "yes"}).status_code == 403
     assert Assessment.objects.filter(pk=aid).exists()
+
+
+def test_referral_maps_show_only_the_views_the_source_uses(client: Client) -> None:
+    drawing = {**PIRIFORMIS_DRAWING, "right.foot-lateral": ["pain"]}
+    html = page(client, saved(drawing, NO_RED_FLAGS))
+    piriformis = html.split('id="source-piriformis"')[1].split('<li class="source card"')[0]
+    assert "Usual pattern (back)" in piriformis
+    assert "(soles)" not in piriformis  # the sole is only a faint spillover of the piriformis
+    assert "Your drawing (soles)" not in html
+
+
+def test_a_view_with_nothing_drawn_says_so_instead_of_an_empty_body(client: Client) -> None:
+    html = page(client, saved({"right.hip-lateral": ["pain"]}, NO_RED_FLAGS))
+    assert "You marked nothing on the back view." in html or "Your drawing (back)" not in html

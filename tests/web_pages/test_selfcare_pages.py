@@ -387,3 +387,47 @@ def test_a_calf_not_yet_checked_for_a_clot_gets_no_massage_and_no_session(
     assert 'id="plan"' not in html and "Start today's session" not in html
     assert 'name="rf:calf-swelling-warmth"' in html.split('id="open-flags"')[1]
     assert "Answer them on your result page first" in get(client, f"/a/{aid}/session/", 404)
+
+
+def test_the_pdf_lists_open_warning_signs_and_holds_the_massage_plan_back(
+    client: Client, tmp_path: Path
+) -> None:
+    findings = {"worse-sitting": True, "hip-rotation-reproduces-buttock-pain": True}
+    aid, result = save(PIRIFORMIS_DRAWING, findings)
+    assert result["plan"] and result["triage"]["unanswered"]
+    words = pdf_text(client.get(f"/a/{aid}/plan.pdf").content, tmp_path)
+    assert "Warning signs still open" in words
+    fever = load_knowledge().findings["fever"].question
+    assert " ".join(fever.split()[:6]) in words
+    assert "Massage:" not in words and "Today's routine" not in words
+    assert "Stop and get help if" in words
+
+
+def test_the_pdf_shows_pain_since_when_and_the_adaptations(client: Client, tmp_path: Path) -> None:
+    findings = {**piriformis_findings(), "blood-thinners": True}
+    inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": findings})
+    result = assess_input(inp).to_dict()
+    assert result["plan"]["adaptations"]
+    aid = store.save(inp, result, about={"pain": 6, "since": "6-to-12-weeks"}).id
+    words = pdf_text(client.get(f"/a/{aid}/plan.pdf").content, tmp_path)
+    assert "Pain at its worst: 6 out of 10" in words and "Since: 6 to 12 weeks" in words
+    assert "Changed for you" in words
+    blood = next(a for a in result["plan"]["adaptations"] if a["finding"] == "blood-thinners")
+    assert " ".join(blood["text"].split()[:6]) in words
+    html = get(client, f"/a/{aid}/")
+    assert "Changed for you" in html and blood["title"] in html.replace("&#x27;", "'")
+
+
+def test_the_guided_session_names_the_point_and_the_muscle(
+    client: Client, self_care: tuple[str, dict[str, Any]]
+) -> None:
+    aid, _ = self_care
+    html = get(client, f"/a/{aid}/session/")
+    assert '<p class="player-where" id="player-where">Piriformis, right side: point 1 of 2</p>' in (
+        html
+    )
+    data = json.loads(re.search(r'id="session-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    wheres = [s["where"] for s in data["steps"]]
+    assert wheres[1] == "Piriformis, right side: point 2 of 2"
+    shown = [(s["title"], s["where"]) for s in data["steps"]]
+    assert len(set(shown)) == len(shown)  # every step looks different from the one before

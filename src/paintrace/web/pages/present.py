@@ -264,10 +264,27 @@ def views_for(*region_sets: Sequence[str] | Mapping[str, Any]) -> list[str]:
     return best[:MAX_VIEWS_PER_SOURCE] or ["back"]
 
 
+def source_views(zones: Mapping[str, str], points: Sequence[str]) -> list[str]:
+    """The views a source uses: those showing its main zones or its trigger points, the fullest
+    first. A view with only its faint spillover (the sole, for the piriformis) is left out."""
+    main = [rid for rid, level in zones.items() if level == "essential"] + list(points)
+    return views_for(main) if main else views_for(zones)
+
+
+def view_regions(view: str) -> set[str]:
+    bm = bodymap.load_bodymap()
+    shown = {s.region for s in bm.views[view].shapes}
+    if view == "soles":
+        shown -= {s.region for s in bm.views["back"].shapes}
+    return shown
+
+
 def comparison(
     kb: Knowledge, source_id: str, drawing: Mapping[str, Sequence[str]], index: int
 ) -> list[dict[str, Any]]:
-    """Side-by-side pictures: the person's drawing and the source's referral pattern."""
+    """Side-by-side pictures: the person's drawing and the source's referral pattern, on the
+    views the source uses; a view on which the person marked nothing shows a line, not a blank
+    body."""
     sides = drawn_sides(kb, drawing)
     zones, points = pattern_on_sides(kb, source_id, sides)
     known = bodymap.region_ids()
@@ -275,13 +292,17 @@ def comparison(
     bm = bodymap.load_bodymap()
     source = kb.sources[source_id]
     out = []
-    for view in views_for(zones, marks):
+    for view in source_views(zones, points):
         caption = bm.views[view].caption.lower()
-        mine = bodymap.render_view(
-            view,
-            marks=marks,
-            title=f"Your drawing, {caption} view",
-            id_prefix=f"s{index}-{view}-mine-",
+        mine = (
+            bodymap.render_view(
+                view,
+                marks=marks,
+                title=f"Your drawing, {caption} view",
+                id_prefix=f"s{index}-{view}-mine-",
+            )
+            if view_regions(view) & set(marks)
+            else ""
         )
         pattern = bodymap.render_view(
             view,
@@ -294,7 +315,7 @@ def comparison(
             {
                 "view": view,
                 "caption": bm.views[view].caption,
-                "mine": safe(mine),
+                "mine": safe(mine) if mine else None,
                 "pattern": safe(pattern),
             }
         )

@@ -39,7 +39,19 @@ SIDE_WORDS = {"left": "left side", "right": "right side"}
 REST_SAME = 10  # another repetition of the same stretch
 REST_CHANGE = 20  # a new point, a new technique or the other side
 # What session.js reads of each step (the rest of a step is for the page itself).
-SCRIPT_STEP_KEYS = ("n", "kind", "title", "side", "part", "seconds", "rest", "tech", "landmark")
+SCRIPT_STEP_KEYS = (
+    "n",
+    "kind",
+    "title",
+    "side",
+    "part",
+    "seconds",
+    "rest",
+    "tech",
+    "landmark",
+    "muscle",
+    "where",
+)
 
 
 # --------------------------------------------------------------------------- small words
@@ -467,6 +479,10 @@ def session_view(
                 "rest": rest,
                 "tech": key,
                 "landmark": landmark,
+                "muscle": tech["muscle"],
+                # "Piriformis, right side: point 2 of 3": which point of which muscle
+                "where": f"{tech['muscle']}, {side_label(s.get('side'))}: {part[0].lower()}"
+                f"{part[1:]}",
                 "anchor": "how-" + slugify(key),
                 "figure": tech["figure"],
                 "first": previous is None or _technique_key(previous) != key,

@@ -63,7 +63,8 @@
   }
 
   function describe(step) {
-    return step.title + ", " + step.side.toLowerCase() + ", " + step.part.toLowerCase();
+    return step.where || (step.title + ", " + step.side.toLowerCase() + ", " +
+      step.part.toLowerCase());
   }
 
   // ---------------------------------------------------------------- sound (off by default)
@@ -183,6 +184,20 @@
       var step = steps[state.index];
       var tech = techniques[step.tech] || {};
       el.count.textContent = "Step " + step.n + " of " + steps.length;
+      var where = byId("player-where");
+      if (where) {
+        where.textContent = step.where || "";
+        // A new step must look new even when the title stays the same (the next point of the
+        // same muscle): flash the line that changed. Reduced motion: a plain outline instead.
+        where.classList.remove("is-new");
+        void where.offsetWidth;
+        where.classList.add("is-new");
+      }
+      if (el.list) {
+        Array.prototype.forEach.call(el.list.children, function (li, i) {
+          li.classList.toggle("is-current", i === state.index);
+        });
+      }
       el.phase.textContent = step.kind + " · " + step.side + " · " + step.part;
       el.title.textContent = step.title;
       if (tech.figure) {
