@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -78,6 +79,10 @@ def test_the_guided_session_counts_down_and_moves_on(
     assert said[3].startswith("Paused, "), said
     expect(page.locator("#routine-list input[value='1']")).to_be_checked()
     expect(page.locator("#routine-list li").nth(1)).to_have_attribute("aria-current", "step")
+    # the next point of the same muscle says so: which point of which muscle, flashed
+    expect(page.locator("#player-where")).to_have_text("Piriformis, right side: point 2 of 2")
+    expect(page.locator("#player-where")).to_have_class(re.compile(r"\bis-new\b"))
+    expect(page.locator("#routine-list li").nth(1)).to_have_class(re.compile(r"\bis-current\b"))
 
     # Pause stops the clock; Resume goes on
     expect(page.locator("#player-live")).to_contain_text("Paused")

@@ -264,7 +264,8 @@ def test_result_pages_share_their_link_and_offer_deletion(piriformis_result: str
     html = piriformis_result
     assert re.search(r'id="share-url" value="http://testserver/a/[\w-]+/" readonly', html)
     assert 'data-copy="share-url"' in html
-    assert re.search(r'<form method="post" action="/a/[\w-]+/delete/"', html)
+    # a link to the confirm page (a GET: Back after deleting asks for it again, and it is gone)
+    assert re.search(r'<a class="btn btn-danger-quiet" href="/a/[\w-]+/delete/"', html)
     assert "Delete for good" in html
 
 

@@ -63,8 +63,7 @@
   }
 
   function describe(step) {
-    return step.where || (step.title + ", " + step.side.toLowerCase() + ", " +
-      step.part.toLowerCase());
+    return step.title + ", " + step.side.toLowerCase() + ", " + step.part.toLowerCase();
   }
 
   // ---------------------------------------------------------------- sound (off by default)
