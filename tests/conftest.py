@@ -41,6 +41,8 @@ def _isolate_environment() -> None:
     for name in SETTINGS_ENV:
         os.environ.pop(name, None)
     os.environ["PAINTRACE_DATA_DIR"] = _DATA_DIR
+    # Tests post far faster than a person; the rate-limit tests switch limits on themselves.
+    os.environ["PAINTRACE_RATE_LIMITS"] = "off"
     os.environ["DJANGO_SETTINGS_MODULE"] = "paintrace.web.settings"
     if USE_POSTGRES:
         # The ENGINE is fixed when settings are imported; the server's port is not known yet,

@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Response, expect
 
-from paintrace.web.models import Assessment
+from paintrace.web import store
 
 from .conftest import body_size, run_axe, screenshot, serious
 
@@ -124,7 +124,7 @@ def test_mark_by_mouse_and_keyboard_then_piriformis_ranks_first(
     expect(
         first.locator('.compare [data-region="right.buttock-center"].zone-essential')
     ).to_have_count(1)
-    saved = Assessment.objects.get(pk=page.url.rstrip("/").rsplit("/", 1)[-1])
+    saved = store.from_url(page.url)
     expect(page.locator(".plan")).to_have_count(1 if saved.result["plan"] else 0)
     screenshot(page, "4-result-self-care")
     assert csp_errors == []

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from paintrace.assessment import assess_input, assess_payload, parse_input
-from paintrace.web import store
+from paintrace.web import crypto, store
 from paintrace.web.models import Assessment
 
 from .helpers import VIGNETTES, load_vignette, without_keys
@@ -35,8 +35,8 @@ def test_create_returns_id_url_and_location(api: Any, vignette: dict[str, Any]) 
     assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", body["id"])
     assert body["url"] == f"/a/{body['id']}/"
     assert response["Location"] == f"/api/assessments/{body['id']}"
-    saved = Assessment.objects.get(pk=body["id"])
-    assert saved.result == without_keys(body, "id", "url")
+    saved = store.get(body["id"])
+    assert saved is not None and saved.result == without_keys(body, "id", "url")
 
 
 def test_read_returns_result_input_and_time(api: Any, vignette: dict[str, Any]) -> None:
@@ -67,7 +67,7 @@ def test_delete_is_for_good(api: Any, vignette: dict[str, Any]) -> None:
     response = api.delete(f"/api/assessments/{aid}")
     assert response.status_code == 204
     assert response.content == b""
-    assert not Assessment.objects.filter(pk=aid).exists()
+    assert not Assessment.objects.filter(pk=crypto.lookup_key(aid)).exists()
     assert api.get(f"/api/assessments/{aid}").status_code == 404
     assert api.delete(f"/api/assessments/{aid}").status_code == 404
 
@@ -117,7 +117,7 @@ class TestPrivacy:
         other = mangle(aid)
         assert api.get(f"/api/assessments/{other}").status_code == 404
         assert api.delete(f"/api/assessments/{other}").status_code == 404
-        assert Assessment.objects.filter(pk=aid).exists()
+        assert Assessment.objects.filter(pk=crypto.lookup_key(aid)).exists()
 
     def test_there_is_no_listing(self, api: Any, vignette: dict[str, Any]) -> None:
         api.post("/api/assessments", vignette)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -105,7 +106,10 @@ RAW_BODIES = [
     ("not UTF-8", b'{"drawing": {"\xff": ["pain"]}}'),
     ("empty body", b""),
     ("whitespace body", b"  \n"),
-    ("deeply nested", b"[" * 100_000 + b"]" * 100_000),
+    ("deeply nested", b"[" * 10_000 + b"]" * 10_000),
+    ("duplicate key", b'{"drawing": {"left.calf-upper": ["pain"]}, "drawing": {}}'),
+    ("NaN", b'{"patient": {"age": NaN}}'),
+    ("huge integer", b'{"patient": {"age": ' + b"9" * 5000 + b"}}"),
 ]
 
 
@@ -144,9 +148,45 @@ def test_a_huge_body_is_refused_before_parsing(api: Any) -> None:
     assert response.json()["detail"][0]["loc"] == ["body"]
 
 
-def test_form_encoded_body_is_a_422(client: Any) -> None:
+def test_form_encoded_body_is_a_415(client: Any) -> None:
     response = client.post("/api/assessments", {"drawing": "left.calf-upper"})
-    assert response.status_code == 422
+    assert response.status_code == 415
+    assert response.json()["detail"][0]["loc"] == ["header", "Content-Type"]
+
+
+@pytest.mark.parametrize("endpoint", BODY_ENDPOINTS)
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
+def test_a_json_body_with_another_content_type_is_a_415(
+    client: Any, endpoint: str, content_type: str
+) -> None:
+    body = json.dumps({"drawing": {"left.calf-upper": ["pain"]}})
+    response = client.post(endpoint, data=body, content_type=content_type)
+    assert response.status_code == 415, response.content
+
+
+def test_json_with_a_charset_or_a_json_suffix_is_accepted(client: Any) -> None:
+    body = json.dumps({"drawing": {"left.calf-upper": ["pain"]}})
+    for content_type in ("application/json; charset=utf-8", "application/vnd.api+json"):
+        response = client.post("/api/interview/next", data=body, content_type=content_type)
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("endpoint", BODY_ENDPOINTS)
+@pytest.mark.parametrize("field", ["drawing", "findings"])
+def test_null_where_an_object_is_required_is_a_422(api: Any, endpoint: str, field: str) -> None:
+    data = {"drawing": {"left.calf-upper": ["pain"]}, "findings": {}, field: None}
+    assert_422(api.post(endpoint, data), ["body", field])
+
+
+def test_a_duplicate_key_never_silently_wins(api: Any) -> None:
+    """A later "saddle-numbness": false must not override true: the whole body is refused."""
+    raw = (
+        b'{"drawing": {"left.calf-upper": ["pain"]},'
+        b' "findings": {"saddle-numbness": true, "saddle-numbness": false}}'
+    )
+    response = api.post("/api/assessments", raw=raw)
+    assert_422(response, ["body"])
+    assert "duplicate key" in response.json()["detail"][0]["msg"]
 
 
 @pytest.mark.parametrize(

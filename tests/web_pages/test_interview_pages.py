@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from paintrace.knowledge import load_knowledge
-from paintrace.web.models import Assessment
+from paintrace.web import store
 from paintrace.web.pages import warning_signs
 from paintrace.web.pages.state import SESSION_KEY
 
@@ -163,7 +163,7 @@ def test_the_whole_flow_ends_on_the_result_page(
     assert walk.result_url.startswith("/a/")
     assert len(walk.asked) == len(set(walk.asked))
     assert SESSION_KEY not in client.session
-    saved = Assessment.objects.get()
+    saved = store.from_url(walk.result_url)
     assert saved.input["drawing"] == PIRIFORMIS_DRAWING
     assert saved.input["patient"] == {"age": 38}
     assert saved.result["sources"][0]["id"] == "piriformis"
@@ -178,7 +178,7 @@ def test_i_dont_know_leaves_the_finding_unknown_and_is_not_asked_again(
     nojs.draw(PIRIFORMIS_DRAWING)
     walk = nojs.answer_all(nojs.none_of_these(), lambda fid: "unknown")
     assert len(walk.asked) == len(set(walk.asked)), "a skipped question came back"
-    saved = Assessment.objects.get()
+    saved = store.from_url(walk.result_url)
     for fid in walk.asked:
         assert fid not in saved.input["findings"]
 
@@ -257,7 +257,7 @@ def test_show_my_result_now_names_the_skipped_question(client: Client, nojs: Bro
     fid = hidden(html, "finding")
     response = client.post("/interview/", {"step": "4", "finding": fid, "action": "stop"})
     assert response.status_code == 302 and response["Location"].startswith("/a/")
-    saved = Assessment.objects.get()
+    saved = store.from_url(response["Location"])
     assert saved.result["next_question"]["finding"] == fid
     page = client.get(response["Location"]).content.decode()
     assert "You chose to see your result before this question" in page
@@ -323,7 +323,7 @@ def test_both_legs_drawn_and_new_is_an_emergency(client: Client, nojs: Browserle
     data["rf:new-bilateral-leg-symptoms"] = "yes"
     response = client.post("/interview/", data)
     assert response.status_code == 302
-    saved = Assessment.objects.get()
+    saved = store.from_url(response["Location"])
     assert response["Location"].endswith(f"/a/{saved.id}/")
     assert saved.result["triage"]["level"] == "emergency"
     assert saved.result["plan"] is None

@@ -10,7 +10,6 @@ from django.test import Client
 
 from paintrace.assessment import assess_input, parse_input
 from paintrace.web import store
-from paintrace.web.models import Assessment
 
 from .conftest import PIRIFORMIS_DRAWING, Browserless, red_flag_ids
 
@@ -73,7 +72,7 @@ def test_urgent_says_the_serious_cause_first_and_folds_the_ranking(client: Clien
 def test_soon_shows_the_banner_then_sources_and_the_plan(client: Client) -> None:
     findings = {**NO_RED_FLAGS, "sacroiliac-tender": True}
     aid = saved({"right.buttock-center": ["pain"], "right.sacroiliac": ["pain"]}, findings)
-    result = Assessment.objects.get(pk=aid).result
+    result = store.get(aid).result
     html = page(client, aid)
     level = result["triage"]["level"]
     assert f'class="banner banner-{level}"' in html
@@ -84,7 +83,7 @@ def test_soon_shows_the_banner_then_sources_and_the_plan(client: Client) -> None
 
 def test_open_warning_signs_are_listed_with_no_plan_and_can_be_answered(client: Client) -> None:
     aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
-    result = Assessment.objects.get(pk=aid).result
+    result = store.get(aid).result
     assert result["triage"]["unanswered"] and result["plan"]
     html = page(client, aid)
     assert "No warning signs found" not in html
@@ -117,7 +116,7 @@ def test_answering_a_warning_sign_yes_on_the_result_page_escalates(client: Clien
 def test_i_dont_know_on_the_result_page_keeps_the_sign_open(client: Client) -> None:
     aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
     client.post(f"/a/{aid}/answer/", {"rf:fever": "unknown"})
-    saved_row = Assessment.objects.get(pk=aid)
+    saved_row = store.get(aid)
     assert "fever" in saved_row.result["triage"]["unanswered"]
     assert "fever" in saved_row.unknown and "fever" not in saved_row.input["findings"]
     assert "You answered “I don't know” to" in page(client, aid)
@@ -177,7 +176,7 @@ def test_self_care_ranks_sources_with_bars_reasons_pictures_and_a_plan(
     assert re.search(r'class="region zone-essential" data-region="right\.buttock-center"', compare)
     assert 'class="tp"' in compare
     assert "left.buttock-center" not in re.findall(r'zone-[a-z]+" data-region="([^"]+)"', compare)
-    if Assessment.objects.get().result["plan"]:  # the plan appears once the core makes one
+    if store.from_url(html).result["plan"]:  # the plan appears once the core makes one
         assert before(html, "Likely sources", "What you can do")
 
 
@@ -284,12 +283,12 @@ def test_deleting_asks_first_then_deletes_for_good(client: Client) -> None:
     confirm = client.post(f"/a/{aid}/delete/")
     assert confirm.status_code == 200
     assert "Delete this assessment for good?" in confirm.content.decode()
-    assert Assessment.objects.filter(pk=aid).exists()
+    assert store.get(aid) is not None
 
     done = client.post(f"/a/{aid}/delete/", {"confirm": "yes"}, follow=True)
     assert done.redirect_chain == [("/", 302)]
     assert "Your assessment has been deleted for good." in done.content.decode()
-    assert not Assessment.objects.filter(pk=aid).exists()
+    assert store.get(aid) is None
     assert client.get(f"/a/{aid}/").status_code == 404
 
 
@@ -297,7 +296,7 @@ def test_deleting_needs_the_csrf_token(client: Client) -> None:
     aid = saved(PIRIFORMIS_DRAWING)
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(f"/a/{aid}/delete/", {"confirm": "yes"}).status_code == 403
-    assert Assessment.objects.filter(pk=aid).exists()
+    assert store.get(aid) is not None
 
 
 def test_referral_maps_show_only_the_views_the_source_uses(client: Client) -> None:

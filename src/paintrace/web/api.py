@@ -8,7 +8,6 @@ input is a 422 naming the field; the schemas in :mod:`paintrace.web.api_schemas`
 from __future__ import annotations
 
 import dataclasses
-import json
 from functools import cache
 from http import HTTPStatus
 from typing import Any
@@ -18,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from ninja import NinjaAPI, Swagger
 
-from paintrace import __version__
+from paintrace import __version__, strict_json
 from paintrace.assessment import InputError, assess_input, parse_input
 from paintrace.inference import zone_levels
 from paintrace.knowledge import load_knowledge
@@ -84,31 +83,61 @@ def _input_error(exc: InputError) -> JsonResponse:
     return _error(422, loc, exc.message, "value_error")
 
 
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
 def _read_json(request: HttpRequest) -> Any | JsonResponse:
-    """The decoded body, or the 4xx response explaining why there is none."""
+    """The decoded body, or the 4xx response explaining why there is none.
+
+    Strict: only a JSON content type (415 otherwise), and one meaning per document (duplicate
+    keys, NaN, huge numbers and deep nesting are 422; :mod:`paintrace.strict_json`).
+    """
     try:
         raw = request.body
     except RequestDataTooBig:
         return _error(413, ["body"], "the request body is too large", "too_large")
     if not raw.strip():
         return _error(422, ["body"], "the request body is empty; expected a JSON object", "missing")
+    if not _is_json(request.META.get("CONTENT_TYPE", "")):
+        return _error(
+            415, ["header", "Content-Type"], "send the body as application/json", "media_type"
+        )
     try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        return _error(422, ["body"], f"malformed JSON: {exc}", "json_invalid")
+        return strict_json.loads(raw, where="body")
+    except strict_json.StrictJSONError as exc:
+        msg = str(exc).removeprefix("body: ")
+        return _error(422, ["body"], f"malformed JSON: {msg}", "json_invalid")
 
 
 def _parse(request: HttpRequest, *, allow_empty: bool) -> Any:
     data = _read_json(request)
     if isinstance(data, JsonResponse):
         return data
+    if isinstance(data, dict):
+        for key in ("drawing", "findings"):
+            if key in data and data[key] is None:
+                return _error(
+                    422,
+                    ["body", key],
+                    "expected an object, not null (leave the field out)",
+                    "object_type",
+                )
     try:
         return parse_input(data, allow_empty=allow_empty)
     except InputError as exc:
         return _input_error(exc)
 
 
-BAD_INPUT = {413: s.ValidationErrorOut, 422: s.ValidationErrorOut}
+BAD_INPUT = {
+    413: s.ValidationErrorOut,
+    415: s.ValidationErrorOut,
+    422: s.ValidationErrorOut,
+    429: s.MessageOut,
+}
 NOT_FOUND = {404: s.MessageOut}
 
 
@@ -133,7 +162,10 @@ def create_assessment(request: HttpRequest) -> HttpResponse:
     if isinstance(inp, JsonResponse):
         return inp
     result = assess_input(inp).to_dict()
-    saved = store.save(inp, result)
+    try:
+        saved = store.save(inp, result)
+    except store.TooLarge as exc:
+        return _error(413, ["body"], str(exc), "too_large")
     response = JsonResponse({**result, "id": saved.id, "url": result_url(saved.id)}, status=201)
     response["Location"] = f"/api/assessments/{saved.id}"
     return response
@@ -166,7 +198,7 @@ def read_assessment(request: HttpRequest, assessment_id: str) -> HttpResponse:
 
 @api.delete(
     "/assessments/{assessment_id}",
-    response={204: None, **NOT_FOUND},
+    response={204: None, 429: s.MessageOut, **NOT_FOUND},
     summary="Delete a saved assessment for good",
     tags=["assessments"],
 )
@@ -189,7 +221,7 @@ PDF_DOC = {
 
 @api.get(
     "/assessments/{assessment_id}/plan.pdf",
-    response={200: None, 404: s.MessageOut, 409: s.MessageOut},
+    response={200: None, 404: s.MessageOut, 409: s.MessageOut, 503: s.MessageOut},
     summary="The self-care plan as a PDF",
     openapi_extra=PDF_DOC,
     tags=["assessments"],

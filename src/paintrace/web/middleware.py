@@ -1,4 +1,5 @@
-"""Response headers Django 5.2 does not set itself: the Content-Security-Policy.
+"""Response headers Django 5.2 does not set itself: the Content-Security-Policy, no-store and
+noindex on everything the app answers; gzip for HTML pages.
 
 The policy forbids inline scripts and styles and every third-party origin, so an injected
 ``<script>`` cannot run and no page can make the browser talk to anyone but this server.
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,3 +44,39 @@ class SecurityHeadersMiddleware:
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+class PrivacyHeadersMiddleware:
+    """Health data must not be stored by caches nor indexed by search engines.
+
+    Every response the app itself makes (static files are answered by WhiteNoise before this
+    runs) gets ``X-Robots-Tag: noindex, nofollow`` and, unless the view chose its own caching,
+    ``Cache-Control: no-store``: pages, API answers, PDFs and errors alike.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        cache_control = response.headers.get("Cache-Control", "")
+        if "no-store" not in cache_control and "public" not in cache_control:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class HtmlGZipMiddleware(GZipMiddleware):
+    """gzip for HTML pages answered to GET (the body map page: 81 KB -> 12 KB).
+
+    BREACH needs a secret and attacker-chosen text in the same compressed response. Responses to
+    GET reflect no request input; Django masks the CSRF token afresh in every response, and its
+    GZipMiddleware pads each response with random bytes ("Heal The Breach"). Responses to POST,
+    which may echo what was sent (a form shown again with its errors), are never compressed.
+    JSON is left alone: API answers are small and clients rarely ask for gzip.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if request.method != "GET" or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

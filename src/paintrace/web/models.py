@@ -6,7 +6,6 @@ import json
 import secrets
 from typing import Any
 
-from django.core.validators import MaxValueValidator
 from django.db import models
 
 
@@ -39,31 +38,31 @@ class JSONTextField(models.TextField):
 
 
 class Assessment(models.Model):
-    id = models.CharField(
-        primary_key=True, max_length=43, default=new_assessment_id, editable=False
-    )
-    input = JSONTextField(help_text="The validated contract input (drawing, findings, patient).")
-    result = JSONTextField(help_text="The core's Result.to_dict() at the time of saving.")
-    unknown = JSONTextField(
-        default=list,
-        help_text='Finding ids answered "I don\'t know": unknown, not no (kept to show them).',
-    )
-    pain_score = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(10)],
-        help_text="How strong the pain is at its worst, 0 to 10, asked with the drawing.",
-    )
-    pain_since = models.CharField(
-        max_length=16,
-        blank=True,
-        default="",
-        help_text="Since when: under-6-weeks, 6-to-12-weeks or over-12-weeks (empty: not said).",
+    """One saved assessment, sealed: the database alone cannot read it (paintrace.web.crypto).
+
+    The id in the link is not stored; ``lookup`` is a one-way hash of it and ``sealed`` holds the
+    input, the "I don't know" answers and the pain score and "since when", encrypted under a key
+    derived from the id. The result is worked out again from the input when read (the engine is
+    deterministic and takes about a millisecond), so a row is about 1 KB, not a copy of the plan.
+    Read and write through :mod:`paintrace.web.store`, which returns :class:`store.Saved`.
+    """
+
+    lookup = models.CharField(primary_key=True, max_length=64, editable=False)
+    sealed = models.BinaryField(help_text="AES-GCM: input, unknown answers, pain, since when.")
+    pdf = models.BinaryField(
+        null=True, editable=False, help_text="The rendered handout, sealed (made on first ask)."
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Deleted after this (purge_expired). NULL: kept, for an assessment saved to an "
+        "account (accounts set it to NULL).",
+    )
 
     class Meta:
         ordering = ("-created_at",)
 
     def __str__(self) -> str:
-        return f"assessment {self.id[:6]}… ({self.created_at:%Y-%m-%d})"
+        return f"assessment {self.lookup[:6]}… ({self.created_at:%Y-%m-%d})"

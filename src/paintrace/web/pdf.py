@@ -8,13 +8,16 @@ and since when, and the plan's adaptations.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 
 from paintrace.handout import plan_pdf
 from paintrace.knowledge import load_knowledge
 from paintrace.triage import open_red_flags
+from paintrace.web import store
 from paintrace.web.pages.state import SINCE_CHOICES
 
 FILENAME = "paintrace-plan.pdf"
@@ -42,8 +45,40 @@ def handout_pdf(saved: Any) -> bytes:
     )
 
 
+# Rendering takes a CPU for a tenth of a second to a second: at most PDF_RENDERS at once per
+# process, so a burst of PDF requests cannot starve the pages; the others wait their turn (up to
+# PDF_WAIT_SECONDS, then 503 with Retry-After). Each saved version is rendered once and kept,
+# sealed, with its record (paintrace.web.store).
+_RENDERS = threading.BoundedSemaphore(settings.PDF_RENDERS)
+
+
+def cached_handout(saved: Any) -> bytes | None:
+    """The handout's bytes, rendered at most once per saved version; None when too busy."""
+    pdf = store.cached_pdf(saved)
+    if pdf is not None:
+        return pdf
+    if not _RENDERS.acquire(timeout=settings.PDF_WAIT_SECONDS):
+        return None
+    try:
+        pdf = store.cached_pdf(saved)  # another thread may have rendered it meanwhile
+        if pdf is None:
+            pdf = handout_pdf(saved)
+            store.keep_pdf(saved, pdf)
+    finally:
+        _RENDERS.release()
+    return pdf
+
+
 def plan_pdf_response(saved: Any) -> HttpResponse:
-    response = HttpResponse(handout_pdf(saved), content_type="application/pdf")
+    pdf = cached_handout(saved)
+    if pdf is None:
+        busy = JsonResponse(
+            {"detail": "Busy making other handouts; please try again in a few seconds."},
+            status=503,
+        )
+        busy["Retry-After"] = "5"
+        return busy
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
     # Health information: no shared cache may keep a copy.
     response["Cache-Control"] = "private, no-store"

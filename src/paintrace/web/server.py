@@ -74,6 +74,24 @@ def prepare() -> None:
     connections.close_all()  # gunicorn forks: workers must not share the master's connection
 
 
+# Threads, not sync workers: a thread waits on a slow client while the others serve, and idle
+# connections wait in the poller, not in a thread. Bodies are read with a deadline
+# (paintrace.web.bodylimit); headers are bounded in number and size. The access log names
+# routes, never ids (paintrace.web.logs).
+GUNICORN_OPTIONS: dict[str, Any] = {
+    "worker_class": "gthread",
+    "threads": 8,
+    "timeout": 30,  # a worker silent this long is restarted
+    "graceful_timeout": 10,
+    "keepalive": 5,
+    "limit_request_line": 4094,
+    "limit_request_fields": 50,
+    "limit_request_field_size": 8190,
+    "logger_class": "paintrace.web.logs.AccessLogger",
+    "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms',
+}
+
+
 def _database_label() -> str:
     from django.conf import settings
 
@@ -99,9 +117,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         raise SystemExit(2) from exc
 
     from django.conf import settings
-    from django.core.wsgi import get_wsgi_application
 
-    application = get_wsgi_application()
+    from paintrace.web.wsgi import application
+
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -109,9 +127,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
             options: dict[str, Any] = {
                 "bind": bind,
                 "workers": workers,
-                "worker_class": "sync",
-                "timeout": 30,
-                "graceful_timeout": 10,
+                **GUNICORN_OPTIONS,
                 "errorlog": "-",
                 "loglevel": "warning",
                 "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),

@@ -193,6 +193,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "paintrace.web.middleware.SecurityHeadersMiddleware",
+    "paintrace.web.middleware.PrivacyHeadersMiddleware",
+    "paintrace.web.middleware.HtmlGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,6 +202,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "paintrace.web.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "paintrace.web.urls"
@@ -232,12 +235,18 @@ else:
             "OPTIONS": {
                 # WAL lets readers run while a writer commits; IMMEDIATE takes the write lock at
                 # BEGIN so two writers queue on busy_timeout instead of failing with "locked".
+                # secure_delete: deleted rows are overwritten with zeros in the file, whatever
+                # the SQLite build's default (see docs/security.md).
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA secure_delete=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # One connection per worker thread, kept: opening one per request (and the WAL
+            # checkpoint SQLite runs when the last connection closes) cost more than the engine.
+            "CONN_MAX_AGE": None,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -298,11 +307,100 @@ if SECURE:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # an assessment is a few KB; refuse megabyte bodies
+# --- size limits -----------------------------------------------------------------------------
+# An assessment is a few KB (every region and every finding is under 16 KB); refuse more. The
+# same bound is enforced while the body is read (paintrace.web.wsgi), with a deadline.
+MAX_REQUEST_BYTES = 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+BODY_READ_TIMEOUT = 10  # seconds to send a whole request body; slower clients get 408
+MAX_RECORD_BYTES = 32 * 1024  # one saved assessment, sealed (paintrace.web.store)
+
+
+def parse_positive_int(name: str, default: int, lowest: int = 1, highest: int = 36_500) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or not lowest <= int(raw) <= highest:
+        raise ImproperlyConfigured(f"{name} must be a whole number from {lowest} to {highest}")
+    return int(raw)
+
+
+# --- retention ---------------------------------------------------------------------------------
+# Anonymous assessments are deleted this many days after they were made (`manage.py
+# purge_expired`, scheduled in docs/deploy.md; reads treat expired rows as gone at once).
+RETENTION_DAYS = parse_positive_int("PAINTRACE_RETENTION_DAYS", 90)
+
+# --- sessions: only the unfinished interview lives there; it must not outlast the visit --------
+SESSION_COOKIE_AGE = 2 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- rate limits (paintrace.web.ratelimit) -----------------------------------------------------
+DEFAULT_RATE_LIMITS = (
+    "assessment=10/m+120/h,interview=120/m+1500/h,change=30/m+300/h,"
+    "checkin=30/m+300/h,login=10/m+50/h,write=120/m+1500/h"
+)
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RULE = re.compile(r"^(\d{1,7})/([smhd])$")
+
+
+def parse_rate_limits(raw: str) -> dict[str, list[tuple[int, int]]]:
+    """``scope=N/period+N/period,...`` -> {scope: [(limit, seconds), ...]}; ``off``: none."""
+    if raw.strip().lower() in ("off", "0", "none"):
+        return {}
+    out: dict[str, list[tuple[int, int]]] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        scope, _, rules = part.partition("=")
+        parsed = []
+        for rule in rules.split("+"):
+            match = _RULE.match(rule.strip())
+            if not scope.strip().isidentifier() or not match or int(match.group(1)) < 1:
+                raise ImproperlyConfigured(
+                    "PAINTRACE_RATE_LIMITS must look like 'assessment=10/m+120/h,interview=120/m' "
+                    f"(periods s, m, h, d) or 'off'; {part!r} is not"
+                )
+            parsed.append((int(match.group(1)), _PERIODS[match.group(2)]))
+        out[scope.strip()] = parsed
+    return out
+
+
+RATE_LIMITS = parse_rate_limits(DEFAULT_RATE_LIMITS)
+if os.environ.get("PAINTRACE_RATE_LIMITS", "").strip():
+    _custom = parse_rate_limits(os.environ["PAINTRACE_RATE_LIMITS"])
+    RATE_LIMITS = {**RATE_LIMITS, **_custom} if _custom else {}
+# Proxies whose X-Forwarded-For is believed (the client is the last address before them).
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("PAINTRACE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# --- caches: counters for the rate limits, rendered PDFs, worked-out results -----------------
+# In-process by default (limits then count per worker process). PAINTRACE_SHARED_CACHE=1 keeps
+# the counters in the database, shared by every worker and instance (`createcachetable`).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pt"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "paintrace_cache"}
+        if env_bool("PAINTRACE_SHARED_CACHE")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pt-rl"}
+    ),
+}
+
+# --- encryption of saved assessments (paintrace.web.crypto) ----------------------------------
+DATA_PEPPER = os.environ.get("PAINTRACE_DATA_PEPPER", "").strip()
+
+# --- PDFs: at most this many renders at once per process; others wait, then get a 503 ---------
+PDF_RENDERS = 1
+PDF_WAIT_SECONDS = 15
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No assessment ids (the only key to someone's health data) in any log line: paths are
+    # logged as their route ("/a/<aid>/"), see paintrace.web.logs.
+    "filters": {"redact": {"()": "paintrace.web.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # WeasyPrint warns about every CSS property it ignores, on every render.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }

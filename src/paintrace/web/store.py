@@ -1,21 +1,40 @@
 """The only way the web layer saves, reads and deletes assessments.
 
-Pages and the API call these three functions so that storage rules (random ids, what is kept,
-deleting for good) live in one place.
+Pages and the API call these functions so that storage rules (random ids, what is kept, sealing,
+retention, deleting for good) live in one place. What is stored is compact and sealed (see
+:class:`paintrace.web.models.Assessment` and :mod:`paintrace.web.crypto`); what comes back is a
+:class:`Saved`, whose ``result`` is worked out again from the input, once per row version.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from paintrace.assessment import AssessmentInput
-from paintrace.web.models import Assessment
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from paintrace.assessment import AssessmentInput, assess_input, parse_input
+from paintrace.web import crypto
+from paintrace.web.models import Assessment, new_assessment_id
 
 # Ids are token_urlsafe(16): 22 characters from this alphabet. Checking the shape first saves a
 # query for junk and keeps odd strings (NUL bytes, megabyte ids) away from the database driver.
 _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_RECORD = b"record"
+_PDF = b"pdf"
+
+
+class TooLarge(ValueError):
+    """The record is larger than settings.MAX_RECORD_BYTES."""
 
 
 def input_to_dict(inp: AssessmentInput) -> dict[str, Any]:
@@ -28,44 +47,218 @@ def _plausible(aid: object) -> bool:
     return isinstance(aid, str) and 16 <= len(aid) <= 43 and set(aid) <= _ID_CHARS
 
 
+# ------------------------------------------------------------------ worked-out results, cached
+# Keyed by a digest of the sealed bytes (a new version after every update gets a new key), and
+# consulted only after the row was read: a deleted or expired record is never served from here.
+_RESULTS: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
+_RESULTS_MAX = 256
+
+
+def _work_out(version: str, inp: dict[str, Any], unknown: Collection[str]) -> dict[str, Any]:
+    with _RESULTS_LOCK:
+        hit = _RESULTS.get(version)
+        if hit is not None:
+            _RESULTS.move_to_end(version)
+            return hit
+    parsed = parse_input(inp)
+    result = assess_input(parsed, skip=set(unknown) - set(parsed.findings)).to_dict()
+    result = json.loads(json.dumps(result))  # plain JSON values, as a stored copy would be
+    with _RESULTS_LOCK:
+        _RESULTS[version] = result
+        while len(_RESULTS) > _RESULTS_MAX:
+            _RESULTS.popitem(last=False)
+    return result
+
+
+def _forget(version: str) -> None:
+    with _RESULTS_LOCK:
+        _RESULTS.pop(version, None)
+
+
+@dataclass
+class Saved:
+    """A saved assessment as the pages and the API see it."""
+
+    id: str
+    input: dict[str, Any]
+    unknown: list[str]
+    pain_score: int | None
+    pain_since: str
+    created_at: datetime
+    expires_at: datetime | None
+    version: str = field(repr=False)
+    _result: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def result(self) -> dict[str, Any]:
+        """The core's Result.to_dict() for the saved input (worked out, not stored)."""
+        if self._result is None:
+            self._result = _work_out(self.version, self.input, self.unknown)
+        return self._result
+
+    @property
+    def pk(self) -> str:
+        return self.id
+
+    def refresh_from_db(self) -> None:
+        """Read the record again (after another request changed it)."""
+        fresh = get(self.id)
+        if fresh is None:
+            raise LookupError("the assessment is gone (deleted or expired)")
+        self.__dict__.update(fresh.__dict__)
+
+
+def _payload(inp: dict[str, Any], unknown: list[str], pain: int | None, since: str) -> bytes:
+    data = {"v": 1, "input": inp, "unknown": unknown, "pain": pain, "since": since}
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    if len(raw) > settings.MAX_RECORD_BYTES:
+        raise TooLarge(f"an assessment may hold at most {settings.MAX_RECORD_BYTES} bytes")
+    return raw
+
+
+def _version(sealed: bytes) -> str:
+    return hashlib.sha256(sealed).hexdigest()[:32]
+
+
+def _expiry(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(days=settings.RETENTION_DAYS)
+
+
 def save(
     inp: AssessmentInput,
-    result_dict: dict[str, Any],
+    result_dict: dict[str, Any] | None = None,
     *,
     unknown: Collection[str] = (),
     about: Mapping[str, Any] | None = None,
-) -> Assessment:
-    """Save a new assessment. `unknown`: answered "I don't know"; `about`: pain and since when."""
+) -> Saved:
+    """Save a new assessment. `unknown`: answered "I don't know"; `about`: pain and since when.
+
+    `result_dict` (what the caller already worked out) only seeds the cache: the stored record
+    is the input, from which the result is worked out again when read.
+    """
     about = about or {}
-    return Assessment.objects.create(
-        input=input_to_dict(inp),
-        result=result_dict,
-        unknown=sorted(set(unknown) - set(inp.findings)),
-        pain_score=about.get("pain"),
-        pain_since=about.get("since") or "",
+    aid = new_assessment_id()
+    data = input_to_dict(inp)
+    skipped = sorted(set(unknown) - set(inp.findings))
+    pain = about.get("pain")
+    since = str(about.get("since") or "")
+    sealed = crypto.seal(aid, _payload(data, skipped, pain, since), _RECORD)
+    row = Assessment.objects.create(
+        lookup=crypto.lookup_key(aid), sealed=sealed, expires_at=_expiry()
     )
-
-
-def update(
-    saved: Assessment, inp: AssessmentInput, result_dict: dict[str, Any], unknown: Collection[str]
-) -> Assessment:
-    """Replace the answers and result of a saved assessment (answers given on the result page)."""
-    saved.input = input_to_dict(inp)
-    saved.result = result_dict
-    saved.unknown = sorted(set(unknown) - set(inp.findings))
-    saved.save(update_fields=["input", "result", "unknown"])
+    saved = Saved(aid, data, skipped, pain, since, row.created_at, row.expires_at, _version(sealed))
+    if result_dict is not None:
+        with _RESULTS_LOCK:
+            _RESULTS[saved.version] = json.loads(json.dumps(result_dict))
     return saved
 
 
-def get(aid: str) -> Assessment | None:
+def update(
+    saved: Saved, inp: AssessmentInput, result_dict: dict[str, Any], unknown: Collection[str]
+) -> Saved:
+    """Replace the answers of a saved assessment (answers given on the result page)."""
+    data = input_to_dict(inp)
+    skipped = sorted(set(unknown) - set(inp.findings))
+    sealed = crypto.seal(
+        saved.id, _payload(data, skipped, saved.pain_score, saved.pain_since), _RECORD
+    )
+    Assessment.objects.filter(pk=crypto.lookup_key(saved.id)).update(sealed=sealed, pdf=None)
+    _forget(saved.version)
+    saved.input, saved.unknown, saved.version = data, skipped, _version(sealed)
+    saved._result = json.loads(json.dumps(result_dict))
+    return saved
+
+
+def _live(aid: str) -> Any:
+    now = timezone.now()
+    rows = Assessment.objects.filter(pk=crypto.lookup_key(aid))
+    return rows.exclude(expires_at__lte=now)
+
+
+def get(aid: str) -> Saved | None:
+    """The saved assessment behind this id, or None (no such id, deleted, or expired)."""
     if not _plausible(aid):
         return None
-    return Assessment.objects.filter(pk=aid).first()
+    row = _live(aid).defer("pdf").first()
+    if row is None:
+        return None
+    try:
+        data = json.loads(crypto.open_sealed(aid, row.sealed, _RECORD))
+    except (crypto.Unreadable, ValueError):
+        return None
+    return Saved(
+        aid,
+        data["input"],
+        list(data.get("unknown") or []),
+        data.get("pain"),
+        str(data.get("since") or ""),
+        row.created_at,
+        row.expires_at,
+        _version(bytes(row.sealed)),
+    )
+
+
+def cached_pdf(saved: Saved) -> bytes | None:
+    """The handout rendered earlier for this version of the record, if any."""
+    row = _live(saved.id).values_list("pdf", flat=True).first()
+    if not row:
+        return None
+    try:
+        raw = crypto.open_sealed(saved.id, row, _PDF)
+    except crypto.Unreadable:
+        return None
+    version, pdf = raw[:32].decode(), raw[32:]
+    return pdf if version == saved.version else None
+
+
+def keep_pdf(saved: Saved, pdf: bytes) -> None:
+    """Store the rendered handout, sealed, with the record (deleted with it)."""
+    sealed = crypto.seal(saved.id, saved.version.encode() + pdf, _PDF)
+    Assessment.objects.filter(pk=crypto.lookup_key(saved.id)).update(pdf=sealed)
 
 
 def delete(aid: str) -> bool:
-    """Delete for good (no soft delete: a person asking to forget must be forgotten)."""
+    """Delete for good (no soft delete: a person asking to forget must be forgotten).
+
+    On SQLite the freed pages are zeroed (secure_delete) and the write-ahead log is
+    checkpointed and truncated, so the bytes are gone from the files, not just unlinked.
+    """
     if not _plausible(aid):
         return False
-    deleted, _ = Assessment.objects.filter(pk=aid).delete()
+    rows = Assessment.objects.filter(pk=crypto.lookup_key(aid))
+    for sealed in rows.values_list("sealed", flat=True):
+        _forget(_version(bytes(sealed)))  # the worked-out result leaves memory too
+    deleted, _ = rows.delete()
+    if deleted and connection.vendor == "sqlite":
+        wipe_sqlite_log()
     return deleted > 0
+
+
+def wipe_sqlite_log() -> None:
+    """Copy the WAL into the (secure_delete-zeroed) database file and truncate it to 0 bytes.
+
+    Only outside a transaction: inside one the deletion is not committed yet; the checkpoint
+    then happens at the next delete or when SQLite checkpoints on its own.
+    """
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete every assessment past its retention; returns how many."""
+    deleted, _ = Assessment.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    if deleted and connection.vendor == "sqlite":
+        wipe_sqlite_log()
+    return deleted
+
+
+_LINK = re.compile(r"/a/([A-Za-z0-9_-]{16,43})/")
+
+
+def from_url(text: str) -> Saved | None:
+    """The saved assessment a result link (or a page containing one) points to."""
+    match = _LINK.search(text)
+    return get(match.group(1)) if match else None

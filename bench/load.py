@@ -1,0 +1,231 @@
+"""`make load`: throughput of the write and page endpoints against /healthz, in the same run.
+
+Starts `paintrace serve` (2 workers) on a throwaway data folder, on SQLite and on a throwaway
+PostgreSQL server (when its binaries are installed), and runs wrk against each endpoint at
+concurrency 1, 8 and 32 for a few seconds each:
+
+    GET  /healthz                      the bare endpoint every ratio is relative to
+    POST /api/assessments              engine + database write
+    POST /api/interview/next           engine only
+    GET  /a/<id>/                      a saved result's page
+    GET  /api/assessments/<id>/plan.pdf  the PDF handout
+
+DESIGN.md's bar: POST /api/assessments at least 30 % of /healthz at concurrency 8, and no drop
+from 8 to 32 on PostgreSQL. wrk and the server share the machine's cores, so ratios matter, not
+raw numbers. Rate limits are switched off for the run (PAINTRACE_RATE_LIMITS=off).
+
+    python bench/load.py [--seconds 3] [--db sqlite|postgres|both] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
+CONCURRENCY = (1, 8, 32)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server did not answer at {url}")
+
+
+def wrk(url: str, connections: int, seconds: float, script: Path | None = None) -> dict[str, Any]:
+    threads = min(2, connections)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(seconds)}s", "--timeout", "30s"]
+    if script is not None:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not rate:
+        raise RuntimeError(out)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {
+        "rps": float(rate.group(1)),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(0) if errors else "",
+    }
+
+
+@contextmanager
+def postgres() -> Iterator[str | None]:
+    """A throwaway PostgreSQL server (as tests/conftest.py starts one); None if not installed."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
+    if not found:
+        yield None
+        return
+    pg_bin = Path(found[-1])
+    root = Path(tempfile.mkdtemp(prefix="paintrace-load-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    data = root / "data"
+
+    def run(*cmd: str) -> None:
+        subprocess.run([*as_user, *cmd], check=True, capture_output=True, text=True)
+
+    run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
+    # Durable settings (fsync on), as in production: the write path is what is measured.
+    opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {root}"
+    run(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", opts, "start")
+    try:
+        run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "pt")
+        yield f"postgres://postgres@127.0.0.1:{port}/pt"
+    finally:
+        subprocess.run(
+            [*as_user, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def lua(path: Path, method: str, body: str) -> Path:
+    path.write_text(
+        f'wrk.method = "{method}"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    return path
+
+
+def run_one(label: str, database_url: str | None, seconds: float) -> dict[str, Any]:
+    port = free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="paintrace-load-"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PAINTRACE_", "DJANGO_")) and k != "DATABASE_URL"
+    }
+    env.update(PAINTRACE_DATA_DIR=str(data_dir), WEB_CONCURRENCY="2", PAINTRACE_RATE_LIMITS="off")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    exe = Path(sys.executable).with_name("paintrace")
+    server = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    results: dict[str, Any] = {}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/healthz")
+        case = json.loads(CASE.read_text())
+        body = json.dumps({k: case[k] for k in ("drawing", "findings", "patient") if k in case})
+        req = urllib.request.Request(
+            f"{base}/api/assessments",
+            data=body.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        created = json.loads(urllib.request.urlopen(req, timeout=30).read())
+        assert created.get("plan"), "the load case must have a self-care plan (for the PDF)"
+        aid = created["id"]
+        partial = json.dumps({"drawing": case["drawing"], "findings": {}})
+        endpoints: list[tuple[str, str, Path | None]] = [
+            ("GET /healthz", f"{base}/healthz", None),
+            (
+                "POST /api/assessments",
+                f"{base}/api/assessments",
+                lua(data_dir / "post.lua", "POST", body),
+            ),
+            (
+                "POST /api/interview/next",
+                f"{base}/api/interview/next",
+                lua(data_dir / "next.lua", "POST", partial),
+            ),
+            ("GET /a/<id>/ (result page)", f"{base}/a/{aid}/", None),
+            ("GET plan.pdf", f"{base}/api/assessments/{aid}/plan.pdf", None),
+        ]
+        for name, url, script in endpoints:
+            results[name] = {}
+            for c in CONCURRENCY:
+                results[name][c] = wrk(url, c, seconds, script)
+                time.sleep(0.5)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print_table(label, results)
+    return results
+
+
+def print_table(label: str, results: dict[str, Any]) -> None:
+    bare = results["GET /healthz"]
+    print(f"\n{label}: requests/second (ratio to /healthz at the same concurrency)")
+    print(f"{'endpoint':32}" + "".join(f"{'c=' + str(c):>20}" for c in CONCURRENCY))
+    for name, row in results.items():
+        cells = []
+        for c in CONCURRENCY:
+            cell = row[c]
+            ratio = cell["rps"] / bare[c]["rps"] if bare[c]["rps"] else 0.0
+            flag = "*" if cell["non_2xx"] or cell["socket_errors"] else " "
+            cells.append(f"{cell['rps']:9.1f} ({ratio:5.1%}){flag}")
+        print(f"{name:32}" + "".join(f"{c:>20}" for c in cells))
+    post = results["POST /api/assessments"]
+    print(
+        f"POST/healthz at c=8: {post[8]['rps'] / bare[8]['rps']:.1%} (bar >= 30 %); "
+        f"POST c=32 vs c=8: {post[32]['rps'] / post[8]['rps']:.2f}x (bar: no drop on PostgreSQL)"
+    )
+    print("(* = some non-2xx responses or socket errors)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    out: dict[str, Any] = {}
+    if args.db in ("sqlite", "both"):
+        out["sqlite"] = run_one("SQLite", None, args.seconds)
+    if args.db in ("postgres", "both"):
+        with postgres() as url:
+            if url is None:
+                print("PostgreSQL server binaries not found: skipping PostgreSQL")
+            else:
+                out["postgres"] = run_one("PostgreSQL", url, args.seconds)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

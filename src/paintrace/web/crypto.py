@@ -1,0 +1,71 @@
+"""Per-record encryption keyed by the secret link: deleted health data stays unreadable.
+
+An assessment's id (128 random bits, the secret in its link) is never stored. The database keeps
+
+* ``lookup``: HMAC-SHA256 of the id, to find the row when someone presents the id, and
+* ``sealed``: the input and answers, encrypted with AES-256-GCM under a key derived from the id
+  with HKDF-SHA256.
+
+So a deleted row's leftovers (free pages, PostgreSQL's WAL and table files until they are
+overwritten, backups) are ciphertext whose key nobody has: not the server, not an attacker with
+a copy of the database. Whoever holds the link can read the record; that is the design of links.
+
+``PAINTRACE_DATA_PEPPER`` (optional) mixes a server secret into both derivations, so a copy of
+the database plus a leaked link is still not enough without the server's configuration. Keep it
+forever once set: changing it makes every saved assessment unreadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+VERSION = b"\x01"  # first byte of every sealed value: the scheme, so it can change later
+_NONCE = 12
+
+
+class Unreadable(Exception):
+    """The sealed value does not open with this id (wrong id, or the data was tampered with)."""
+
+
+def _pepper() -> bytes:
+    from django.conf import settings
+
+    return str(getattr(settings, "DATA_PEPPER", "") or "").encode()
+
+
+def lookup_key(aid: str) -> str:
+    """What the database stores to find a record: 64 hex characters, one-way from the id."""
+    return hmac.new(b"paintrace lookup v1" + _pepper(), aid.encode(), hashlib.sha256).hexdigest()
+
+
+def _key(aid: str) -> bytes:
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=b"paintrace assessment v1" + _pepper(),
+        info=b"sealed record",
+    )
+    return hkdf.derive(aid.encode())
+
+
+def seal(aid: str, plaintext: bytes, context: bytes = b"") -> bytes:
+    """AES-256-GCM under the id's key; `context` (e.g. the field name) is authenticated too."""
+    nonce = os.urandom(_NONCE)
+    return VERSION + nonce + AESGCM(_key(aid)).encrypt(nonce, plaintext, VERSION + context)
+
+
+def open_sealed(aid: str, sealed: bytes, context: bytes = b"") -> bytes:
+    sealed = bytes(sealed)
+    if len(sealed) < 1 + _NONCE + 16 or sealed[:1] != VERSION:
+        raise Unreadable("not a sealed value of a known version")
+    nonce, body = sealed[1 : 1 + _NONCE], sealed[1 + _NONCE :]
+    try:
+        return AESGCM(_key(aid)).decrypt(nonce, body, VERSION + context)
+    except Exception as exc:  # cryptography's InvalidTag
+        raise Unreadable("the record does not open with this id") from exc

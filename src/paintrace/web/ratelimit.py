@@ -1,0 +1,144 @@
+"""Rate limits per client: every write counts against a scope, over the limit is a 429.
+
+Scopes and their limits come from ``settings.RATE_LIMITS`` (``PAINTRACE_RATE_LIMITS``), e.g.
+``assessment=10/m+120/h``: at most 10 a minute and 120 an hour. Each rule is a fixed window
+counted in the ``ratelimit`` cache, keyed by a hash of the client's address (an IPv6 client by
+its /64, which one household gets).
+
+Use it three ways:
+
+* :class:`RateLimitMiddleware` (in MIDDLEWARE) limits every unsafe request (POST, PUT, PATCH,
+  DELETE): the routes in :data:`ROUTE_SCOPES` by their scope, any other write by ``write``;
+* :func:`limit` as a decorator for a view: ``@limit("checkin")``;
+* :func:`hit` where the scope depends on what happens (``hit(request, "login")`` after a failed
+  log-in): it counts and returns the seconds to wait, or None.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import ipaddress
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# view names (resolver_match.view_name) -> scope; other writes fall into "write"
+ROUTE_SCOPES = {
+    "api:create_assessment": "assessment",
+    "api:interview_next": "interview",
+    "api:read_assessment": "change",  # DELETE (GET is not counted)
+    "pt-bodymap": "interview",
+    "pt-interview": "interview",
+    "pt-answer": "change",
+    "pt-delete": "change",
+}
+DEFAULT_SCOPE = "write"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address; behind a trusted proxy, the last one the proxy saw."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = set(settings.TRUSTED_PROXIES)
+    if remote in trusted:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        for address in reversed([a for a in forwarded if a]):
+            if address not in trusted:
+                return address
+    return remote
+
+
+def client_key(request: HttpRequest) -> str:
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+        if ip.version == 6:
+            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    except ValueError:
+        pass
+    return hashlib.sha256(address.encode()).hexdigest()[:24]
+
+
+def hit(request: HttpRequest, scope: str) -> int | None:
+    """Count one event of `scope` for this client: None if allowed, else seconds to wait."""
+    rules = settings.RATE_LIMITS.get(scope)
+    if not rules:
+        return None
+    cache = caches["ratelimit"]
+    who = client_key(request)
+    now = time.time()
+    wait = 0
+    for limit, period in rules:
+        window = int(now // period)
+        key = f"rl:{scope}:{period}:{who}:{window}"
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=period + 1)
+            count = 1
+        if count > limit:
+            wait = max(wait, math.ceil((window + 1) * period - now))
+    return wait or None
+
+
+def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """429 with Retry-After: JSON for the API, a short plain page otherwise."""
+    minutes = max(1, math.ceil(retry_after / 60))
+    message = (
+        f"Too many requests from your connection. Please try again in {minutes} minute"
+        f"{'s' if minutes > 1 else ''}."
+    )
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message, "retry_after": retry_after}, status=429)
+    else:
+        response = HttpResponse(
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Too many requests</title>"
+            f"<h1>Too many requests</h1><p>{message}</p></html>",
+            status=429,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def limit(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorator: count every call of the view against `scope` (all methods)."""
+
+    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            wait = hit(request, scope)
+            if wait:
+                return too_many(request, wait)
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return wrap
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method not in UNSAFE:
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        wait = hit(request, ROUTE_SCOPES.get(name, DEFAULT_SCOPE))
+        return too_many(request, wait) if wait else None
