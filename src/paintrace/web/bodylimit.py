@@ -12,12 +12,55 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _CHUNK = 16 * 1024
+
+
+class _Watchdog:
+    """One thread per process that cuts off bodies past their deadline.
+
+    gunicorn's body reader loops over recv until it has the bytes asked for, so a per-recv
+    socket timeout never fires for a client that sends a byte a second. Shutting the socket's
+    read side down ends the blocked read at once; the reader then sees the deadline passed.
+    """
+
+    def __init__(self) -> None:
+        self._deadlines: dict[int, tuple[float, socket.socket]] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, sock: socket.socket, deadline: float) -> int:
+        key = id(sock)
+        with self._lock:
+            self._deadlines[key] = (deadline, sock)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, daemon=True, name="bodylimit")
+                self._thread.start()
+        return key
+
+    def forget(self, key: int) -> None:
+        with self._lock:
+            self._deadlines.pop(key, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._lock:
+                late = [k for k, (deadline, _) in self._deadlines.items() if deadline <= now]
+                socks = [self._deadlines.pop(k)[1] for k in late]
+            for sock in socks:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RD)
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _reject(start_response: Callable[..., Any], status: str, message: str) -> list[bytes]:
@@ -52,32 +95,28 @@ class BodyLimit:
         if length is not None and length > self.max_bytes:
             return _reject(start_response, "413 Content Too Large", "the request body is too large")
         sock = environ.get("gunicorn.socket")
-        previous = sock.gettimeout() if sock is not None else None
         deadline = time.monotonic() + self.timeout
         stream = environ["wsgi.input"]
         parts: list[bytes] = []
         size = 0
         want = length if length is not None else self.max_bytes + 1
+        key = _WATCHDOG.watch(sock, deadline) if sock is not None else None
         try:
             while size < want:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError
-                if sock is not None:
-                    sock.settimeout(left)
                 chunk = stream.read(min(_CHUNK, want - size))
                 if not chunk:
                     break
                 parts.append(chunk)
                 size += len(chunk)
-        except TimeoutError:  # socket.timeout is TimeoutError
-            return _reject(start_response, "408 Request Timeout", "the body came too slowly")
         except OSError:
+            if time.monotonic() >= deadline:
+                return _reject(start_response, "408 Request Timeout", "the body came too slowly")
             return _reject(start_response, "400 Bad Request", "the request body could not be read")
         finally:
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.settimeout(previous)
+            if key is not None:
+                _WATCHDOG.forget(key)
+        if time.monotonic() >= deadline and size < want and length is not None:
+            return _reject(start_response, "408 Request Timeout", "the body came too slowly")
         if size > self.max_bytes:
             return _reject(start_response, "413 Content Too Large", "the request body is too large")
         body = b"".join(parts)

@@ -80,7 +80,7 @@ def prepare() -> None:
 # routes, never ids (paintrace.web.logs).
 GUNICORN_OPTIONS: dict[str, Any] = {
     "worker_class": "gthread",
-    "threads": 8,
+    "threads": 16,
     "timeout": 30,  # a worker silent this long is restarted
     "graceful_timeout": 10,
     "keepalive": 5,

@@ -1,0 +1,177 @@
+"""`paintrace serve` under attack: slow and stalled clients, kill -9 during writes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .helpers import fresh_environment
+
+CASE = json.dumps({"drawing": {"right.buttock-center": ["pain"]}, "findings": {}}).encode()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = fresh_environment()
+    env.update(PAINTRACE_DATA_DIR=str(data_dir), WEB_CONCURRENCY="2")
+    env["PAINTRACE_RATE_LIMITS"] = "off"
+    code = f"from paintrace.web.server import serve; serve('127.0.0.1', {port})"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    _stop(proc)
+    raise AssertionError("server did not start")
+
+
+def _stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
+    port = _free_port()
+    proc = _start(tmp_path, port)
+    try:
+        yield f"http://127.0.0.1:{port}", port, tmp_path
+    finally:
+        _stop(proc)
+
+
+def _post(url: str, body: bytes = CASE, timeout: float = 10) -> tuple[int, Any]:
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def test_slow_and_stalled_clients_do_not_block_the_server(server: Any) -> None:
+    """Before: 2 clients sending a body a byte a second stalled /healthz for 31 s; 4 took it
+    down. Now 12 of them (4 stalled in the headers) leave it answering at once."""
+    base, port, _ = server
+    stop = threading.Event()
+    socks = []
+    for n in range(12):
+        sock = socket.create_connection(("127.0.0.1", port))
+        head = b"POST /api/assessments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        if n % 3 == 2:  # stalled in the headers
+            sock.sendall(head)
+        else:
+            sock.sendall(head + b"Content-Type: application/json\r\nContent-Length: 900\r\n\r\n{")
+        socks.append(sock)
+
+    def drip() -> None:
+        while not stop.is_set():
+            for sock in socks:
+                with contextlib.suppress(OSError):
+                    sock.send(b" ")
+            time.sleep(1)
+
+    dripper = threading.Thread(target=drip, daemon=True)
+    dripper.start()
+    try:
+        time.sleep(1.5)
+        for _ in range(5):
+            start = time.monotonic()
+            urllib.request.urlopen(f"{base}/healthz", timeout=10).read()
+            assert time.monotonic() - start < 2.0
+            assert _post(f"{base}/api/interview/next")[0] == 200
+        # a body that takes longer than BODY_READ_TIMEOUT (10 s) is cut off with 408
+        time.sleep(10)
+        socks[0].settimeout(5)
+        answer = socks[0].recv(200)
+        assert answer.startswith(b"HTTP/1.1 408"), answer
+    finally:
+        stop.set()
+        for sock in socks:
+            sock.close()
+
+
+def test_a_body_larger_than_the_limit_is_refused_unread(server: Any) -> None:
+    _base, port, _ = server
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(
+            b"POST /api/assessments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{"
+        )
+        sock.settimeout(5)
+        assert sock.recv(100).startswith(b"HTTP/1.1 413")
+
+
+def test_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = _start(tmp_path, port)
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def writer() -> None:
+        while not stop.is_set():
+            try:
+                status, body = _post(f"{base}/api/assessments", timeout=5)
+            except OSError:
+                return
+            if status == 201:
+                with lock:
+                    acknowledged.append(body["id"])
+
+    threads = [threading.Thread(target=writer) for _ in range(6)]
+    for t in threads:
+        t.start()
+    time.sleep(3)
+    _stop(proc, signal.SIGKILL)  # the arbiter and its workers, mid-write
+    stop.set()
+    for t in threads:
+        t.join(timeout=10)
+    assert len(acknowledged) > 20
+
+    with sqlite3.connect(tmp_path / "paintrace.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    proc = _start(tmp_path, port)
+    try:
+        for aid in acknowledged:
+            with urllib.request.urlopen(f"{base}/api/assessments/{aid}", timeout=10) as resp:
+                assert resp.status == 200
+    finally:
+        _stop(proc)
