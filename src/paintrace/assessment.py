@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from paintrace.errors import InputError
 from paintrace.explain import explain
 from paintrace.inference import Posterior, compiled_model, infer
 from paintrace.interview import Question, next_question
@@ -20,15 +21,7 @@ from paintrace.plan import build_plan
 from paintrace.triage import TriageResult, triage
 
 _INPUT_KEYS = {"drawing", "findings", "patient", "id", "summary", "expect"}
-
-
-class InputError(ValueError):
-    """Bad input; `field` names the offending field (e.g. ``drawing.left.calf``)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+__all__ = ["AssessmentInput", "InputError", "Patient", "Result", "assess", "parse_input"]
 
 
 @dataclass(frozen=True)
