@@ -79,7 +79,7 @@ def test_the_assessment_pain_is_the_baseline_when_given():
 
 
 def test_new_numbness_or_weakness_is_seen_soon():
-    days = journal([5, 5]) + [CheckIn(T0 + timedelta(days=2), 5, 2, new_numbness=True)]
+    days = [*journal([5, 5]), CheckIn(T0 + timedelta(days=2), 5, 2, new_numbness=True)]
     r = reassess(KB, SAVED, days, now=T0 + timedelta(days=3))
     assert r.level == "soon" and r.see_professional
     assert any(x["rule"] == "new-numbness" for x in r.reasons)
