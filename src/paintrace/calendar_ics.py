@@ -1,0 +1,99 @@
+"""Reminders: the plan's daily routine and its review day as an iCalendar (.ics) file.
+
+A phone's calendar app imports the file without an account or a network: one daily event for
+the routine over the plan's first two weeks, and one event on the review day. Times are floating
+local times (no zone), so 8 o'clock stays 8 o'clock wherever the phone is. RFC 5545: lines end in
+CRLF, are folded at 75 octets, and text escapes backslash, semicolon, comma and newline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts: list[str] = []
+    current = b""
+    for ch in line:
+        b = ch.encode("utf-8")
+        if len(current) + len(b) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += b
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def _routine_text(plan: Mapping[str, Any]) -> str:
+    lines = []
+    for muscle in plan.get("muscles", []):
+        name = muscle["name"]
+        if muscle.get("massage"):
+            lines.append(f"{name}: massage {muscle['massage']['points_today']} points first")
+        for stretch in muscle.get("stretches", []):
+            lines.append(f"{name}: {stretch['name']}")
+    for guide in plan.get("self_management", []):
+        lines.append(f"{guide['name']}: follow the advice in your plan")
+    lines.append("Stop and see a doctor at once if a warning sign appears.")
+    return "\n".join(lines)
+
+
+def plan_calendar(
+    plan: Mapping[str, Any],
+    start: date,
+    days: int = 14,
+    at: str = "08:00",
+    now: datetime | None = None,
+) -> str:
+    """The .ics text; `at` is HH:MM local time."""
+    hour, minute = (int(x) for x in at.split(":"))
+    if not (0 <= hour < 24 and 0 <= minute < 60) or not 1 <= days <= 90:
+        raise ValueError("time must be HH:MM and days 1 to 90")
+    minutes = max(int(plan.get("schedule", {}).get("minutes") or 0), 10)
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    seed = hashlib.sha256(f"{start}|{at}|{_routine_text(plan)}".encode()).hexdigest()[:16]
+    first = datetime(start.year, start.month, start.day, hour, minute)
+    review_day = start + timedelta(days=int(plan.get("review", {}).get("after_days") or 14))
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//paintrace//self-care plan//EN",
+        "CALSCALE:GREGORIAN",
+        "BEGIN:VEVENT",
+        f"UID:{seed}-routine@paintrace",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART:{first.strftime('%Y%m%dT%H%M%S')}",
+        f"DURATION:PT{minutes}M",
+        f"RRULE:FREQ=DAILY;COUNT={days}",
+        f"SUMMARY:{_escape(f'Self-care routine ({minutes} min)')}",
+        f"DESCRIPTION:{_escape(_routine_text(plan))}",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "TRIGGER:PT0M",
+        f"DESCRIPTION:{_escape('Time for your self-care routine')}",
+        "END:VALARM",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        f"UID:{seed}-review@paintrace",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{review_day.strftime('%Y%m%d')}",
+        f"SUMMARY:{_escape('Review: is the leg pain clearly better?')}",
+        "DESCRIPTION:"
+        + _escape(
+            "If your leg pain has not fallen by 2 points or 30 %, see a physiotherapist "
+            "or a doctor."
+        ),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

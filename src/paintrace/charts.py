@@ -1,0 +1,151 @@
+"""Progress charts drawn on the server as SVG: no chart library, no script, no CDN.
+
+Every chart is an ``<svg role="img">`` with a title and a one-sentence description, and every
+number in it is also given by the caller as a plain table for screen readers. Colours are
+presentation attributes, so the charts look the same in the page (whose Content-Security-Policy
+forbids inline styles), in the PDF and in a saved file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from html import escape
+
+from paintrace.bodymap import render_all
+from paintrace.journal import CheckIn
+from paintrace.measures import Day
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 40
+COLOURS = ("#1b5e9b", "#b35900", "#2e7d32", "#6a1b9a")
+
+
+def _x(day: date, first: date, last: date) -> float:
+    span = max((last - first).days, 1)
+    return LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span
+
+
+def _y(value: float) -> float:
+    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / 10)
+
+
+def _frame(title: str, desc: str, first: date, last: date) -> list[str]:
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-labelledby="chart-title chart-desc" font-family="sans-serif" '
+        f'font-size="11">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<desc id="chart-desc">{escape(desc)}</desc>',
+    ]
+    for v in range(0, 11, 2):
+        y = _y(v)
+        out.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{v}</text>'
+        )
+    out.append(
+        f'<text x="{LEFT}" y="{HEIGHT - 8}" fill="#333">{escape(first.isoformat())}</text>'
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" fill="#333">'
+        f"{escape(last.isoformat())}</text>"
+    )
+    return out
+
+
+def _line(points: Sequence[tuple[float, float]], colour: str, css: str, dash: str = "") -> str:
+    if not points:
+        return ""
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    if len(points) == 1:
+        x, y = points[0]
+        return f'<circle class="{css}" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points)
+    return (
+        f'<polyline class="{css}" points="{coords}" fill="none" stroke="{colour}" '
+        f'stroke-width="2.5"{dash_attr}/>{dots}'
+    )
+
+
+def pain_chart_svg(days: Sequence[Day], target: float | None = None) -> str:
+    """Leg pain (solid) and back pain (dashed) by day, the days the plan was done (marks along
+    the bottom), and the line pain must reach for an important improvement."""
+    if not days:
+        return ""
+    first, last = days[0].day, days[-1].day
+    done = sum(d.plan_done for d in days)
+    desc = (
+        f"Leg pain went from {days[0].leg:g} to {days[-1].leg:g} out of 10 between "
+        f"{first.isoformat()} and {last.isoformat()}; the plan was done on {done} of "
+        f"{len(days)} days."
+    )
+    if target is not None:
+        desc += f" An important improvement means leg pain at or below {target:g}."
+    out = _frame("Leg and back pain over time", desc, first, last)
+    if target is not None:
+        y = _y(target)
+        out.append(
+            f'<line class="mic-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#2e7d32" stroke-dasharray="2 3"/>'
+            f'<text x="{WIDTH - RIGHT}" y="{y - 4:.1f}" text-anchor="end" fill="#2e7d32">'
+            f"important change ({target:g})</text>"
+        )
+    for d in days:
+        if d.plan_done:
+            x = _x(d.day, first, last)
+            out.append(
+                f'<rect class="plan-day" x="{x - 3:.1f}" y="{HEIGHT - BOTTOM + 4}" width="6" '
+                f'height="6" fill="#555"><title>plan done {d.day.isoformat()}</title></rect>'
+            )
+    out.append(_line([(_x(d.day, first, last), _y(d.leg)) for d in days], COLOURS[0], "line-leg"))
+    out.append(
+        _line([(_x(d.day, first, last), _y(d.back)) for d in days], COLOURS[1], "line-back", "6 4")
+    )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def activity_chart_svg(weekly: Mapping[str, Sequence[tuple[date, int]]]) -> str:
+    """One line per activity the person named, by week, 0 (cannot do) to 10 (as before)."""
+    weeks = sorted({w for series in weekly.values() for w, _ in series})
+    if not weeks:
+        return ""
+    names = list(weekly)
+    desc = "; ".join(
+        f"{name}: from {series[0][1]} to {series[-1][1]} out of 10"
+        for name, series in weekly.items()
+        if series
+    )
+    out = _frame("Your activities week by week", desc + ".", weeks[0], weeks[-1])
+    for i, name in enumerate(names):
+        colour = COLOURS[i % len(COLOURS)]
+        pts = [(_x(w, weeks[0], weeks[-1]), _y(s)) for w, s in weekly[name]]
+        out.append(_line(pts, colour, f"line-activity-{i}"))
+        out.append(
+            f'<text x="{LEFT + 8}" y="{TOP + 12 + 14 * i}" fill="{colour}">{escape(name)}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def composite_regions(
+    checkins: Iterable[CheckIn], since: datetime | None = None
+) -> dict[str, tuple[int, float]]:
+    """Region -> (days marked, mean intensity) over the check-ins since `since`."""
+    seen: dict[str, list[int]] = {}
+    for c in checkins:
+        if since is not None and c.at < since:
+            continue
+        for rid, value in c.regions.items():
+            seen.setdefault(rid, []).append(value)
+    return {rid: (len(v), round(sum(v) / len(v), 1)) for rid, v in sorted(seen.items())}
+
+
+def composite_svg(checkins: Iterable[CheckIn], since: datetime | None = None) -> str:
+    """Where it hurt over the period: strong (mean 6 or more) and milder regions, on the body map.
+
+    It reuses the body map's two zone shades (essential and spillover) for strong and mild.
+    """
+    regions = composite_regions(checkins, since)
+    zones = {rid: "essential" if mean >= 6 else "spillover" for rid, (_, mean) in regions.items()}
+    return render_all(zones=zones, title="Where it hurt (darker: stronger)", id_prefix="comp-")

@@ -1,0 +1,146 @@
+"""Exports a clinician or another app can use: CSV for a spreadsheet, JSON that re-imports.
+
+The JSON export is the whole journal (saved assessments with their inputs, check-ins, activity
+ratings) under a format name and version, so that it reads back into another account with
+nothing lost; it is parsed with the same validation as new input. Results are not exported as
+such: they are worked out again from the inputs, like everywhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from paintrace.assessment import parse_input
+from paintrace.errors import InputError
+from paintrace.journal import ActivityRating, CheckIn, checkin_from_dict, parse_activity
+from paintrace.knowledge.schema import Knowledge
+
+FORMAT = "paintrace-journal"
+VERSION = 1
+MAX_ITEMS = 20_000
+
+CSV_COLUMNS = (
+    "at",
+    "leg_pain",
+    "back_pain",
+    "massaged",
+    "stretched",
+    "minutes",
+    "felt_after",
+    "sleep_disturbed",
+    "warning_signs",
+    "new_numbness",
+    "new_weakness",
+    "regions",
+    "note",
+)
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def journal_csv(checkins: Iterable[CheckIn], activities: Iterable[ActivityRating] = ()) -> str:
+    """Check-ins, one row each, oldest first; then the weekly activity ratings."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in sorted(checkins, key=lambda c: c.at):
+        writer.writerow(
+            [
+                _cell(c.at.isoformat()),
+                c.leg_pain,
+                c.back_pain,
+                _cell(" ".join(c.massaged)),
+                _cell(" ".join(c.stretched)),
+                c.minutes,
+                _cell(c.felt_after),
+                _cell(c.sleep_disturbed),
+                _cell(" ".join(c.warning_signs)),
+                _cell(c.new_numbness),
+                _cell(c.new_weakness),
+                _cell(" ".join(f"{r}:{v}" for r, v in sorted(c.regions.items()))),
+                _cell(c.note),
+            ]
+        )
+    rows = sorted(activities, key=lambda a: (a.week, a.activity))
+    if rows:
+        writer.writerow([])
+        writer.writerow(["week", "activity", "score"])
+        for a in rows:
+            writer.writerow([a.week.isoformat(), _cell(a.activity), a.score])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class JournalData:
+    assessments: list[dict[str, Any]] = field(default_factory=list)  # contract inputs (+ meta)
+    checkins: list[CheckIn] = field(default_factory=list)
+    activities: list[ActivityRating] = field(default_factory=list)
+
+
+def journal_json(
+    assessments: Sequence[Mapping[str, Any]],
+    checkins: Iterable[CheckIn],
+    activities: Iterable[ActivityRating] = (),
+) -> dict[str, Any]:
+    """`assessments` are contract inputs, optionally with `saved_at`, `pain` and `since`."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "assessments": [dict(a) for a in assessments],
+        "checkins": [c.to_dict() for c in sorted(checkins, key=lambda c: c.at)],
+        "activities": [a.to_dict() for a in sorted(activities, key=lambda a: (a.week, a.activity))],
+    }
+
+
+_ASSESSMENT_META = {"saved_at", "pain", "since", "label"}
+
+
+def parse_journal_json(data: Any, knowledge: Knowledge) -> JournalData:
+    """Read an export back, validating every item as new input would be; InputError names it."""
+    if not isinstance(data, Mapping) or data.get("format") != FORMAT:
+        raise InputError("format", f"expected a {FORMAT!r} export")
+    if data.get("version") != VERSION:
+        raise InputError("version", f"expected version {VERSION}")
+    out = JournalData()
+    for key in ("assessments", "checkins", "activities"):
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            raise InputError(key, "expected a list")
+        if len(items) > MAX_ITEMS:
+            raise InputError(key, f"more than {MAX_ITEMS} items")
+    for i, item in enumerate(data.get("assessments", [])):
+        if not isinstance(item, Mapping):
+            raise InputError(f"assessments.{i}", "expected an object")
+        core = {k: v for k, v in item.items() if k not in _ASSESSMENT_META}
+        try:
+            parse_input(core, knowledge, allow_empty=True)
+        except InputError as exc:
+            raise InputError(f"assessments.{i}.{exc.field}", exc.message) from exc
+        out.assessments.append(dict(item))
+    for i, item in enumerate(data.get("checkins", [])):
+        if not isinstance(item, Mapping):
+            raise InputError(f"checkins.{i}", "expected an object")
+        try:
+            out.checkins.append(checkin_from_dict(item, knowledge))
+        except InputError as exc:
+            raise InputError(f"checkins.{i}.{exc.field}", exc.message) from exc
+    for i, item in enumerate(data.get("activities", [])):
+        try:
+            out.activities.append(parse_activity(item))
+        except InputError as exc:
+            raise InputError(f"activities.{i}.{exc.field}", exc.message) from exc
+    return out

@@ -1,0 +1,144 @@
+"""Exports: CSV a spreadsheet reads safely, JSON that re-imports whole, FHIR R4 that validates,
+charts as accessible SVG, and the plan as an iCalendar file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paintrace.assessment import assess
+from paintrace.calendar_ics import plan_calendar
+from paintrace.charts import activity_chart_svg, composite_regions, composite_svg, pain_chart_svg
+from paintrace.errors import InputError
+from paintrace.exports import journal_csv, journal_json, parse_journal_json
+from paintrace.fhir import _codes, fhir_bundle
+from paintrace.journal import RESCREEN, ActivityRating, CheckIn
+from paintrace.knowledge import load_knowledge
+from paintrace.measures import daily
+
+KB = load_knowledge()
+T0 = datetime(2026, 11, 1, 9, tzinfo=UTC)
+CHECKINS = [
+    CheckIn(T0, 7, 3, regions={"right.buttock-center": 7}, note="=HYPERLINK(1)"),
+    CheckIn(
+        T0 + timedelta(days=1),
+        6,
+        2,
+        regions={"right.buttock-center": 5, "lumbar-spine": 2},
+        massaged=("piriformis",),
+        stretched=("piriformis",),
+        minutes=15,
+        felt_after="better",
+        sleep_disturbed=False,
+        red_flags={"fever": False},
+    ),
+]
+ACTIVITIES = [ActivityRating("sitting at work", date(2026, 10, 26), 3)]
+
+
+def test_csv_has_a_row_per_check_in_and_no_formula_cells():
+    text = journal_csv(CHECKINS, ACTIVITIES)
+    lines = text.splitlines()
+    assert lines[0].startswith("at,leg_pain,back_pain")
+    assert len([ln for ln in lines if ln.startswith("2026-11")]) == 2
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+    assert "sitting at work" in text
+
+
+def test_json_round_trip_keeps_everything():
+    inp = {"drawing": {"right.buttock-center": ["pain"]}, "findings": {}, "patient": {"age": 40}}
+    data = journal_json([{**inp, "pain": 7}], CHECKINS, ACTIVITIES)
+    back = parse_journal_json(data, KB)
+    assert back.checkins == sorted(CHECKINS, key=lambda c: c.at)
+    assert back.activities == ACTIVITIES
+    assert back.assessments == [{**inp, "pain": 7}]
+    assert journal_json(back.assessments, back.checkins, back.activities) == data
+
+
+def test_a_bad_import_names_the_item():
+    data = journal_json([], CHECKINS)
+    data["checkins"][1]["leg_pain"] = 42
+    with pytest.raises(InputError) as err:
+        parse_journal_json(data, KB)
+    assert err.value.field == "checkins.1.leg_pain"
+    with pytest.raises(InputError, match="format"):
+        parse_journal_json({"checkins": []}, KB)
+
+
+checkin_strategy = st.builds(
+    CheckIn,
+    at=st.datetimes(
+        min_value=datetime(2020, 1, 1), max_value=datetime(2026, 1, 1), timezones=st.just(UTC)
+    ),
+    leg_pain=st.integers(0, 10),
+    back_pain=st.integers(0, 10),
+    note=st.text(max_size=40),
+    regions=st.dictionaries(st.sampled_from(sorted(KB.regions)), st.integers(1, 10), max_size=4),
+    massaged=st.lists(st.sampled_from(["piriformis", "gluteus-minimus"]), unique=True).map(tuple),
+    minutes=st.integers(0, 120),
+    felt_after=st.none() | st.sampled_from(["better", "same", "worse"]),
+    sleep_disturbed=st.none() | st.booleans(),
+    red_flags=st.dictionaries(st.sampled_from(RESCREEN), st.booleans(), max_size=3),
+    new_numbness=st.none() | st.booleans(),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(checkin_strategy, max_size=6, unique_by=lambda c: c.at))
+def test_any_journal_survives_export_and_import(checkins):
+    back = parse_journal_json(journal_json([], checkins, ACTIVITIES), KB)
+    assert back.checkins == sorted(checkins, key=lambda c: c.at)
+
+
+def test_fhir_bundle_validates_as_r4_with_loinc_snomed_and_laterality():
+    from fhir.resources.R4B.bundle import Bundle
+
+    bundle = fhir_bundle("pseudo-1", CHECKINS, ACTIVITIES, now=T0)
+    parsed = Bundle.model_validate(bundle)
+    kinds = [e.resource.get_resource_type() for e in parsed.entry]
+    assert kinds.count("Patient") == 1 and kinds.count("Questionnaire") == 1
+    assert kinds.count("QuestionnaireResponse") == len(CHECKINS)
+    patient = bundle["entry"][0]["resource"]
+    assert "name" not in patient and patient["identifier"][0]["value"] == "pseudo-1"
+    pain = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation" and "coding" in e["resource"]["code"]
+    ]
+    assert all(o["code"]["coding"][0]["code"] == "72514-3" for o in pain)
+    buttock = [o for o in pain if o["bodySite"]["coding"][0]["code"] == "46862004"]
+    assert (
+        buttock
+        and buttock[0]["component"][0]["valueCodeableConcept"]["coding"][0]["code"] == "24028007"
+    )  # right
+
+
+def test_every_region_has_a_body_site_code():
+    assert set(KB.base_regions) <= set(_codes()["regions"])
+
+
+def test_charts_are_accessible_svg_with_the_important_change_line():
+    svg = pain_chart_svg(daily(CHECKINS), target=5.0)
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<desc" in svg
+    assert "mic-line" in svg and "plan-day" in svg and "line-leg" in svg
+    assert pain_chart_svg([]) == ""
+    weekly = {"walking": [(date(2026, 10, 26), 3), (date(2026, 11, 2), 5)]}
+    assert "walking" in activity_chart_svg(weekly)
+    assert composite_regions(CHECKINS)["right.buttock-center"] == (2, 6.0)
+    assert "zone-essential" in composite_svg(CHECKINS)
+
+
+def test_the_calendar_repeats_the_routine_and_sets_the_review():
+    findings = {f.id: False for f in KB.findings.values() if f.group == "red-flag"}
+    drawing = {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]}
+    plan = assess(drawing, {**findings, "worse-sitting": True}).plan
+    ics = plan_calendar(plan, date(2026, 12, 7), days=14, at="07:30", now=T0)
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
+    assert "RRULE:FREQ=DAILY;COUNT=14" in ics and "DTSTART:20261207T073000" in ics
+    assert "DTSTART;VALUE=DATE:20261221" in ics
+    assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    with pytest.raises(ValueError):
+        plan_calendar(plan, date(2026, 12, 7), at="25:00")
