@@ -363,3 +363,9 @@ def knowledge_source(request: HttpRequest, source_id: str) -> Any:
     if source_id not in load_knowledge().sources:  # checked first: only known ids are cached
         return JsonResponse({"detail": "No source with this id."}, status=404)
     return _source_detail(source_id)
+
+
+# ---------------------------------------------------------------- accounts and the journal
+from paintrace.web.journal_api import router as journal_router  # noqa: E402
+
+api.add_router("", journal_router)

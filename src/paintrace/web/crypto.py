@@ -17,6 +17,7 @@ forever once set: changing it makes every saved assessment unreadable.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -69,3 +70,47 @@ def open_sealed(aid: str, sealed: bytes, context: bytes = b"") -> bytes:
         return AESGCM(_key(aid)).decrypt(nonce, body, VERSION + context)
     except Exception as exc:  # cryptography's InvalidTag
         raise Unreadable("the record does not open with this id") from exc
+
+
+# ------------------------------------------------------------------ links saved to an account
+# An account keeps the link ids of the assessments saved to it, so that the person can open them
+# after logging in, and its check-ins' details (note, regions, muscles, warning signs). Each is
+# encrypted under a key derived from the server's secret key (and the pepper) and the account's
+# number: the database alone does not reveal them. Deleting the account deletes these rows and
+# the assessments they point to.
+
+
+@functools.lru_cache(maxsize=1024)
+def _derived_account_key(user_id: int, secret: str, pepper: bytes) -> bytes:
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=b"paintrace account v1" + pepper,
+        info=b"account %d" % user_id,
+    )
+    return hkdf.derive(secret.encode())
+
+
+def _account_key(user_id: int) -> bytes:
+    from django.conf import settings
+
+    return _derived_account_key(int(user_id), str(settings.SECRET_KEY), _pepper())
+
+
+def seal_for_account(user_id: int, plaintext: bytes, context: bytes = b"link") -> bytes:
+    """AES-256-GCM under the account's key; `context` (what the value is) is authenticated."""
+    nonce = os.urandom(_NONCE)
+    return (
+        VERSION + nonce + AESGCM(_account_key(user_id)).encrypt(nonce, plaintext, VERSION + context)
+    )
+
+
+def open_for_account(user_id: int, sealed: bytes, context: bytes = b"link") -> bytes:
+    sealed = bytes(sealed)
+    if len(sealed) < 1 + _NONCE + 16 or sealed[:1] != VERSION:
+        raise Unreadable("not a sealed value of a known version")
+    nonce, body = sealed[1 : 1 + _NONCE], sealed[1 + _NONCE :]
+    try:
+        return AESGCM(_account_key(user_id)).decrypt(nonce, body, VERSION + context)
+    except Exception as exc:
+        raise Unreadable("the link does not open with this account's key") from exc

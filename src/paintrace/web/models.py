@@ -6,6 +6,7 @@ import json
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 
@@ -66,3 +67,96 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"assessment {self.lookup[:6]}… ({self.created_at:%Y-%m-%d})"
+
+
+# ------------------------------------------------------------------------------ accounts
+# Everything below belongs to one account and goes with it: every foreign key to the user is
+# ON DELETE CASCADE, and paintrace.web.accounts.delete_account also deletes the saved
+# assessments the account points to (their rows are not keyed by the user).
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class JournalEntry(models.Model):
+    """One check-in, compact: the numbers in columns, the optional rest sealed.
+
+    ``sealed`` holds, as JSON encrypted under the account's key (paintrace.web.crypto), only the
+    fields that differ from their defaults (note, regions, massaged, stretched, felt_after,
+    sleep_disturbed, red_flags, new_numbness, new_weakness); NULL when there are none, so a
+    quick check-in of two numbers is a row of a few dozen bytes.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    at = models.DateTimeField()
+    leg_pain = models.PositiveSmallIntegerField()
+    back_pain = models.PositiveSmallIntegerField()
+    minutes = models.PositiveSmallIntegerField(default=0)
+    warning = models.BooleanField(default=False, help_text="A warning sign was answered yes.")
+    sealed = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("user", "at"), name="pt_entry_user_at"),)
+
+
+class ActivityScore(models.Model):
+    """A weekly rating (0-10) of one of the person's own hard activities."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    activity = models.CharField(max_length=80)
+    week = models.DateField(help_text="The Monday of the week rated.")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("user", "week", "activity"), name="pt_activity_user_week"
+            ),
+        )
+
+
+class AccountAssessment(models.Model):
+    """An anonymous assessment saved to an account.
+
+    The assessment stays sealed under its link id (paintrace.web.store); this row holds that
+    link id encrypted under a key derived from the server's secret and the account
+    (paintrace.web.crypto.seal_for_account), and the assessment's lookup hash to find it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    lookup = models.CharField(max_length=64)
+    sealed_link = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("user", "lookup"), name="pt_account_assessment"),
+        )
+        indexes = (models.Index(fields=("user", "created_at"), name="pt_acc_assess_user"),)
+
+
+class ShareLink(models.Model):
+    """A read-only link for a clinician; ``lookup`` is the hash of the secret in its URL."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    lookup = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = (models.Index(fields=("user", "created_at"), name="pt_share_user"),)

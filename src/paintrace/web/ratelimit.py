@@ -35,6 +35,12 @@ ROUTE_SCOPES = {
     "api:create_assessment": "assessment",
     "api:interview_next": "interview",
     "api:read_assessment": "change",  # DELETE (GET is not counted)
+    "api:create_account": "login",
+    "api:create_token": "login",
+    "api:create_entry": "checkin",
+    "pt-signup": "login",
+    "pt-login": "login",
+    "pt-checkin": "checkin",
     "pt-bodymap": "interview",
     "pt-interview": "interview",
     "pt-answer": "change",
@@ -142,3 +148,36 @@ class RateLimitMiddleware:
         name = match.view_name if match else ""
         wait = hit(request, ROUTE_SCOPES.get(name, DEFAULT_SCOPE))
         return too_many(request, wait) if wait else None
+
+
+def axes_client_ip(request: HttpRequest) -> str:
+    """The client's address for django-axes (AXES_CLIENT_IP_CALLABLE): the same proxy rules as
+    the rate limits, and always a valid address (PostgreSQL stores it as inet)."""
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return "0.0.0.0"
+
+
+def axes_lockout(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: Any = None,
+) -> HttpResponse:
+    """django-axes' answer to a locked-out log-in (AXES_LOCKOUT_CALLABLE): a 429 with
+    Retry-After; JSON for the API, the log-in page with its message for the pages."""
+    wait = 3600
+    response: HttpResponse
+    if original_response is not None and not request.path.startswith("/api/"):
+        response = original_response
+        response.status_code = 429
+    elif request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "Too many failed log-ins for this name: try again in an hour."},
+            status=429,
+        )
+    else:
+        response = too_many(request, wait)
+    response["Retry-After"] = str(wait)
+    return response

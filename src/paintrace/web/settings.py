@@ -187,6 +187,7 @@ INSTALLED_APPS = [
     "ninja",  # in INSTALLED_APPS so /api/docs uses ninja's bundled swagger-ui, not a CDN
     "paintrace.web.apps.PaintraceWebConfig",
     "paintrace.web.pages",
+    "axes",  # log-in lockout (django-axes), after the apps it watches
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "paintrace.web.ratelimit.RateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out log-in into a 429
 ]
 
 ROOT_URLCONF = "paintrace.web.urls"
@@ -258,6 +260,21 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# --- accounts: django-axes locks a username out from an address after repeated failed log-ins
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "paintrace.web.ratelimit.axes_client_ip"  # the same proxy rules
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "paintrace.web.ratelimit.axes_lockout"
+LOGIN_URL = "pt-login"
+LOGIN_REDIRECT_URL = "pt-progress"
+LOGOUT_REDIRECT_URL = "pt-bodymap"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

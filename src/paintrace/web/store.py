@@ -218,6 +218,12 @@ def keep_pdf(saved: Saved, pdf: bytes) -> None:
     Assessment.objects.filter(pk=crypto.lookup_key(saved.id)).update(pdf=sealed)
 
 
+def keep(aid: str) -> None:
+    """Keep the assessment until it is deleted (saved to an account: no retention expiry)."""
+    if _plausible(aid):
+        _live(aid).update(expires_at=None)
+
+
 def delete(aid: str) -> bool:
     """Delete for good (no soft delete: a person asking to forget must be forgotten).
 

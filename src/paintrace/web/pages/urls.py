@@ -1,5 +1,6 @@
 from django.urls import path
 
+from paintrace.web.pages import account_views as acc
 from paintrace.web.pages import views
 
 urlpatterns = [
@@ -10,5 +11,14 @@ urlpatterns = [
     path("a/<str:aid>/delete/", views.delete, name="pt-delete"),
     path("a/<str:aid>/session/", views.session, name="pt-session"),
     path("a/<str:aid>/plan.pdf", views.plan_pdf, name="pt-plan-pdf"),
+    path("a/<str:aid>/save/", acc.save_to_account, name="pt-save"),
     path("faq/", views.faq, name="pt-faq"),
+    path("accounts/signup/", acc.signup, name="pt-signup"),
+    path("accounts/login/", acc.login_page, name="pt-login"),
+    path("accounts/logout/", acc.logout_page, name="pt-logout"),
+    path("accounts/password/", acc.password_page, name="pt-password"),
+    path("accounts/delete/", acc.delete_account_page, name="pt-account-delete"),
+    path("accounts/", acc.account_page, name="pt-account"),
+    path("journal/", acc.progress_page, name="pt-progress"),
+    path("journal/check-in/", acc.checkin_page, name="pt-checkin"),
 ]

@@ -1,0 +1,147 @@
+"""Accounts: sign-up, API tokens, saved assessments and deleting everything for good.
+
+The pages and the API both go through these functions. Passwords are hashed with argon2
+(settings.PASSWORD_HASHERS); API tokens are random and only their SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.http import HttpRequest
+
+from paintrace.errors import InputError
+from paintrace.web import crypto, store
+from paintrace.web.models import AccountAssessment, ApiToken, ShareLink
+
+USERNAME_MAX = 150
+PASSWORD_MAX = 1024  # argon2 would hash a megabyte; refuse it before
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def clean_credentials(data: Any) -> tuple[str, str, str]:
+    """username, password (and an optional email) from a JSON body, or InputError."""
+    if not isinstance(data, dict):
+        raise InputError("(root)", "expected an object with username and password")
+    unknown = sorted(set(data) - {"username", "password", "email"})
+    if unknown:
+        raise InputError(unknown[0], "unknown field; expected username, password, email")
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not username.strip():
+        raise InputError("username", "required: a user name")
+    if not isinstance(password, str) or not password:
+        raise InputError("password", "required: a password")
+    if len(username) > USERNAME_MAX:
+        raise InputError("username", f"at most {USERNAME_MAX} characters")
+    if len(password) > PASSWORD_MAX:
+        raise InputError("password", f"at most {PASSWORD_MAX} characters")
+    email = data.get("email") or ""
+    if not isinstance(email, str) or len(email) > 254 or (email and "@" not in email):
+        raise InputError("email", "expected an email address, or leave it out")
+    return username.strip(), password, email.strip()
+
+
+def create_account(username: str, password: str, email: str = "") -> Any:
+    """A new account, or InputError (name taken, weak password)."""
+    User = get_user_model()
+    field = User._meta.get_field("username")
+    try:
+        for validator in field.validators:
+            validator(username)
+    except ValidationError as exc:
+        raise InputError("username", " ".join(exc.messages)) from exc
+    if User.objects.filter(username__iexact=username).exists():
+        raise InputError("username", "this user name is taken")
+    candidate = User(username=username, email=email)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        raise InputError("password", " ".join(exc.messages)) from exc
+    return User.objects.create_user(username=username, password=password, email=email)
+
+
+def issue_token(user: Any) -> str:
+    token = "pt_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=digest(token))
+    return token
+
+
+def bearer_user(request: HttpRequest) -> Any | None:
+    """The account of an ``Authorization: Bearer <token>`` header, or None."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        return None
+    row = ApiToken.objects.select_related("user").filter(digest=digest(token)).first()
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+# ---------------------------------------------------------------- assessments on the account
+
+
+def save_assessment(user: Any, aid: str) -> bool:
+    """Keep an anonymous assessment on the account (no expiry); False if there is no such one."""
+    saved = store.get(aid)
+    if saved is None:
+        return False
+    lookup = crypto.lookup_key(aid)
+    with transaction.atomic():
+        AccountAssessment.objects.get_or_create(
+            user=user,
+            lookup=lookup,
+            defaults={"sealed_link": crypto.seal_for_account(user.pk, aid.encode())},
+        )
+        store.keep(aid)
+    return True
+
+
+def saved_links(user: Any) -> list[str]:
+    """The link ids of the account's saved assessments, newest first."""
+    out = []
+    for sealed in (
+        AccountAssessment.objects.filter(user=user)
+        .order_by("-created_at", "-pk")
+        .values_list("sealed_link", flat=True)
+    ):
+        try:
+            out.append(crypto.open_for_account(user.pk, sealed).decode())
+        except crypto.Unreadable:
+            continue
+    return out
+
+
+def latest_assessment(user: Any) -> store.Saved | None:
+    for aid in saved_links(user):
+        saved = store.get(aid)
+        if saved is not None:
+            return saved
+    return None
+
+
+def delete_account(user: Any) -> None:
+    """Delete the account and every piece of its data, for good."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    links = saved_links(user)
+    username = user.get_username()
+    with transaction.atomic():
+        for aid in links:
+            store.delete(aid)
+        ShareLink.objects.filter(user=user).delete()
+        user.delete()  # cascades: tokens, check-ins, activity scores, saved links
+        AccessAttempt.objects.filter(username=username).delete()
+        AccessLog.objects.filter(username=username).delete()
+        AccessFailureLog.objects.filter(username=username).delete()
+    if connection.vendor == "sqlite":
+        store.wipe_sqlite_log()

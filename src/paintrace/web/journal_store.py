@@ -1,0 +1,141 @@
+"""Check-ins and activity ratings of one account, to and from the core's dataclasses.
+
+Every query here is filtered by the account: the functions take the user first, and an id of
+another account's row behaves exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from paintrace.journal import ActivityRating, CheckIn, checkin_from_dict
+from paintrace.knowledge import load_knowledge
+from paintrace.web import crypto
+from paintrace.web.models import ActivityScore, JournalEntry
+
+_DEFAULTS: dict[str, Any] = {
+    "note": "",
+    "regions": {},
+    "massaged": [],
+    "stretched": [],
+    "felt_after": None,
+    "sleep_disturbed": None,
+    "red_flags": {},
+    "new_numbness": None,
+    "new_weakness": None,
+}
+
+
+_CONTEXT = b"check-in"
+
+
+def _columns(user_id: int, c: CheckIn) -> dict[str, Any]:
+    data = c.to_dict()
+    extra = {k: data[k] for k, default in _DEFAULTS.items() if data[k] != default}
+    sealed = None
+    if extra:
+        raw = json.dumps(extra, ensure_ascii=False, separators=(",", ":")).encode()
+        sealed = crypto.seal_for_account(user_id, raw, _CONTEXT)
+    return {
+        "at": c.at,
+        "leg_pain": c.leg_pain,
+        "back_pain": c.back_pain,
+        "minutes": c.minutes,
+        "warning": bool(c.warning_signs),
+        "sealed": sealed,
+    }
+
+
+def _extra(row: JournalEntry) -> dict[str, Any]:
+    if not row.sealed:
+        return {}
+    try:
+        data = json.loads(crypto.open_for_account(row.user_id, row.sealed, _CONTEXT))
+    except (crypto.Unreadable, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def to_checkin(row: JournalEntry) -> CheckIn:
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    data = {
+        **_DEFAULTS,
+        **_extra(row),
+        "at": at.isoformat(),
+        "leg_pain": row.leg_pain,
+        "back_pain": row.back_pain,
+        "minutes": row.minutes,
+    }
+    return checkin_from_dict(data, load_knowledge())
+
+
+def entry_dict(row: JournalEntry, checkin: CheckIn | None = None) -> dict[str, Any]:
+    c = checkin or to_checkin(row)
+    return {"id": row.pk, **c.to_dict(), "warning_signs": c.warning_signs}
+
+
+def add(user: Any, c: CheckIn) -> JournalEntry:
+    return JournalEntry.objects.create(user=user, **_columns(user.pk, c))
+
+
+def add_many(user: Any, checkins: list[CheckIn]) -> None:
+    JournalEntry.objects.bulk_create(
+        [JournalEntry(user=user, **_columns(user.pk, c)) for c in checkins], batch_size=500
+    )
+
+
+def get(user: Any, entry_id: int) -> JournalEntry | None:
+    return JournalEntry.objects.filter(user=user, pk=entry_id).first()
+
+
+def replace(row: JournalEntry, c: CheckIn) -> None:
+    for key, value in _columns(row.user_id, c).items():
+        setattr(row, key, value)
+    row.save()
+
+
+def merged(row: JournalEntry, changes: Mapping[str, Any]) -> CheckIn:
+    """The stored check-in with the validated PATCH fields applied."""
+    current = to_checkin(row)
+    return CheckIn(**{**current.__dict__, **changes})
+
+
+_FIELDS = ("id", "user_id", "at", "leg_pain", "back_pain", "minutes", "sealed")
+
+
+def rows(user: Any, since: datetime | None = None) -> list[JournalEntry]:
+    qs = JournalEntry.objects.filter(user=user).only(*_FIELDS)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    return list(qs.order_by("at", "id"))
+
+
+def checkins(user: Any, since: datetime | None = None) -> list[CheckIn]:
+    return [to_checkin(r) for r in rows(user, since)]
+
+
+def add_rating(user: Any, rating: ActivityRating) -> ActivityScore:
+    row, _ = ActivityScore.objects.update_or_create(
+        user=user,
+        week=rating.week,
+        activity=rating.activity,
+        defaults={"score": rating.score},
+    )
+    return row
+
+
+def ratings(user: Any) -> list[ActivityRating]:
+    return [
+        ActivityRating(r.activity, r.week, r.score)
+        for r in ActivityScore.objects.filter(user=user).order_by("week", "activity")
+    ]
+
+
+def activity_names(user: Any) -> list[str]:
+    names = (
+        ActivityScore.objects.filter(user=user).order_by("-week").values_list("activity", flat=True)
+    )
+    return list(dict.fromkeys(names))

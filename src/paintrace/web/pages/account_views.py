@@ -1,0 +1,259 @@
+"""Account and journal pages: sign up, log in and out, change password, delete the account,
+the daily check-in, the progress page and "save to my account" on a result page.
+
+Thin like the other views: validation is the core's (paintrace.journal), storage goes through
+paintrace.web.accounts and paintrace.web.journal_store, and every query is the account's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordChangeForm,
+)
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from paintrace.errors import InputError
+from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
+from paintrace.knowledge import load_knowledge
+from paintrace.web import accounts, journal_store, store
+
+PAIN_SCALE = list(range(11))
+
+
+class SignUpForm(BaseUserCreationForm):
+    email = forms.EmailField(required=False, help_text="Optional. Only to reset your password.")
+
+    class Meta(BaseUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data["username"]).strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("This user name is taken.")
+        return username
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your account is ready.")
+        return redirect(_next(request) or "pt-progress")
+    return render(request, "paintrace/account/signup.html", {"form": form, "next": _next(request)})
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_page(request: HttpRequest) -> HttpResponse:
+    form = AuthenticationForm(request, data=request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            login(request, form.get_user())
+            return redirect(_next(request) or "pt-progress")
+        if getattr(request, "axes_locked_out", False):
+            status = 429
+            form.errors.clear()
+            form.add_error(None, "Too many failed log-ins for this name. Try again in an hour.")
+        else:
+            status = 400
+    return render(
+        request,
+        "paintrace/account/login.html",
+        {"form": form, "next": _next(request)},
+        status=status,
+    )
+
+
+@require_POST
+def logout_page(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You are logged out.")
+    return redirect("pt-bodymap")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_page(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password has been changed.")
+        return redirect("pt-account")
+    return render(request, "paintrace/account/password.html", {"form": form})
+
+
+@never_cache
+@login_required
+def account_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "paintrace/account/account.html", {})
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Your password, to confirm",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account_page(request: HttpRequest) -> HttpResponse:
+    form = ConfirmPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.check_password(form.cleaned_data["password"]):
+            accounts.delete_account(request.user)
+            logout(request)
+            messages.success(request, "Your account and all its data have been deleted for good.")
+            return redirect("pt-bodymap")
+        form.add_error("password", "That is not your password.")
+    return render(request, "paintrace/account/delete.html", {"form": form})
+
+
+# --------------------------------------------------------------------------- check-in
+
+
+def _plan_muscles(user: Any) -> list[dict[str, str]]:
+    saved = accounts.latest_assessment(user)
+    if saved is None:
+        return []
+    plan = saved.result.get("plan") or {}
+    return [{"id": m["id"], "name": m.get("name", m["id"])} for m in plan.get("muscles", [])]
+
+
+def _rescreen() -> list[dict[str, str]]:
+    kb = load_knowledge()
+    return [
+        {"id": fid, "question": kb.findings[fid].question} for fid in RESCREEN if fid in kb.findings
+    ]
+
+
+def _checkin_data(post: Any) -> dict[str, Any]:
+    """The form's fields in the API's JSON shape, for parse_checkin."""
+
+    def score(name: str) -> Any:
+        raw = post.get(name, "")
+        return int(raw) if raw.isdigit() else (raw or None)
+
+    data: dict[str, Any] = {
+        "leg_pain": score("leg_pain"),
+        "back_pain": score("back_pain"),
+        "note": post.get("note", ""),
+        "red_flags": {fid: post.get(f"flag-{fid}") == "yes" for fid in RESCREEN},
+        "massaged": post.getlist("massaged"),
+    }
+    minutes = post.get("minutes", "").strip()
+    if minutes:
+        data["minutes"] = int(minutes) if minutes.isdigit() else minutes
+    if post.get("felt_after") in FELT_AFTER:
+        data["felt_after"] = post["felt_after"]
+    if post.get("sleep_disturbed") in ("yes", "no"):
+        data["sleep_disturbed"] = post["sleep_disturbed"] == "yes"
+    return data
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_page(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {
+        "scale": PAIN_SCALE,
+        "rescreen": _rescreen(),
+        "muscles": _plan_muscles(request.user),
+        "felt_choices": FELT_AFTER,
+        "values": {},
+    }
+    if request.method == "POST":
+        data = _checkin_data(request.POST)
+        try:
+            c = parse_checkin(data, load_knowledge())
+        except InputError as exc:
+            context.update(values=request.POST, error=exc)
+            return render(request, "paintrace/account/checkin.html", context, status=400)
+        assert isinstance(c, CheckIn)
+        journal_store.add(request.user, c)
+        if c.warning_signs:
+            from paintrace.web.journal_api import summary_for
+
+            context = {"summary": summary_for(request.user), "flags": c.warning_signs}
+            return render(request, "paintrace/account/checkin_warning.html", context)
+        messages.success(request, "Check-in saved. Thank you.")
+        return redirect("pt-progress")
+    return render(request, "paintrace/account/checkin.html", context)
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def progress_context(user: Any) -> dict[str, Any]:
+    from paintrace import charts
+    from paintrace.measures import Day, weekly_activity
+    from paintrace.web.journal_api import summary_for
+
+    summary = summary_for(user)
+    checkins = journal_store.checkins(user)
+    from paintrace.measures import daily
+
+    days: list[Day] = daily(checkins)
+    weekly = weekly_activity(journal_store.ratings(user))
+    return {
+        "summary": summary,
+        "days": days,
+        "weekly": weekly,
+        "pain_svg": charts.pain_chart_svg(days, summary.get("target")) if days else "",
+        "activity_svg": charts.activity_chart_svg(weekly) if weekly else "",
+        "composite_svg": charts.composite_svg(checkins) if any(c.regions for c in checkins) else "",
+        "sources": [{**s, "name": _source_name(s["id"])} for s in summary.get("sources", [])[:5]],
+    }
+
+
+def _source_name(sid: str) -> str:
+    src = load_knowledge().sources.get(sid)
+    return src.name if src else sid
+
+
+@never_cache
+@login_required
+def progress_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "paintrace/account/progress.html", progress_context(request.user))
+
+
+# --------------------------------------------------------------------------- saving
+
+
+@require_POST
+def save_to_account(request: HttpRequest, aid: str) -> HttpResponse:
+    if store.get(aid) is None:
+        raise Http404("No assessment with this id.")
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next=/a/{aid}/")
+    accounts.save_assessment(request.user, aid)
+    messages.success(request, "Saved to your account. Check in each day to see how it goes.")
+    return redirect("pt-result", aid=aid)

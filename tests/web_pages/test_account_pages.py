@@ -1,0 +1,161 @@
+"""Account and journal pages without JavaScript: sign up, log in and out, change password,
+delete the account, check in (the re-screen), progress, save an assessment; and one account's
+pages never show another's data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from paintrace.journal import RESCREEN
+from paintrace.knowledge import load_knowledge
+from paintrace.web import accounts, store
+from paintrace.web.models import JournalEntry
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def sign_up(client: Client, username: str = "alice") -> None:
+    r = client.post(
+        "/accounts/signup/",
+        {"username": username, "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+
+
+def checkin(client: Client, leg: int, back: int, **extra: Any) -> Any:
+    return client.post("/journal/check-in/", {"leg_pain": leg, "back_pain": back, **extra})
+
+
+def anonymous_assessment() -> str:
+    body = {
+        "drawing": {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]},
+        "findings": {fid: False for fid in RESCREEN},
+    }
+    r = Client().post("/api/assessments", data=json.dumps(body), content_type="application/json")
+    return str(r.json()["id"])
+
+
+def test_sign_up_log_out_log_in(client: Client) -> None:
+    sign_up(client)
+    assert client.get("/journal/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/journal/")["Location"].startswith("/accounts/login/")
+    r = client.post("/accounts/login/", {"username": "alice", "password": "nope nope"})
+    assert r.status_code == 400
+    r = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"] == "/journal/"
+    assert get_user_model().objects.get(username="alice").password.startswith("argon2$")
+
+
+def test_sign_up_refuses_a_weak_password_and_a_taken_name(client: Client) -> None:
+    sign_up(client)
+    other = Client()
+    r = other.post("/accounts/signup/", {"username": "x1", "password1": "1", "password2": "1"})
+    assert r.status_code == 200 and b"too short" in r.content
+    r = other.post(
+        "/accounts/signup/", {"username": "Alice", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert b"taken" in r.content
+
+
+def test_log_in_locks_out_after_repeated_failures() -> None:
+    sign_up(Client(), "dora")
+    client = Client()
+    statuses = [
+        client.post("/accounts/login/", {"username": "dora", "password": "wrong!!"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses[-1] == 429
+    r = client.post("/accounts/login/", {"username": "dora", "password": PASSWORD})
+    assert r.status_code == 429
+
+
+def test_change_password(client: Client) -> None:
+    sign_up(client)
+    new = "a different long passphrase"
+    r = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert r.status_code == 302
+    assert client.get("/journal/").status_code == 200  # still logged in
+    assert get_user_model().objects.get(username="alice").check_password(new)
+
+
+def test_check_in_and_progress(client: Client) -> None:
+    sign_up(client)
+    page = client.get("/journal/check-in/").content.decode()
+    kb = load_knowledge()
+    for fid in RESCREEN:
+        assert kb.findings[fid].question in page.replace("&#x27;", "'")
+    for leg in (7, 6, 5):
+        r = checkin(client, leg, 2, note="ok", minutes="10", sleep_disturbed="no")
+        assert r.status_code == 302 and r["Location"] == "/journal/"
+    assert JournalEntry.objects.count() == 3
+    page = client.get("/journal/").content.decode()
+    assert "<svg" in page and "<table" in page and "Download FHIR bundle" in page
+
+
+def test_a_warning_sign_at_check_in_shows_the_banner_and_pauses_the_plan(client: Client) -> None:
+    sign_up(client)
+    r = checkin(client, 5, 5, **{f"flag-{RESCREEN[0]}": "yes"})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert 'role="alert"' in page and "Stop the self-care plan" in page
+    assert "Plan paused" in client.get("/journal/").content.decode()
+
+
+def test_check_in_errors_are_shown(client: Client) -> None:
+    sign_up(client)
+    r = checkin(client, 11, 2)
+    assert r.status_code == 400 and b"leg_pain" in r.content
+
+
+def test_save_to_my_account_from_the_result_page(client: Client) -> None:
+    aid = anonymous_assessment()
+    assert b"Save to my account" in client.get(f"/a/{aid}/").content
+    r = client.post(f"/a/{aid}/save/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/?next=")
+    sign_up(client)
+    assert client.post(f"/a/{aid}/save/").status_code == 302
+    user = get_user_model().objects.get(username="alice")
+    assert accounts.saved_links(user) == [aid]
+    assert store.get(aid).expires_at is None
+    muscles = client.get("/journal/check-in/").content.decode()
+    assert 'name="massaged"' in muscles
+
+
+def test_delete_account_page(client: Client) -> None:
+    sign_up(client)
+    aid = anonymous_assessment()
+    client.post(f"/a/{aid}/save/")
+    checkin(client, 3, 3)
+    r = client.post("/accounts/delete/", {"password": "wrong"})
+    assert r.status_code == 200 and get_user_model().objects.count() == 1
+    r = client.post("/accounts/delete/", {"password": PASSWORD})
+    assert r.status_code == 302
+    assert get_user_model().objects.count() == 0 and JournalEntry.objects.count() == 0
+    assert store.get(aid) is None
+    assert client.get("/journal/").status_code == 302
+
+
+def test_pages_show_only_the_account_s_own_journal(client: Client) -> None:
+    sign_up(client, "alice")
+    checkin(client, 9, 9, note="alice-secret-note")
+    bob = Client()
+    sign_up(bob, "bob")
+    page = bob.get("/journal/").content.decode()
+    assert "No check-ins yet" in page and "alice-secret-note" not in page
+
+
+def test_journal_pages_need_a_login() -> None:
+    client = Client()
+    for path in ("/journal/", "/journal/check-in/", "/accounts/", "/accounts/password/"):
+        assert client.get(path)["Location"].startswith("/accounts/login/"), path
+    assert client.get("/accounts/delete/").status_code == 302
