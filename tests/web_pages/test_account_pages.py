@@ -159,3 +159,21 @@ def test_journal_pages_need_a_login() -> None:
     for path in ("/journal/", "/journal/check-in/", "/accounts/", "/accounts/password/"):
         assert client.get(path)["Location"].startswith("/accounts/login/"), path
     assert client.get("/accounts/delete/").status_code == 302
+
+
+def test_share_page_makes_and_revokes_links(client: Client) -> None:
+    sign_up(client)
+    checkin(client, 6, 2, note="shared note")
+    page = client.post("/journal/share/", {"days": "7"}).content.decode()
+    url = page.split('id="share-url" class="share-url" type="text" readonly value="')[1]
+    url = url.split('"')[0]
+    path = "/" + url.split("/", 3)[3]
+    clinician = Client()
+    assert clinician.get(path).status_code == 200
+    share_id = page.split('name="revoke" value="')[1].split('"')[0]
+    bob = Client()
+    sign_up(bob, "bob")
+    bob.post("/journal/share/", {"revoke": share_id})  # not bob's: nothing happens
+    assert clinician.get(path).status_code == 200
+    client.post("/journal/share/", {"revoke": share_id})
+    assert clinician.get(path).status_code == 404

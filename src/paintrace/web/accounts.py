@@ -6,6 +6,7 @@ The pages and the API both go through these functions. Passwords are hashed with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from typing import Any
@@ -145,3 +146,111 @@ def delete_account(user: Any) -> None:
         AccessFailureLog.objects.filter(username=username).delete()
     if connection.vendor == "sqlite":
         store.wipe_sqlite_log()
+
+
+def pseudonym(user: Any) -> str:
+    """A stable pseudonym for exports: not the user name, not the account number."""
+    from django.conf import settings
+
+    raw = f"{settings.SECRET_KEY}|pseudonym|{user.pk}".encode()
+    return "pt-" + hashlib.sha256(raw).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------------ import
+
+
+def import_journal(user: Any, data: Any) -> dict[str, int]:
+    """Add a JSON export to the account; InputError (nothing added) if any item is bad."""
+    from datetime import datetime
+
+    from paintrace.assessment import parse_input
+    from paintrace.exports import parse_journal_json
+    from paintrace.knowledge import load_knowledge
+    from paintrace.web import journal_store
+    from paintrace.web.models import Assessment
+
+    kb = load_knowledge()
+    parsed = parse_journal_json(data, kb)
+    meta = {"saved_at", "pain", "since", "label"}
+    with transaction.atomic():
+        for item in parsed.assessments:
+            core = {k: v for k, v in item.items() if k not in meta}
+            inp = parse_input(core, kb, allow_empty=True)
+            pain = item.get("pain")
+            about = {"pain": pain if isinstance(pain, int) else None, "since": item.get("since")}
+            saved = store.save(inp, unknown=(), about=about)
+            when = item.get("saved_at")
+            if isinstance(when, str):
+                with contextlib.suppress(ValueError):
+                    Assessment.objects.filter(pk=crypto.lookup_key(saved.id)).update(
+                        created_at=datetime.fromisoformat(when)
+                    )
+            save_assessment(user, saved.id)
+        journal_store.add_many(user, list(parsed.checkins))
+        for rating in parsed.activities:
+            journal_store.add_rating(user, rating)
+    return {
+        "assessments": len(parsed.assessments),
+        "checkins": len(parsed.checkins),
+        "activities": len(parsed.activities),
+    }
+
+
+# ------------------------------------------------------------------------------ sharing
+
+
+def create_share(user: Any, days: int) -> tuple[ShareLink, str]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token = secrets.token_urlsafe(16)
+    share = ShareLink.objects.create(
+        user=user, lookup=crypto.lookup_key(token), expires_at=timezone.now() + timedelta(days=days)
+    )
+    return share, f"/s/{token}/"
+
+
+def shares(user: Any) -> list[ShareLink]:
+    return list(ShareLink.objects.filter(user=user).order_by("-created_at", "-pk"))
+
+
+def revoke_share(user: Any, share_id: int) -> bool:
+    deleted, _ = ShareLink.objects.filter(user=user, pk=share_id).delete()
+    return deleted > 0
+
+
+def shared_account(token: str) -> tuple[Any, bool] | None:
+    """(the account, still valid) behind a share token; None if there is no such link."""
+    from django.utils import timezone
+
+    if not isinstance(token, str) or not 16 <= len(token) <= 43:
+        return None
+    share = ShareLink.objects.select_related("user").filter(lookup=crypto.lookup_key(token)).first()
+    if share is None:
+        return None
+    return share.user, share.expires_at > timezone.now()
+
+
+# ------------------------------------------------------------------------------ reminders
+
+
+def reminders_ics(user: Any, at: str, days: int) -> str | InputError | None:
+    import re
+    from datetime import date
+
+    from paintrace.calendar_ics import plan_calendar
+
+    if not re.fullmatch(r"\d{2}:\d{2}", at or ""):
+        return InputError("at", "expected a time as HH:MM, e.g. 08:00")
+    if not 1 <= days <= 90:
+        return InputError("days", "expected 1 to 90 days")
+    for aid in saved_links(user):
+        saved = store.get(aid)
+        plan = saved.result.get("plan") if saved else None
+        if plan:
+            try:
+                return plan_calendar(plan, date.today(), days=days, at=at)
+            except ValueError as exc:
+                return InputError("at", str(exc))
+    return None

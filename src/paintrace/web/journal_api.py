@@ -8,6 +8,7 @@ field is a 422 naming it, as everywhere in the API.
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -534,3 +535,218 @@ def summary(request: HttpRequest) -> HttpResponse:
     if isinstance(user, HttpResponse):
         return user
     return JsonResponse(summary_for(user))
+
+
+# ------------------------------------------------------------------------------ exports
+
+EXPORT_DOC = {
+    "responses": {
+        200: {
+            "description": "The journal as a download: CSV (check-ins, then weekly activity "
+            "ratings), JSON (re-imports with POST /api/journal/import) or a FHIR R4 Bundle.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+                "application/fhir+json": {"schema": {"type": "object"}},
+            },
+        }
+    }
+}
+
+
+def _download(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def export_json(user: Any) -> dict[str, Any]:
+    from paintrace.exports import journal_json
+
+    assessments = []
+    for aid in reversed(accounts.saved_links(user)):  # oldest first
+        saved = store.get(aid)
+        if saved is None:
+            continue
+        item = dict(saved.input)
+        item["saved_at"] = saved.created_at.isoformat()
+        if saved.pain_score is not None:
+            item["pain"] = saved.pain_score
+        if saved.pain_since:
+            item["since"] = saved.pain_since
+        assessments.append(item)
+    return journal_json(assessments, journal_store.checkins(user), journal_store.ratings(user))
+
+
+def export_fhir(user: Any) -> dict[str, Any]:
+    from paintrace.fhir import fhir_bundle
+
+    return fhir_bundle(
+        accounts.pseudonym(user),
+        journal_store.checkins(user),
+        journal_store.ratings(user),
+        knowledge=load_knowledge(),
+    )
+
+
+@router.get(
+    "/journal/export",
+    response={200: None, 401: MessageOut, 422: ValidationErrorOut},
+    summary="Export the journal: csv, json or fhir",
+    openapi_extra=EXPORT_DOC,
+    tags=["journal"],
+)
+def export(request: HttpRequest, format: str = "json") -> HttpResponse:
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    if format == "csv":
+        from paintrace.exports import journal_csv
+
+        text = journal_csv(journal_store.checkins(user), journal_store.ratings(user))
+        return _download(text, "text/csv; charset=utf-8", "paintrace-journal.csv")
+    if format == "json":
+        body = json.dumps(export_json(user), ensure_ascii=False, indent=1)
+        return _download(body, "application/json", "paintrace-journal.json")
+    if format == "fhir":
+        body = json.dumps(export_fhir(user), ensure_ascii=False, indent=1)
+        return _download(body, "application/fhir+json", "paintrace-fhir-bundle.json")
+    return _invalid(InputError("format", "expected csv, json or fhir"))
+
+
+@router.post(
+    "/journal/import",
+    response={201: _Open, **ERRORS},
+    summary="Import a JSON export into this account",
+    openapi_extra=_body(_Open, "A JSON export (GET /api/journal/export?format=json)."),
+    tags=["journal"],
+)
+def import_journal(request: HttpRequest) -> HttpResponse:
+    """Adds the export's assessments, check-ins and activity ratings to this account; every
+    item is validated as new input would be, and nothing is added if one is bad (422)."""
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    data = _json_body(request)
+    if isinstance(data, JsonResponse):
+        return data
+    try:
+        counts = accounts.import_journal(user, data)
+    except InputError as exc:
+        return _invalid(exc)
+    return JsonResponse(counts, status=201)
+
+
+# ------------------------------------------------------------------------------ sharing
+
+
+class ShareIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    days: int = Field(..., ge=1, le=30, description="how long the link works: 1 to 30 days")
+
+
+class ShareOut(_Open):
+    id: int
+    url: str
+    expires_at: str
+
+
+class ShareListOut(_Open):
+    items: list[_Open]
+
+
+@router.post(
+    "/journal/shares",
+    response={201: ShareOut, **ERRORS},
+    summary="A read-only link for a clinician",
+    openapi_extra=_body(ShareIn, "How many days (1-30) the link works."),
+    tags=["journal"],
+)
+def create_share(request: HttpRequest) -> HttpResponse:
+    """The ``url`` shows the clinician summary, read-only, until it expires (410) or is
+    revoked with DELETE (404). The secret in it is shown once; only its hash is stored."""
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    data = _json_body(request)
+    if isinstance(data, JsonResponse):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise InputError("(root)", "expected an object with days")
+        if set(data) - {"days"}:
+            raise InputError(sorted(set(data) - {"days"})[0], "unknown field; expected days")
+        days = data.get("days")
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30:
+            raise InputError("days", "expected a whole number of days from 1 to 30")
+    except InputError as exc:
+        return _invalid(exc)
+    share, url = accounts.create_share(user, days)
+    body = {"id": share.pk, "url": url, "expires_at": share.expires_at.isoformat()}
+    return JsonResponse(body, status=201)
+
+
+@router.get(
+    "/journal/shares",
+    response={200: ShareListOut, 401: MessageOut},
+    summary="The account's share links (without their secrets)",
+    tags=["journal"],
+)
+def list_shares(request: HttpRequest) -> HttpResponse:
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    items = [
+        {"id": s.pk, "created_at": s.created_at.isoformat(), "expires_at": s.expires_at.isoformat()}
+        for s in accounts.shares(user)
+    ]
+    return JsonResponse({"items": items})
+
+
+@router.delete(
+    "/journal/shares/{share_id}",
+    response={204: None, 403: MessageOut, 429: MessageOut, **READ_ERRORS},
+    summary="Revoke a share link",
+    tags=["journal"],
+)
+def delete_share(request: HttpRequest, share_id: int) -> HttpResponse:
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    if not _valid_id(share_id) or not accounts.revoke_share(user, share_id):
+        return _not_found("share link")
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+# ------------------------------------------------------------------------------ reminders
+
+ICS_DOC = {
+    "responses": {
+        200: {
+            "description": "The saved plan's daily sessions as an iCalendar file.",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/journal/reminders.ics",
+    response={200: None, 401: MessageOut, 404: MessageOut, 422: ValidationErrorOut},
+    summary="Reminders for the plan's sessions (.ics)",
+    openapi_extra=ICS_DOC,
+    tags=["journal"],
+)
+def reminders(request: HttpRequest, at: str = "08:00", days: int = 14) -> HttpResponse:
+    """``at``: the local time of the daily session (HH:MM); ``days``: 1 to 90. 404 when no
+    saved assessment has a self-care plan."""
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    text = accounts.reminders_ics(user, at, days)
+    if isinstance(text, InputError):
+        return _invalid(text)
+    if text is None:
+        return JsonResponse({"detail": "No saved assessment with a self-care plan."}, status=404)
+    return _download(text, "text/calendar; charset=utf-8", "paintrace-reminders.ics")

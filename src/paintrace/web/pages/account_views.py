@@ -257,3 +257,88 @@ def save_to_account(request: HttpRequest, aid: str) -> HttpResponse:
     accounts.save_assessment(request.user, aid)
     messages.success(request, "Saved to your account. Check in each day to see how it goes.")
     return redirect("pt-result", aid=aid)
+
+
+# --------------------------------------------------------------------------- sharing
+
+
+def _shared_user(token: str) -> Any:
+    found = accounts.shared_account(token)
+    if found is None:
+        raise Http404("No such link (it may have been revoked).")
+    user, valid = found
+    return user if valid else None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def shared_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The clinician summary behind a share link: read-only, no forms, no links to change."""
+    user = _shared_user(token)
+    if user is None:
+        return render(request, "paintrace/account/share_gone.html", {}, status=410)
+    context = progress_context(user)
+    context.update(shared=True, token=token, assessment=accounts.latest_assessment(user))
+    return render(request, "paintrace/account/shared.html", context)
+
+
+def _clinician_pdf(request: HttpRequest, user: Any) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    context = progress_context(user)
+    saved = accounts.latest_assessment(user)
+    context["assessment"] = saved
+    context["plan"] = (saved.result.get("plan") or {}) if saved else {}
+    context["ranking"] = (
+        [
+            {"name": _source_name(s["id"]), "probability": s["probability"]}
+            for s in saved.result.get("sources", [])[:5]
+        ]
+        if saved
+        else []
+    )
+    html = render_to_string("paintrace/account/clinician_pdf.html", context, request=request)
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="paintrace-clinician-summary.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    user = _shared_user(token)
+    if user is None:
+        return render(request, "paintrace/account/share_gone.html", {}, status=410)
+    return _clinician_pdf(request, user)
+
+
+@never_cache
+@login_required
+def summary_pdf(request: HttpRequest) -> HttpResponse:
+    return _clinician_pdf(request, request.user)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def shares_page(request: HttpRequest) -> HttpResponse:
+    """Make a link for a clinician (1-30 days), see the links, revoke them."""
+    new_url = ""
+    if request.method == "POST":
+        if request.POST.get("revoke", "").isdigit():
+            accounts.revoke_share(request.user, int(request.POST["revoke"]))
+            messages.success(request, "The link no longer works.")
+            return redirect("pt-shares")
+        days = request.POST.get("days", "")
+        if days.isdigit() and 1 <= int(days) <= 30:
+            _, url = accounts.create_share(request.user, int(days))
+            new_url = request.build_absolute_uri(url)
+    context = {
+        "shares": accounts.shares(request.user),
+        "new_url": new_url,
+        "choices": [1, 7, 14, 30],
+    }
+    return render(request, "paintrace/account/shares.html", context)

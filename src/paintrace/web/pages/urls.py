@@ -21,4 +21,8 @@ urlpatterns = [
     path("accounts/", acc.account_page, name="pt-account"),
     path("journal/", acc.progress_page, name="pt-progress"),
     path("journal/check-in/", acc.checkin_page, name="pt-checkin"),
+    path("journal/share/", acc.shares_page, name="pt-shares"),
+    path("journal/summary.pdf", acc.summary_pdf, name="pt-summary-pdf"),
+    path("s/<str:token>/", acc.shared_page, name="pt-shared"),
+    path("s/<str:token>/summary.pdf", acc.shared_pdf, name="pt-shared-pdf"),
 ]

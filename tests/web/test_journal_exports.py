@@ -1,0 +1,243 @@
+"""Exports (CSV, JSON that re-imports with nothing lost, FHIR R4), share links for a clinician
+(read-only, expiring, revocable), the clinician PDF and the .ics reminders; each refuses other
+accounts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paintrace.journal import RESCREEN
+from paintrace.web.models import ShareLink
+
+from .test_journal_api import Bearer, assessment_id, sign_up
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice(client: Client) -> Bearer:
+    return sign_up(client, "alice")
+
+
+@pytest.fixture
+def bob() -> Bearer:
+    return sign_up(Client(), "bob")
+
+
+def fill(user: Bearer, vignette: dict[str, Any]) -> str:
+    aid = assessment_id(vignette)
+    assert user.post("/api/journal/assessments", {"id": aid}).status_code == 201
+    for day, (leg, note) in enumerate([(7, "=SUM(A1)"), (6, 'better, "quoted"'), (4, "")], 1):
+        body = {
+            "leg_pain": leg,
+            "back_pain": 2,
+            "note": note,
+            "at": f"2026-11-0{day}T08:00:00+00:00",
+            "minutes": 20,
+            "felt_after": "better",
+            "regions": {"right.buttock-center": leg},
+        }
+        assert user.post("/api/journal/entries", body).status_code == 201
+    user.post("/api/journal/activities", {"activity": "sitting", "score": 4, "week": "2026-11-02"})
+    return aid
+
+
+def test_csv_export(alice: Bearer, vignette: dict[str, Any]) -> None:
+    fill(alice, vignette)
+    r = alice.get("/api/journal/export?format=csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    assert "attachment" in r["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(r.content.decode())))
+    assert rows[0][:3] == ["at", "leg_pain", "back_pain"]
+    assert [row[1] for row in rows[1:4]] == ["7", "6", "4"]
+    assert "'=SUM(A1)" in r.content.decode()  # never a formula in a spreadsheet
+
+
+def test_fhir_export_is_a_valid_r4_bundle(alice: Bearer, vignette: dict[str, Any]) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    fill(alice, vignette)
+    r = alice.get("/api/journal/export?format=fhir")
+    assert r.status_code == 200 and r["Content-Type"] == "application/fhir+json"
+    data = json.loads(r.content)
+    bundle = Bundle.model_validate(data)
+    kinds = {e.resource.__resource_type__ for e in bundle.entry}
+    assert {"Patient", "Observation", "QuestionnaireResponse", "Questionnaire"} <= kinds
+    assert "alice" not in r.content.decode()  # pseudonymous
+
+
+def test_bad_format_is_422(alice: Bearer) -> None:
+    r = alice.get("/api/journal/export?format=xml")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "format"]
+
+
+def test_json_export_reimports_into_another_account(
+    alice: Bearer, bob: Bearer, vignette: dict[str, Any]
+) -> None:
+    fill(alice, vignette)
+    exported = json.loads(alice.get("/api/journal/export?format=json").content)
+    r = bob.post("/api/journal/import", exported)
+    assert r.status_code == 201, r.content
+    assert r.json() == {"assessments": 1, "checkins": 3, "activities": 1}
+    again = json.loads(bob.get("/api/journal/export?format=json").content)
+    assert again == exported
+    summary = bob.get("/api/journal/summary").json()
+    assert [d["leg"] for d in summary["series"]] == [7, 6, 4]
+
+
+def test_a_bad_import_adds_nothing(bob: Bearer) -> None:
+    data = {
+        "format": "paintrace-journal",
+        "version": 1,
+        "checkins": [
+            {"at": "2026-11-01T08:00:00+00:00", "leg_pain": 3, "back_pain": 2},
+            {"at": "2026-11-02T08:00:00+00:00", "leg_pain": 30, "back_pain": 2},
+        ],
+    }
+    r = bob.post("/api/journal/import", data)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][:2] == ["body", "checkins"]
+    assert bob.get("/api/journal/entries").json() == {"items": []}
+
+
+_checkin = st.fixed_dictionaries(
+    {
+        "at": st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2026, 11, 1)).map(
+            lambda d: d.replace(tzinfo=UTC, microsecond=0).isoformat()
+        ),
+        "leg_pain": st.integers(0, 10),
+        "back_pain": st.integers(0, 10),
+        "note": st.text(max_size=40),
+        "minutes": st.integers(0, 600),
+        "felt_after": st.sampled_from([None, "better", "same", "worse"]),
+        "sleep_disturbed": st.sampled_from([None, True, False]),
+        "red_flags": st.dictionaries(st.sampled_from(RESCREEN), st.booleans(), max_size=3),
+        "new_numbness": st.sampled_from([None, True, False]),
+        "regions": st.dictionaries(
+            st.sampled_from(["right.buttock-center", "left.calf-upper"]),
+            st.integers(1, 10),
+            max_size=2,
+        ),
+    }
+)
+_activity = st.fixed_dictionaries(
+    {
+        "activity": st.sampled_from(["sitting", "walking the dog", "driving"]),
+        "score": st.integers(0, 10),
+        "week": st.dates(min_value=datetime(2024, 1, 1).date()).map(lambda d: d.isoformat()),
+    }
+)
+_counter = iter(range(10**6))
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(checkins=st.lists(_checkin, max_size=6), activities=st.lists(_activity, max_size=4))
+def test_json_round_trip_loses_nothing(
+    checkins: list[dict[str, Any]], activities: list[dict[str, Any]]
+) -> None:
+    n = next(_counter)
+    one, two = sign_up(Client(), f"rt{n}a"), sign_up(Client(), f"rt{n}b")
+    for body in checkins:
+        assert one.post("/api/journal/entries", body).status_code == 201, body
+    for body in activities:
+        assert one.post("/api/journal/activities", body).status_code == 201
+    exported = json.loads(one.get("/api/journal/export?format=json").content)
+    assert bob_import(two, exported).status_code == 201
+    assert json.loads(two.get("/api/journal/export?format=json").content) == exported
+    assert len(exported["checkins"]) == len(checkins)
+
+
+def bob_import(user: Bearer, data: Any) -> Any:
+    return user.post("/api/journal/import", data)
+
+
+# ------------------------------------------------------------------------------ sharing
+
+
+def test_share_link_is_read_only_and_revocable(alice: Bearer, vignette: dict[str, Any]) -> None:
+    fill(alice, vignette)
+    for days in (0, 31, "7", None):
+        assert alice.post("/api/journal/shares", {"days": days}).status_code == 422
+    r = alice.post("/api/journal/shares", {"days": 7})
+    assert r.status_code == 201
+    share = r.json()
+    assert share["url"].startswith("/s/")
+    clinician = Client()
+    page = clinician.get(share["url"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "read-only" in html and "<svg" in html and "<form" not in html.split("</header>")[1]
+    assert clinician.post(share["url"]).status_code == 405
+    assert clinician.delete(share["url"]).status_code == 405
+    pdf = clinician.get(share["url"] + "summary.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    token = share["url"].split("/")[2]
+    assert token not in "".join(ShareLink.objects.values_list("lookup", flat=True))
+    assert [s["id"] for s in alice.get("/api/journal/shares").json()["items"]] == [share["id"]]
+    assert alice.delete(f"/api/journal/shares/{share['id']}").status_code == 204
+    assert clinician.get(share["url"]).status_code == 404
+
+
+def test_an_expired_share_link_is_410(alice: Bearer) -> None:
+    url = alice.post("/api/journal/shares", {"days": 1}).json()["url"]
+    ShareLink.objects.update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    assert Client().get(url).status_code == 410
+
+
+def test_others_cannot_revoke_or_list_a_share(alice: Bearer, bob: Bearer) -> None:
+    share = alice.post("/api/journal/shares", {"days": 3}).json()
+    assert bob.delete(f"/api/journal/shares/{share['id']}").status_code == 404
+    assert bob.get("/api/journal/shares").json() == {"items": []}
+    assert Client().get(share["url"]).status_code == 200
+
+
+def test_others_exports_hold_only_their_own(
+    alice: Bearer, bob: Bearer, vignette: dict[str, Any]
+) -> None:
+    fill(alice, vignette)
+    data = json.loads(bob.get("/api/journal/export?format=json").content)
+    assert data["checkins"] == [] and data["assessments"] == [] and data["activities"] == []
+    assert "=SUM" not in bob.get("/api/journal/export?format=csv").content.decode()
+    fhir = json.loads(bob.get("/api/journal/export?format=fhir").content)
+    assert not [e for e in fhir["entry"] if e["resource"]["resourceType"] == "Observation"]
+    assert bob.get("/api/journal/reminders.ics").status_code == 404
+
+
+def test_exports_need_a_login() -> None:
+    anon = Bearer(Client(), None)
+    for path in ("/api/journal/export?format=json", "/api/journal/shares"):
+        assert anon.get(path).status_code == 401
+    assert anon.post("/api/journal/import", {"format": "x"}).status_code == 401
+
+
+# ------------------------------------------------------------------------------ reminders, PDF
+
+
+def test_reminders_ics(alice: Bearer, vignette: dict[str, Any]) -> None:
+    fill(alice, vignette)
+    r = alice.get("/api/journal/reminders.ics?at=07:30")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
+    assert r.content.startswith(b"BEGIN:VCALENDAR")
+    assert alice.get("/api/journal/reminders.ics?at=7am").status_code == 422
+
+
+def test_clinician_pdf_for_the_owner(client: Client, vignette: dict[str, Any]) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = sign_up(client, "carl")
+    fill(user, vignette)
+    client.force_login(get_user_model().objects.get(username="carl"))
+    r = client.get("/journal/summary.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
