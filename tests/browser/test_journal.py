@@ -1,0 +1,134 @@
+"""The recovery journal in a phone-sized browser (375 px): sign up, save an assessment, check in
+three times (once by keyboard, once with a warning sign ticked and unticked), see the chart,
+export the FHIR bundle, share a link that a second browser opens read-only, revoke it, delete
+the account; axe finds no violations on any journal page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from paintrace.journal import RESCREEN
+
+from .conftest import run_axe, screenshot
+
+PASSWORD = "correct horse battery staple"
+CASE = {
+    "drawing": {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]},
+    "findings": {fid: False for fid in RESCREEN},
+}
+
+
+def test_journal_from_sign_up_to_delete(page: Page, browser: Any, site: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    axe: dict[str, list[dict[str, Any]]] = {}
+
+    def check(name: str) -> None:
+        axe[name] = run_axe(page)
+
+    # sign up
+    page.goto(site + "/accounts/signup/")
+    check("signup")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/journal/")
+    check("progress-empty")
+
+    # save an assessment from its result page
+    made = page.request.post(
+        site + "/api/assessments",
+        data=json.dumps(CASE),
+        headers={"Content-Type": "application/json"},
+    )
+    aid = made.json()["id"]
+    page.goto(f"{site}/a/{aid}/")
+    page.get_by_role("button", name="Save to my account").click()
+    expect(page.get_by_text("Saved to your account")).to_be_visible()
+
+    # check in three times
+    page.goto(site + "/journal/check-in/")
+    check("check-in")
+    banner = page.locator("#flag-banner")
+    expect(banner).to_be_hidden()
+    first_flag = page.locator(f'input[name="flag-{RESCREEN[0]}"]')
+    first_flag.check()
+    expect(banner).to_be_visible()  # at once, before saving
+    first_flag.uncheck()
+    expect(banner).to_be_hidden()
+    # by keyboard: focus the 0 of leg pain, arrow to 6; the same for back pain
+    page.locator('input[name="leg_pain"][value="0"]').focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator('input[name="leg_pain"][value="6"]')).to_be_checked()
+    page.locator('input[name="back_pain"][value="0"]').focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url("**/journal/")
+    for leg in (5, 3):
+        page.goto(site + "/journal/check-in/")
+        page.locator(f'input[name="leg_pain"][value="{leg}"]').check()
+        page.locator('input[name="back_pain"][value="1"]').check()
+        page.get_by_text("Add what you did").click()
+        page.locator('input[name="massaged"]').first.check()
+        page.get_by_label("Minutes of self-care today").fill("15")
+        page.get_by_label("Better").check()
+        page.get_by_role("button", name="Save check-in").click()
+        page.wait_for_url("**/journal/")
+
+    # the chart and its table
+    expect(page.locator("figure.chart svg").first).to_be_visible()
+    expect(page.locator("table.data-table").first).to_contain_text("Leg pain")
+    check("progress")
+    screenshot(page, "journal-progress")
+
+    # export the FHIR bundle
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download FHIR bundle").click()
+    from fhir.resources.R4B.bundle import Bundle
+
+    bundle = json.loads(Path(info.value.path()).read_text())
+    Bundle.model_validate(bundle)
+    observations = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
+    assert len(observations) >= 6  # leg and back pain of three check-ins
+
+    # share a read-only link
+    page.get_by_role("link", name="Share a read-only link with your clinician").click()
+    page.get_by_label("14 days").check()
+    page.get_by_role("button", name="Make a link").click()
+    url = page.locator("#share-url").input_value()
+    check("share")
+    clinician = browser.new_context(viewport={"width": 375, "height": 800})
+    other = clinician.new_page()
+    response = other.goto(url)
+    assert response is not None and response.status == 200
+    expect(other.get_by_role("heading", name="Shared pain journal (read-only)")).to_be_visible()
+    expect(other.locator("figure.chart svg").first).to_be_visible()
+    expect(other.locator("main form")).to_have_count(0)  # nothing can be changed
+    expect(other.locator("main button")).to_have_count(0)
+    axe["shared"] = run_axe(other)
+
+    # revoke it
+    page.get_by_role("button", name="Revoke").click()
+    expect(page.get_by_text("The link no longer works.")).to_be_visible()
+    response = other.reload()
+    assert response is not None and response.status == 404
+    clinician.close()
+
+    # delete the account
+    page.goto(site + "/accounts/delete/")
+    check("delete-account")
+    page.get_by_label("Your password, to confirm").fill(PASSWORD)
+    page.get_by_role("button", name="Yes, delete everything for good").click()
+    expect(page.get_by_text("deleted for good")).to_be_visible()
+    page.goto(site + "/journal/")
+    assert "/accounts/login/" in page.url
+    assert page.request.get(f"{site}/api/assessments/{aid}").status == 404
+
+    assert axe == {k: [] for k in axe}, json.dumps(axe, indent=1)
