@@ -484,11 +484,10 @@ def list_assessments(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------ summary
 
 
-def summary_for(user: Any) -> dict[str, Any]:
-    """reassess() against the latest saved assessment, with the daily and weekly series."""
-    saved = accounts.latest_assessment(user)
-    checkins = journal_store.checkins(user)
-    ratings = journal_store.ratings(user)
+def summary_for(user: Any, data: tuple[Any, list[Any], list[Any]] | None = None) -> dict[str, Any]:
+    """reassess() against the latest saved assessment, with the daily and weekly series.
+    `data`: (saved assessment, check-ins, ratings) when the caller has read them already."""
+    saved, checkins, ratings = data or journal_data(user)
     assessment = {"input": saved.input, "result": saved.result} if saved else {}
     result = reassess(
         load_knowledge(),
@@ -519,6 +518,15 @@ def summary_for(user: Any) -> dict[str, Any]:
     result["assessment"] = saved.id if saved else None
     result["checkins"] = len(checkins)
     return result
+
+
+def journal_data(user: Any) -> tuple[Any, list[Any], list[Any]]:
+    """The latest saved assessment, the check-ins and the ratings: three small queries."""
+    return (
+        accounts.latest_assessment(user),
+        journal_store.checkins(user),
+        journal_store.ratings(user),
+    )
 
 
 @router.get(

@@ -21,6 +21,7 @@ from django.contrib.auth.forms import (
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -214,17 +215,25 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
 
 def progress_context(user: Any) -> dict[str, Any]:
     from paintrace import charts
-    from paintrace.measures import Day, weekly_activity
-    from paintrace.web.journal_api import summary_for
+    from paintrace.measures import Day, daily, weekly_activity
+    from paintrace.web.journal_api import journal_data, summary_for
 
-    summary = summary_for(user)
-    checkins = journal_store.checkins(user)
-    from paintrace.measures import daily
-
+    data = journal_data(user)
+    _, checkins, ratings = data
+    summary = summary_for(user, data)
     days: list[Day] = daily(checkins)
-    weekly = weekly_activity(journal_store.ratings(user))
+    weekly = weekly_activity(ratings)
+    pain_rows = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (d.day.isoformat(), d.leg, d.back, "yes" if d.plan_done else "no", d.checkins)
+            for d in days
+        ),
+    )
     return {
         "summary": summary,
+        "pain_rows": pain_rows,
         "days": days,
         "weekly": weekly,
         "pain_svg": charts.pain_chart_svg(days, summary.get("target")) if days else "",
