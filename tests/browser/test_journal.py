@@ -82,6 +82,14 @@ def test_journal_from_sign_up_to_delete(page: Page, browser: Any, site: str) -> 
         page.get_by_role("button", name="Save check-in").click()
         page.wait_for_url("**/journal/")
 
+    # rate an activity for the week
+    page.get_by_role("link", name="Rate your activities this week").click()
+    check("activities")
+    page.get_by_label("The activity").fill("sitting through a film")
+    page.locator('input[name="score"][value="4"]').check()
+    page.get_by_role("button", name="Save rating").click()
+    page.wait_for_url("**/journal/")
+
     # the chart and its table
     expect(page.locator("figure.chart svg").first).to_be_visible()
     expect(page.locator("table.data-table").first).to_contain_text("Leg pain")

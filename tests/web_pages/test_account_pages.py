@@ -177,3 +177,28 @@ def test_share_page_makes_and_revokes_links(client: Client) -> None:
     assert clinician.get(path).status_code == 200
     client.post("/journal/share/", {"revoke": share_id})
     assert clinician.get(path).status_code == 404
+
+
+def test_rate_up_to_three_activities_weekly(client: Client) -> None:
+    sign_up(client)
+    for name, score in (("sitting", "3"), ("walking", "5"), ("driving", "6")):
+        r = client.post("/journal/activities/", {"new_activity": name, "score": score})
+        assert r.status_code == 302, r.content.decode()[:500]
+    page = client.get("/journal/activities/").content.decode()
+    assert 'name="new_activity"' not in page  # three: no room for a fourth
+    r = client.post("/journal/activities/", {"new_activity": "gardening", "score": "2"})
+    assert r.status_code == 400
+    assert (
+        client.post("/journal/activities/", {"activity": "sitting", "score": "7"}).status_code
+        == 302
+    )
+    r = client.post("/journal/activities/", {"activity": "sitting", "score": "11"})
+    assert r.status_code == 400
+    assert "sitting" in client.get("/journal/").content.decode()
+
+
+def test_new_weakness_at_check_in_escalates(client: Client) -> None:
+    sign_up(client)
+    r = checkin(client, 4, 2, new_weakness="yes")
+    assert r.status_code == 200 and "weakness" in r.content.decode()
+    assert JournalEntry.objects.count() == 1

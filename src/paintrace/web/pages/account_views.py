@@ -169,6 +169,9 @@ def _checkin_data(post: Any) -> dict[str, Any]:
         "note": post.get("note", ""),
         "red_flags": {fid: post.get(f"flag-{fid}") == "yes" for fid in RESCREEN},
         "massaged": post.getlist("massaged"),
+        "stretched": post.getlist("stretched"),
+        "new_numbness": True if post.get("new_numbness") == "yes" else None,
+        "new_weakness": True if post.get("new_weakness") == "yes" else None,
     }
     minutes = post.get("minutes", "").strip()
     if minutes:
@@ -200,7 +203,7 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
             return render(request, "paintrace/account/checkin.html", context, status=400)
         assert isinstance(c, CheckIn)
         journal_store.add(request.user, c)
-        if c.warning_signs:
+        if c.warning_signs or c.new_numbness or c.new_weakness:
             from paintrace.web.journal_api import summary_for
 
             context = {"summary": summary_for(request.user), "flags": c.warning_signs}
@@ -351,3 +354,34 @@ def shares_page(request: HttpRequest) -> HttpResponse:
         "choices": [1, 7, 14, 30],
     }
     return render(request, "paintrace/account/shares.html", context)
+
+
+# --------------------------------------------------------------------------- activities
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def activities_page(request: HttpRequest) -> HttpResponse:
+    """Up to three activities of the person's own, each rated 0-10 once a week."""
+    from paintrace.journal import MAX_ACTIVITIES, parse_activity
+
+    names = journal_store.activity_names(request.user)
+    context: dict[str, Any] = {"names": names, "scale": PAIN_SCALE, "full": len(names) >= 3}
+    if request.method == "POST":
+        chosen = request.POST.get("new_activity", "").strip() or request.POST.get("activity")
+        try:
+            rating = parse_activity({"activity": chosen, "score": _int(request.POST.get("score"))})
+            if rating.activity not in names and len(names) >= MAX_ACTIVITIES:
+                raise InputError("activity", f"at most {MAX_ACTIVITIES} activities")
+        except InputError as exc:
+            context["error"] = exc
+            return render(request, "paintrace/account/activities.html", context, status=400)
+        journal_store.add_rating(request.user, rating)
+        messages.success(request, f"Rated {rating.activity}: {rating.score} out of 10 this week.")
+        return redirect("pt-progress")
+    return render(request, "paintrace/account/activities.html", context)
+
+
+def _int(raw: Any) -> Any:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else raw

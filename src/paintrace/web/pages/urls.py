@@ -22,6 +22,7 @@ urlpatterns = [
     path("journal/", acc.progress_page, name="pt-progress"),
     path("journal/check-in/", acc.checkin_page, name="pt-checkin"),
     path("journal/share/", acc.shares_page, name="pt-shares"),
+    path("journal/activities/", acc.activities_page, name="pt-activities"),
     path("journal/summary.pdf", acc.summary_pdf, name="pt-summary-pdf"),
     path("s/<str:token>/", acc.shared_page, name="pt-shared"),
     path("s/<str:token>/summary.pdf", acc.shared_pdf, name="pt-shared-pdf"),
