@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.utils import check_csrf
 from pydantic import ConfigDict, Field
 
@@ -600,12 +600,14 @@ def export_fhir(user: Any) -> dict[str, Any]:
 
 @router.get(
     "/journal/export",
-    response={200: None, 401: MessageOut, 422: ValidationErrorOut},
+    response={200: None, 401: MessageOut, 414: None, 422: ValidationErrorOut},
     summary="Export the journal: csv, json or fhir",
     openapi_extra=EXPORT_DOC,
     tags=["journal"],
 )
-def export(request: HttpRequest, format: str = "json") -> HttpResponse:
+def export(
+    request: HttpRequest, format: str = Query("json", max_length=8, description="csv, json or fhir")
+) -> HttpResponse:
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
@@ -741,12 +743,16 @@ ICS_DOC = {
 
 @router.get(
     "/journal/reminders.ics",
-    response={200: None, 401: MessageOut, 404: MessageOut, 422: ValidationErrorOut},
+    response={200: None, 401: MessageOut, 404: MessageOut, 414: None, 422: ValidationErrorOut},
     summary="Reminders for the plan's sessions (.ics)",
     openapi_extra=ICS_DOC,
     tags=["journal"],
 )
-def reminders(request: HttpRequest, at: str = "08:00", days: int = 14) -> HttpResponse:
+def reminders(
+    request: HttpRequest,
+    at: str = Query("08:00", pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="HH:MM"),
+    days: int = Query(14, ge=1, le=90),
+) -> HttpResponse:
     """``at``: the local time of the daily session (HH:MM); ``days``: 1 to 90. 404 when no
     saved assessment has a self-care plan."""
     user = account(request)
