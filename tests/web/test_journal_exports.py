@@ -241,3 +241,22 @@ def test_clinician_pdf_for_the_owner(client: Client, vignette: dict[str, Any]) -
     client.force_login(get_user_model().objects.get(username="carl"))
     r = client.get("/journal/summary.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_a_long_journal_reimports(alice: Bearer, bob: Bearer) -> None:
+    start = datetime(2025, 1, 1, 8, tzinfo=UTC)
+    checkins = [
+        {
+            "at": (start + timedelta(days=n)).isoformat(),
+            "leg_pain": n % 11,
+            "back_pain": 2,
+            "note": f"day {n}: " + "walked to the shop and back, sat through lunch " * 3,
+        }
+        for n in range(600)
+    ]
+    data = {"format": "paintrace-journal", "version": 1, "checkins": checkins}
+    assert len(json.dumps(data)) > 64 * 1024  # larger than any other request may be
+    r = bob.post("/api/journal/import", data)
+    assert r.status_code == 201, r.content[:300]
+    assert r.json()["checkins"] == 600
+    assert len(bob.get("/api/journal/entries").json()["items"]) == 600

@@ -78,12 +78,20 @@ def _reject(start_response: Callable[..., Any], status: str, message: str) -> li
 
 
 class BodyLimit:
-    def __init__(self, app: WSGIApp, max_bytes: int, timeout: float) -> None:
+    def __init__(
+        self,
+        app: WSGIApp,
+        max_bytes: int,
+        timeout: float,
+        large: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self.large = large or {}  # path -> a larger limit (the journal import)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        max_bytes = self.large.get(environ.get("PATH_INFO", ""), self.max_bytes)
         length_raw = environ.get("CONTENT_LENGTH") or ""
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if not length_raw and not chunked:
@@ -92,14 +100,14 @@ class BodyLimit:
             length = int(length_raw) if length_raw else None
         except ValueError:
             return _reject(start_response, "400 Bad Request", "bad Content-Length")
-        if length is not None and length > self.max_bytes:
+        if length is not None and length > max_bytes:
             return _reject(start_response, "413 Content Too Large", "the request body is too large")
         sock = environ.get("gunicorn.socket")
         deadline = time.monotonic() + self.timeout
         stream = environ["wsgi.input"]
         parts: list[bytes] = []
         size = 0
-        want = length if length is not None else self.max_bytes + 1
+        want = length if length is not None else max_bytes + 1
         key = _WATCHDOG.watch(sock, deadline) if sock is not None else None
         try:
             while size < want:
@@ -117,7 +125,7 @@ class BodyLimit:
                 _WATCHDOG.forget(key)
         if time.monotonic() >= deadline and size < want and length is not None:
             return _reject(start_response, "408 Request Timeout", "the body came too slowly")
-        if size > self.max_bytes:
+        if size > max_bytes:
             return _reject(start_response, "413 Content Too Large", "the request body is too large")
         body = b"".join(parts)
         environ["wsgi.input"] = io.BytesIO(body)
@@ -129,4 +137,9 @@ class BodyLimit:
 def wrap(app: WSGIApp) -> WSGIApp:
     from django.conf import settings
 
-    return BodyLimit(app, settings.MAX_REQUEST_BYTES, settings.BODY_READ_TIMEOUT)
+    return BodyLimit(
+        app,
+        settings.MAX_REQUEST_BYTES,
+        settings.BODY_READ_TIMEOUT,
+        getattr(settings, "LARGE_BODY_PATHS", None),
+    )

@@ -150,6 +150,37 @@ def _json_body(request: HttpRequest) -> Any:
     return _read_json(request)
 
 
+def _large_json_body(request: HttpRequest) -> Any:
+    """Like _json_body, up to settings.MAX_IMPORT_BYTES instead of MAX_REQUEST_BYTES: read from
+    the stream here, because Django's request.body refuses more than the general limit."""
+    from django.conf import settings
+
+    from paintrace import strict_json
+    from paintrace.web.api import _error, _is_json
+
+    limit = settings.MAX_IMPORT_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return _error(413, ["body"], "the request body is too large", "too_large")
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        return _error(413, ["body"], "the request body is too large", "too_large")
+    if not raw.strip():
+        return _error(422, ["body"], "the request body is empty; expected a JSON object", "missing")
+    if not _is_json(request.META.get("CONTENT_TYPE", "")):
+        return _error(
+            415, ["header", "Content-Type"], "send the body as application/json", "media_type"
+        )
+    try:
+        return strict_json.loads(raw, where="body")
+    except strict_json.StrictJSONError as exc:
+        msg = str(exc).removeprefix("body: ")
+        return _error(422, ["body"], f"malformed JSON: {msg}", "json_invalid")
+
+
 def _invalid(exc: InputError) -> JsonResponse:
     from paintrace.web.api import _input_error
 
@@ -638,7 +669,7 @@ def import_journal(request: HttpRequest) -> HttpResponse:
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
-    data = _json_body(request)
+    data = _large_json_body(request)
     if isinstance(data, JsonResponse):
         return data
     try:
