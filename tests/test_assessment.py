@@ -85,3 +85,21 @@ def test_a_self_care_plan_lists_the_implicated_muscles():
     )
     assert result.plan is not None
     assert result.plan["muscles"][0]["id"] == "piriformis"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"id": 10**40}, "id"),
+        ({"summary": ["not", "text"]}, "summary"),
+        ({"expect": {"triage": "later"}}, "expect.triage"),
+        ({"expect": {"sources": None}}, "expect.sources"),
+        ({"expect": {"grade": 3}}, "expect.grade"),
+    ],
+)
+def test_labels_the_engine_ignores_must_still_match_the_vignette_format(extra, field):
+    from paintrace.assessment import InputError, parse_input
+
+    with pytest.raises(InputError) as err:
+        parse_input({"drawing": {"left.calf-upper": ["pain"]}, **extra})
+    assert err.value.field == field

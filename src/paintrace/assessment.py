@@ -16,7 +16,7 @@ from paintrace.explain import explain
 from paintrace.inference import Posterior, compiled_model, infer
 from paintrace.interview import Question, next_question
 from paintrace.knowledge import Knowledge, load_knowledge
-from paintrace.knowledge.schema import SYMPTOMS
+from paintrace.knowledge.schema import LEVELS, SYMPTOMS
 from paintrace.plan import build_plan
 from paintrace.triage import TriageResult, triage
 
@@ -90,6 +90,7 @@ def parse_input(
     unknown = sorted(set(data) - _INPUT_KEYS)
     if unknown:
         raise InputError(unknown[0], f"unknown field; expected one of {sorted(_INPUT_KEYS)}")
+    _check_labels(data)
     raw_drawing = data.get("drawing", {})
     if raw_drawing is None:
         raw_drawing = {}
@@ -144,6 +145,31 @@ def parse_input(
     if sex is not None and sex not in ("female", "male", "other"):
         raise InputError("patient.sex", "expected 'female', 'male' or 'other'")
     return AssessmentInput(drawing, findings, Patient(age, sex))
+
+
+def _check_labels(data: Mapping[str, Any]) -> None:
+    """`id`, `summary` and `expect` are ignored by the engine but must still be what the
+    vignette format says, so the API can document them exactly."""
+    for key, limit in (("id", 200), ("summary", 4000)):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise InputError(key, f"expected text of at most {limit} characters")
+    expect = data.get("expect")
+    if expect is None:
+        return
+    if not isinstance(expect, Mapping):
+        raise InputError("expect", "expected an object with triage, sources, also_acceptable")
+    extra = sorted(set(expect) - {"triage", "sources", "also_acceptable"})
+    if extra:
+        raise InputError(f"expect.{extra[0]}", "unknown field")
+    if expect.get("triage") is not None and expect["triage"] not in LEVELS:
+        raise InputError("expect.triage", f"expected one of {list(LEVELS)}")
+    for key in ("sources", "also_acceptable"):
+        items = expect.get(key, [])
+        if not isinstance(items, list) or len(items) > 40:
+            raise InputError(f"expect.{key}", "expected a list of at most 40 source ids")
+        if not all(isinstance(i, str) and len(i) <= 80 for i in items):
+            raise InputError(f"expect.{key}", "expected source ids as text")
 
 
 def rank(

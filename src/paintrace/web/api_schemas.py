@@ -43,6 +43,16 @@ class PatientIn(_Closed):
     sex: Literal["female", "male", "other"] | None = None
 
 
+class ExpectIn(_Closed):
+    """What a test case expects (the vignette format); the engine never reads it."""
+
+    triage: Level | None = None
+    sources: list[Annotated[str, Field(max_length=80)]] = Field(default_factory=list, max_length=40)
+    also_acceptable: list[Annotated[str, Field(max_length=80)]] = Field(
+        default_factory=list, max_length=40
+    )
+
+
 class InterviewIn(_Closed):
     """What is known so far: a pain drawing and answers, both possibly empty."""
 
@@ -55,9 +65,13 @@ class InterviewIn(_Closed):
         description="finding id -> true, false, or null for unknown (GET /api/knowledge/findings)",
     )
     patient: PatientIn | None = None
-    id: Any = Field(None, description="a label for your own use; ignored by the engine")
-    summary: Any = Field(None, description="free text; ignored by the engine")
-    expect: Any = Field(None, description="only in test cases (vignettes); ignored")
+    id: Annotated[str, Field(max_length=200)] | None = Field(
+        None, description="a label for your own use; ignored by the engine"
+    )
+    summary: Annotated[str, Field(max_length=4000)] | None = Field(
+        None, description="free text; ignored by the engine"
+    )
+    expect: ExpectIn | None = Field(None, description="only in test cases (vignettes); ignored")
 
 
 # The engine needs something to go on: a marked region, or a finding answered true or false.
