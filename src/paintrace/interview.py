@@ -87,23 +87,6 @@ def candidates(
     ]
 
 
-def open_warning_signs(
-    knowledge: Knowledge,
-    drawing: Mapping[str, Sequence[str]],
-    findings: Mapping[str, bool],
-    skip: Collection[str] = (),
-    sex: str | None = None,
-) -> list[str]:
-    return [
-        f.id
-        for f in knowledge.findings.values()
-        if f.group == "red-flag"
-        and f.id not in findings
-        and f.id not in skip
-        and applies(knowledge, f.id, drawing, sex)
-    ]
-
-
 def plan_questions(
     knowledge: Knowledge,
     posterior: Posterior,
@@ -182,7 +165,9 @@ def next_question(
         # rests only on rules an answer can silence (symptoms drawn in both legs, unless they
         # are not new): then that question is the only one worth asking.
         return _silencing_question(knowledge, tri, findings, skip)
-    warning = open_warning_signs(knowledge, drawing, findings, skip, sex)
+    # Triage already knows which warning signs apply and are open; "I don't know" ones are
+    # not asked again.
+    warning = [fid for fid in tri.unanswered_red_flags if fid not in skip]
     ranking_stage = _ranking_question(knowledge, posterior, drawing, findings, skip, sex)
     question, estimate = ranking_stage
     plan_left = plan_questions(knowledge, posterior, findings, tri, skip, sex)
@@ -206,10 +191,9 @@ def _ranking_question(
 ) -> tuple[Question | None, int]:
     """The most informative question and an estimate of how many such questions are left."""
     params = knowledge.model
+    plan_only = set(plan_modifier_ids(knowledge))
     skipped = sum(
-        1
-        for fid in skip
-        if knowledge.findings[fid].group != "red-flag" and fid not in plan_modifier_ids(knowledge)
+        1 for fid in skip if knowledge.findings[fid].group != "red-flag" and fid not in plan_only
     )
     asked = asked_count(knowledge, findings) + skipped
     budget = params.max_questions - asked

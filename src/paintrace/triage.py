@@ -177,6 +177,7 @@ def triage(
     reasons: list[Reason] = []
     level: Level = "self-care"
     true = {fid for fid, value in findings.items() if value is True}
+    fired_causes: list[tuple[int, str]] = []
     for rule, (reads, reads_drawing) in zip(
         knowledge.triage.rules, _prefilter(knowledge), strict=True
     ):
@@ -190,6 +191,8 @@ def triage(
         if not _evaluate(rule.when, knowledge, drawing, findings, match):
             continue
         level = more_urgent(level, rule.level)
+        if rule.cause is not None:
+            fired_causes.append((LEVELS.index(rule.level), rule.cause))
         first = match.findings[0] if match.findings else None
         reasons.append(
             Reason(
@@ -202,8 +205,7 @@ def triage(
         )
     reasons.sort(key=lambda r: LEVELS.index(r.level))
     unanswered = open_red_flags(knowledge, drawing, findings, sex)
-    rules = {rule.id: rule for rule in knowledge.triage.rules}
-    cause_ids = dict.fromkeys(c for r in reasons if (c := rules[r.rule].cause) is not None)
+    cause_ids = dict.fromkeys(c for _, c in sorted(fired_causes, key=lambda lc: lc[0]))
     causes = tuple((c, knowledge.triage.causes[c]) for c in cause_ids)
     level_def = next(lv for lv in knowledge.triage.levels if lv.id == level)
     title = level_def.title
