@@ -100,6 +100,11 @@ def _read_json(request: HttpRequest) -> Any | JsonResponse:
         raw = request.body
     except RequestDataTooBig:
         return _error(413, ["body"], "the request body is too large", "too_large")
+    return decode_json(request, raw)
+
+
+def decode_json(request: HttpRequest, raw: bytes) -> Any | JsonResponse:
+    """A body already read, decoded strictly (the checks of _read_json after the size)."""
     if not raw.strip():
         return _error(422, ["body"], "the request body is empty; expected a JSON object", "missing")
     if not _is_json(request.META.get("CONTENT_TYPE", "")):

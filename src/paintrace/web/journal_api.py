@@ -155,8 +155,7 @@ def _large_json_body(request: HttpRequest) -> Any:
     the stream here, because Django's request.body refuses more than the general limit."""
     from django.conf import settings
 
-    from paintrace import strict_json
-    from paintrace.web.api import _error, _is_json
+    from paintrace.web.api import _error, decode_json
 
     limit = settings.MAX_IMPORT_BYTES
     try:
@@ -168,17 +167,7 @@ def _large_json_body(request: HttpRequest) -> Any:
     raw = request.read(limit + 1)
     if len(raw) > limit:
         return _error(413, ["body"], "the request body is too large", "too_large")
-    if not raw.strip():
-        return _error(422, ["body"], "the request body is empty; expected a JSON object", "missing")
-    if not _is_json(request.META.get("CONTENT_TYPE", "")):
-        return _error(
-            415, ["header", "Content-Type"], "send the body as application/json", "media_type"
-        )
-    try:
-        return strict_json.loads(raw, where="body")
-    except strict_json.StrictJSONError as exc:
-        msg = str(exc).removeprefix("body: ")
-        return _error(422, ["body"], f"malformed JSON: {msg}", "json_invalid")
+    return decode_json(request, raw)
 
 
 def _invalid(exc: InputError) -> JsonResponse:

@@ -16,7 +16,6 @@ from django.http import HttpResponse, JsonResponse
 
 from paintrace.handout import plan_pdf
 from paintrace.knowledge import load_knowledge
-from paintrace.triage import open_red_flags
 from paintrace.web import store
 from paintrace.web.pages.state import SINCE_CHOICES
 
@@ -25,13 +24,7 @@ FILENAME = "paintrace-plan.pdf"
 
 def _open_questions(saved: Any) -> list[str]:
     kb = load_knowledge()
-    triage = saved.result.get("triage") or {}
-    if "unanswered" in triage:
-        ids = [str(fid) for fid in triage["unanswered"]]
-    else:  # saved before the contract named them
-        inp = saved.input
-        sex = (inp.get("patient") or {}).get("sex")
-        ids = list(open_red_flags(kb, inp.get("drawing") or {}, inp.get("findings") or {}, sex))
+    ids = saved.result["triage"]["unanswered"]
     return [kb.findings[fid].question for fid in ids if fid in kb.findings]
 
 

@@ -17,7 +17,6 @@ from paintrace import bodymap
 from paintrace.assessment import assess_input, parse_input
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
-from paintrace.triage import open_red_flags
 from paintrace.web import store
 from paintrace.web.pages import present, selfcare, warning_signs
 from paintrace.web.pages.forms import (
@@ -300,14 +299,9 @@ def _get_or_404(aid: str) -> Any:
 
 
 def open_warning_signs(saved: Any) -> list[str]:
-    """The warning signs that apply and were not answered (older results: worked out again)."""
-    triage = saved.result.get("triage") or {}
-    if "unanswered" in triage:
-        return [str(fid) for fid in triage["unanswered"]]
-    inp = saved.input
-    kb = load_knowledge()
-    sex = (inp.get("patient") or {}).get("sex")
-    return list(open_red_flags(kb, inp.get("drawing") or {}, inp.get("findings") or {}, sex))
+    """The warning signs that apply and were not answered (the result is always worked out
+    from the stored input, so it always names them)."""
+    return [str(fid) for fid in saved.result["triage"]["unanswered"]]
 
 
 def _open_flag_groups(kb: Knowledge, unanswered: Sequence[str]) -> list[dict[str, Any]]:
