@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,26 +36,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from web import free_port, wait_for  # the same folder: bench/web.py starts servers the same way
+
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
 CONCURRENCY = (1, 8, 32)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"server did not answer at {url}")
 
 
 def wrk(url: str, connections: int, seconds: float, script: Path | None = None) -> dict[str, Any]:
