@@ -204,7 +204,7 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         assert isinstance(c, CheckIn)
         journal_store.add(request.user, c)
         if c.warning_signs or c.new_numbness or c.new_weakness:
-            from paintrace.web.journal_api import summary_for
+            from paintrace.web.summary_api import summary_for
 
             context = {"summary": summary_for(request.user), "flags": c.warning_signs}
             return render(request, "paintrace/account/checkin_warning.html", context)
@@ -219,7 +219,7 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
 def progress_context(user: Any) -> dict[str, Any]:
     from paintrace import charts
     from paintrace.measures import Day, daily, weekly_activity
-    from paintrace.web.journal_api import journal_data, summary_for
+    from paintrace.web.summary_api import journal_data, summary_for
 
     data = journal_data(user)
     _, checkins, ratings = data

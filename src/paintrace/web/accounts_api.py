@@ -1,0 +1,117 @@
+"""Accounts on the API: sign up, log in for a bearer token, delete the account for good."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.contrib.auth import authenticate, logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Router, Schema
+from pydantic import ConfigDict, Field
+
+from paintrace.errors import InputError
+from paintrace.web import accounts
+from paintrace.web.api_schemas import MessageOut
+from paintrace.web.journal_http import ERRORS, Open, account, body_doc, invalid, json_body, op
+
+router = Router()
+
+
+class CredentialsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(
+        ..., pattern=r"^[A-Za-z0-9@.+_-]{1,150}$", description="letters, digits and @.+-_"
+    )
+    password: str = Field(
+        ...,
+        min_length=8,
+        max_length=1024,
+        description="at least 8 characters, not all digits, not a common password",
+    )
+    email: str | None = Field(None, description="optional (sign-up only)")
+
+
+class LoginIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(..., pattern=r"^[A-Za-z0-9@.+_-]{1,150}$")
+    password: str = Field(..., min_length=1, max_length=1024)
+
+
+class AccountOut(Open):
+    id: int
+    username: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+# ------------------------------------------------------------------------------ accounts
+
+
+@router.post(
+    "/accounts",
+    operation_id=op("create_account"),
+    response={201: AccountOut, 409: MessageOut, **ERRORS},
+    summary="Create an account",
+    openapi_extra=body_doc(CredentialsIn, "A user name and a password (email optional)."),
+    tags=["accounts"],
+)
+def create_account(request: HttpRequest) -> HttpResponse:
+    data = json_body(request)
+    if isinstance(data, JsonResponse):
+        return data
+    try:
+        username, password, email = accounts.clean_credentials(data)
+        user = accounts.create_account(username, password, email)
+    except InputError as exc:
+        return invalid(exc)
+    return JsonResponse({"id": user.pk, "username": user.get_username()}, status=201)
+
+
+@router.post(
+    "/auth/token",
+    operation_id=op("create_token"),
+    response={200: TokenOut, **ERRORS},
+    summary="Log in: get an API token",
+    openapi_extra=body_doc(LoginIn, "The account's user name and password."),
+    tags=["accounts"],
+)
+def create_token(request: HttpRequest) -> HttpResponse:
+    """Send the token as ``Authorization: Bearer <token>``. Only a hash of it is stored; it
+    works until the account is deleted. Repeated failures lock the name out (429)."""
+    data = json_body(request)
+    if isinstance(data, JsonResponse):
+        return data
+    try:
+        username, password, _ = accounts.clean_credentials(data)
+        if isinstance(data, dict) and "email" in data:
+            raise InputError("email", "unknown field; expected username and password")
+    except InputError as exc:
+        return invalid(exc)
+    user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        return JsonResponse(
+            {"detail": "Too many failed log-ins for this name: try again in an hour."},
+            status=429,
+        )
+    if user is None:
+        return JsonResponse({"detail": "Wrong user name or password."}, status=401)
+    return JsonResponse({"token": accounts.issue_token(user)})
+
+
+@router.delete(
+    "/accounts/me",
+    operation_id=op("delete_me"),
+    response={204: None, 401: MessageOut, 403: MessageOut, 429: MessageOut},
+    summary="Delete the account and all its data for good",
+    tags=["accounts"],
+)
+def delete_me(request: HttpRequest) -> HttpResponse:
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    accounts.delete_account(user)
+    if getattr(request, "session", None) is not None:
+        logout(request)
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
