@@ -297,7 +297,7 @@ def test_others_cannot_delete_an_entry(alice: Bearer, alice_entry: str, bob: Bea
 
 
 def test_others_do_not_see_entries_in_the_list(alice_entry: str, bob: Bearer) -> None:
-    assert bob.get("/api/journal/entries").json() == {"items": []}
+    assert bob.get("/api/journal/entries").json()["items"] == []
     bob.post("/api/journal/entries", {"leg_pain": 1, "back_pain": 1, "note": "bob's"})
     notes = [i["note"] for i in bob.get("/api/journal/entries").json()["items"]]
     assert notes == ["bob's"]

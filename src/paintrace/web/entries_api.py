@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from paintrace.errors import InputError
@@ -14,7 +17,7 @@ from paintrace.journal import MAX_ACTIVITIES, CheckIn, parse_activity, parse_che
 from paintrace.knowledge import load_knowledge
 from paintrace.reassess import reassess
 from paintrace.web import accounts, journal_store
-from paintrace.web.api_schemas import MessageOut
+from paintrace.web.api_schemas import MessageOut, ValidationErrorOut
 from paintrace.web.journal_http import (
     ERRORS,
     READ_ERRORS,
@@ -25,10 +28,16 @@ from paintrace.web.journal_http import (
     json_body,
     not_found,
     op,
+    query_error,
     valid_id,
 )
 
 router = Router()
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CURSOR = re.compile(r"([0-9]{1,17})\.([0-9]{1,19})")  # up to the year 5138; ids below 2**63
 
 
 class EntryIn(Schema):
@@ -58,6 +67,9 @@ class EntryOut(Open):
 
 class EntryListOut(Open):
     items: list[EntryOut]
+    limit: int
+    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page")
+    next: str | None = Field(None, description="the next page's path; null on the last page")
 
 
 class ActivityIn(Schema):
@@ -128,16 +140,59 @@ def create_entry(request: HttpRequest) -> HttpResponse:
 @router.get(
     "/journal/entries",
     operation_id=op("list_entries"),
-    response={200: EntryListOut, 401: MessageOut},
-    summary="Every check-in, oldest first",
+    response={200: EntryListOut, 401: MessageOut, 414: None, 422: ValidationErrorOut},
+    summary="The check-ins, oldest first, a page at a time",
     tags=["journal"],
 )
-def list_entries(request: HttpRequest) -> HttpResponse:
+def list_entries(
+    request: HttpRequest,
+    limit: int = Query(
+        DEFAULT_PAGE, ge=1, le=MAX_PAGE, description=f"check-ins per page, 1 to {MAX_PAGE}"
+    ),
+    cursor: str | None = Query(
+        None, description="``next_cursor`` of the previous page; none: the first page"
+    ),
+) -> HttpResponse:
+    """``items`` holds up to ``limit`` check-ins (default 50); ``next`` is the path of the next
+    page, null on the last one. Entries added while paging appear on a later page, never twice."""
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
-    items = [journal_store.entry_dict(r) for r in journal_store.rows(user)]
-    return JsonResponse({"items": items})
+    after = None
+    if cursor is not None:
+        after = decode_cursor(cursor)
+        if after is None:
+            return query_error("cursor", "not a cursor from this API: use next_cursor as given")
+    rows = journal_store.page(user, after, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    body: dict[str, Any] = {
+        "items": [journal_store.entry_dict(r) for r in rows],
+        "limit": limit,
+        "next_cursor": None,
+        "next": None,
+    }
+    if more:
+        body["next_cursor"] = token = encode_cursor(rows[-1])
+        body["next"] = f"{request.path}?{urlencode({'limit': limit, 'cursor': token})}"
+    return JsonResponse(body)
+
+
+def encode_cursor(row: Any) -> str:
+    """The position after `row`: its time in microseconds since 1970 and its id."""
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    micros = (at - EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{row.pk}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    match = CURSOR.fullmatch(cursor)
+    if match is None:
+        return None
+    micros, pk = int(match[1]), int(match[2])
+    if not valid_id(pk):
+        return None
+    return EPOCH + timedelta(microseconds=micros), pk
 
 
 @router.get(

@@ -86,6 +86,13 @@ def invalid(exc: InputError) -> JsonResponse:
     return _input_error(exc)
 
 
+def query_error(name: str, message: str) -> JsonResponse:
+    """A 422 for a bad query parameter, in the shape of every other validation error."""
+    from paintrace.web.api import _error
+
+    return _error(422, ["query", name], message, "value_error")
+
+
 def unauthorized() -> JsonResponse:
     response = JsonResponse(
         {"detail": "Log in, or send Authorization: Bearer <token> (POST /api/auth/token)."},

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db import models
+
 from paintrace.journal import ActivityRating, CheckIn
 from paintrace.web import crypto
 from paintrace.web.models import ActivityScore, JournalEntry
@@ -127,6 +129,16 @@ def rows(user: Any, since: datetime | None = None) -> list[JournalEntry]:
     if since is not None:
         qs = qs.filter(at__gte=since)
     return list(qs.order_by("at", "id"))
+
+
+def page(user: Any, after: tuple[datetime, int] | None, limit: int) -> list[JournalEntry]:
+    """Up to `limit` check-ins, oldest first, after the (time, id) of the last one seen: a
+    keyset page, one index range scan however deep into the journal it is."""
+    qs = JournalEntry.objects.filter(user=user).only(*_FIELDS)
+    if after is not None:
+        at, pk = after
+        qs = qs.filter(models.Q(at__gt=at) | models.Q(at=at, pk__gt=pk))
+    return list(qs.order_by("at", "id")[:limit])
 
 
 def checkins(user: Any, since: datetime | None = None) -> list[CheckIn]:
