@@ -114,3 +114,46 @@ def open_for_account(user_id: int, sealed: bytes, context: bytes = b"link") -> b
         return AESGCM(_account_key(user_id)).decrypt(nonce, body, VERSION + context)
     except Exception as exc:
         raise Unreadable("the link does not open with this account's key") from exc
+
+
+# ------------------------------------------------------------------ view-only links
+# A view-only link (/v/<token>/) shows one assessment without its secret id. Its row keeps
+# HMAC(token) to find it and the assessment's id sealed under a key derived from the token, so
+# neither the database alone nor the row's owner-side data reveal the id: only whoever holds the
+# view token can open it (and the server only while that token is presented).
+
+
+def view_lookup(token: str) -> str:
+    """What a view link's row stores to be found: 64 hex characters, one-way from the token."""
+    return hmac.new(
+        b"paintrace view lookup v1" + _pepper(), token.encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _view_key(token: str) -> bytes:
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=b"paintrace view link v1" + _pepper(),
+        info=b"wrapped assessment id",
+    )
+    return hkdf.derive(token.encode())
+
+
+def wrap_for_view(token: str, aid: str) -> bytes:
+    """The assessment id, AES-256-GCM under the view token's key."""
+    nonce = os.urandom(_NONCE)
+    return (
+        VERSION + nonce + AESGCM(_view_key(token)).encrypt(nonce, aid.encode(), VERSION + b"view")
+    )
+
+
+def unwrap_for_view(token: str, wrapped: bytes) -> str:
+    wrapped = bytes(wrapped)
+    if len(wrapped) < 1 + _NONCE + 16 or wrapped[:1] != VERSION:
+        raise Unreadable("not a sealed value of a known version")
+    nonce, body = wrapped[1 : 1 + _NONCE], wrapped[1 + _NONCE :]
+    try:
+        return AESGCM(_view_key(token)).decrypt(nonce, body, VERSION + b"view").decode()
+    except Exception as exc:
+        raise Unreadable("the view link does not open with this token") from exc

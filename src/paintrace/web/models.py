@@ -160,3 +160,19 @@ class ShareLink(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=("user", "created_at"), name="pt_share_user"),)
+
+
+class AssessmentViewLink(models.Model):
+    """A view-only link to one saved assessment, separate from its secret (delete) link.
+
+    ``lookup`` is the HMAC of the random token in the link's URL (/v/<token>/); ``wrapped`` is the
+    assessment's id sealed under a key derived from that token (paintrace.web.crypto), so the
+    database alone cannot open it. Deleting the assessment deletes its view links (CASCADE).
+    Read and write through :mod:`paintrace.web.view_links`.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    lookup = models.CharField(max_length=64, unique=True)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)

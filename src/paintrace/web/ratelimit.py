@@ -45,6 +45,9 @@ ROUTE_SCOPES = {
     "pt-interview": "interview",
     "pt-answer": "change",
     "pt-delete": "change",
+    "pt-view-links": "change",
+    "api:create_assessment_share": "change",
+    "api:delete_assessment_share": "change",
 }
 DEFAULT_SCOPE = "write"
 

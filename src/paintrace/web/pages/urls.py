@@ -1,6 +1,7 @@
 from django.urls import path
 
 from paintrace.web.pages import account_views as acc
+from paintrace.web.pages import view_link_views as vl
 from paintrace.web.pages import views
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("a/<str:aid>/session/", views.session, name="pt-session"),
     path("a/<str:aid>/plan.pdf", views.plan_pdf, name="pt-plan-pdf"),
     path("a/<str:aid>/save/", acc.save_to_account, name="pt-save"),
+    path("a/<str:aid>/views/", vl.view_links_page, name="pt-view-links"),
+    path("v/<str:token>/", vl.view_only, name="pt-view-only"),
     path("faq/", views.faq, name="pt-faq"),
     path("accounts/signup/", acc.signup, name="pt-signup"),
     path("accounts/login/", acc.login_page, name="pt-login"),

@@ -316,7 +316,9 @@ def _open_flag_groups(kb: Knowledge, unanswered: Sequence[str]) -> list[dict[str
 SINCE_WORDS = dict(SINCE_CHOICES)
 
 
-def _result_context(request: HttpRequest, saved: Any) -> dict[str, Any]:
+def _result_context(request: HttpRequest, saved: Any, *, read_only: bool = False) -> dict[str, Any]:
+    """What result.html shows. `read_only` (a view-only link): no answer forms, no save, no
+    delete, and neither the secret id nor any link or form that contains it."""
     kb = load_knowledge()
     res = saved.result
     inp = saved.input
@@ -335,7 +337,7 @@ def _result_context(request: HttpRequest, saved: Any) -> dict[str, Any]:
     skipped = res.get("next_question")
     if skipped and skipped.get("finding") in unanswered:
         skipped = None  # an open warning sign is asked in the warning-sign form instead
-    return {
+    context = {
         "aid": saved.id,
         "created_at": saved.created_at,
         "level": level,
@@ -361,6 +363,9 @@ def _result_context(request: HttpRequest, saved: Any) -> dict[str, Any]:
         "tell_them": present.tell_them(kb, drawing, findings) if level == "emergency" else "",
         "share_url": request.build_absolute_uri(reverse("pt-result", args=[saved.id])),
     }
+    if read_only:
+        context.update(aid=None, share_url="", open_groups=[], skipped=None, read_only=True)
+    return context
 
 
 @never_cache

@@ -1,0 +1,82 @@
+"""View-only links to one assessment: made and revoked from its secret link (/a/<id>/views/),
+opened at /v/<token>/ (read-only: no forms, no save, no delete, never the secret id).
+
+The logic is paintrace.web.view_links; these views only render it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from paintrace.web import store, view_links
+from paintrace.web.pages.views import _result_context
+
+
+def _get_or_404(aid: str) -> store.Saved:
+    saved = store.get(aid)
+    if saved is None:
+        raise Http404("No assessment with this link. It may have been deleted.")
+    return saved
+
+
+def _days(raw: str) -> int | None:
+    raw = raw.strip()
+    days = int(raw) if raw.isdigit() and len(raw) <= 3 else None
+    return days if view_links.valid_days(days) else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def view_links_page(request: HttpRequest, aid: str) -> HttpResponse:
+    """Make a view-only link (1-30 days; shown once), see the live ones, revoke one."""
+    saved = _get_or_404(aid)
+    context: dict[str, Any] = {"aid": saved.id, "new_url": "", "error": ""}
+    status = 200
+    if request.method == "POST":
+        revoke = request.POST.get("revoke", "")
+        if revoke:
+            if revoke.isdigit() and len(revoke) < 19 and view_links.revoke(aid, int(revoke)):
+                messages.success(request, "That view-only link no longer works.")
+            else:
+                messages.error(request, "That link was already revoked or has expired.")
+            return redirect("pt-view-links", aid=saved.id)
+        days = _days(request.POST.get("days", ""))
+        if days is None:
+            context["error"] = "Choose how many days the link works: a whole number from 1 to 30."
+            status = 400
+        else:
+            try:
+                made = view_links.create(aid, days)
+            except view_links.TooMany:
+                made = None
+                context["error"] = (
+                    f"You have {view_links.MAX_LINKS} view-only links already. Revoke one first."
+                )
+                status = 400
+            if made is not None:
+                link, token = made
+                context["new_url"] = request.build_absolute_uri(view_links.url(token))
+                context["new_expires"] = link.expires_at
+    context["links"] = view_links.links(aid)
+    return render(request, "paintrace/view_links.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def view_only(request: HttpRequest, token: str) -> HttpResponse:
+    """The result behind a view-only link: read-only; 404 once revoked or deleted, 410 once
+    expired."""
+    opened = view_links.open_link(token)
+    if opened.gone:
+        return render(request, "paintrace/view_gone.html", {}, status=410)
+    if opened.saved is None:
+        raise Http404("No such link. It may have been revoked, or the result deleted.")
+    context = _result_context(request, opened.saved, read_only=True)
+    context["view_expires"] = opened.expires_at
+    return render(request, "paintrace/result.html", context)
