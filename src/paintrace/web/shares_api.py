@@ -151,6 +151,8 @@ def create_assessment_share(request: HttpRequest, assessment_id: str) -> HttpRes
         if set(data) - {"days"}:
             raise InputError(sorted(set(data) - {"days"})[0], "unknown field; expected days")
         days = data.get("days", view_links.DEFAULT_DAYS)
+        if isinstance(days, float) and days.is_integer():
+            days = int(days)  # 7.0 is the JSON integer 7
         if not view_links.valid_days(days):
             raise InputError("days", "expected a whole number of days from 1 to 30")
         made = view_links.create(assessment_id, days)
