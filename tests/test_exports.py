@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from paintrace.assessment import assess
 from paintrace.calendar_ics import plan_calendar
-from paintrace.charts import activity_chart_svg, composite_regions, composite_svg, pain_chart_svg
+from paintrace.charts import (
+    activity_chart_svg,
+    composite_regions,
+    composite_svg,
+    pain_chart_svg,
+    region_intensities,
+)
 from paintrace.errors import InputError
 from paintrace.exports import journal_csv, journal_json, parse_journal_json
 from paintrace.fhir import _codes, fhir_bundle
@@ -129,6 +135,30 @@ def test_charts_are_accessible_svg_with_the_important_change_line():
     assert "walking" in activity_chart_svg(weekly)
     assert composite_regions(CHECKINS)["right.buttock-center"] == (2, 6.0)
     assert "zone-essential" in composite_svg(CHECKINS)
+
+
+def test_region_intensities_give_days_mean_and_highest_most_often_first():
+    assert region_intensities(CHECKINS) == [
+        ("right.buttock-center", 2, 6.0, 7),
+        ("lumbar-spine", 1, 2.0, 2),
+    ]
+    assert region_intensities(CHECKINS, since=T0 + timedelta(hours=1)) == [
+        ("right.buttock-center", 1, 5.0, 5),
+        ("lumbar-spine", 1, 2.0, 2),
+    ]
+    assert region_intensities([]) == []
+
+
+def test_fhir_region_observations_carry_each_places_intensity():
+    bundle = fhir_bundle("pseudo-1", CHECKINS, now=T0)
+    sites = [
+        (e["resource"]["bodySite"]["text"], e["resource"]["valueInteger"])
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation" and "bodySite" in e["resource"]
+    ]
+    buttock = KB.region_name("right.buttock-center")
+    assert [v for name, v in sites if name == buttock] == [7, 5]
+    assert (KB.region_name("lumbar-spine"), 2) in sites
 
 
 def test_the_calendar_repeats_the_routine_and_sets_the_review():

@@ -141,6 +141,21 @@ def composite_regions(
     return {rid: (len(v), round(sum(v) / len(v), 1)) for rid, v in sorted(seen.items())}
 
 
+def region_intensities(
+    checkins: Iterable[CheckIn], since: datetime | None = None
+) -> list[tuple[str, int, float, int]]:
+    """(region, days marked, mean intensity, highest intensity), most often marked first: the
+    numbers behind composite_svg, for the table beside it."""
+    seen: dict[str, list[int]] = {}
+    for c in checkins:
+        if since is not None and c.at < since:
+            continue
+        for rid, value in c.regions.items():
+            seen.setdefault(rid, []).append(value)
+    rows = [(rid, len(v), round(sum(v) / len(v), 1), max(v)) for rid, v in seen.items()]
+    return sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
+
+
 def composite_svg(checkins: Iterable[CheckIn], since: datetime | None = None) -> str:
     """Where it hurt over the period: strong (mean 6 or more) and milder regions, on the body map.
 

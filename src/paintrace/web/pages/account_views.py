@@ -29,6 +29,7 @@ from paintrace.errors import InputError
 from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.web import accounts, journal_store, store
+from paintrace.web.pages import checkin_map
 
 PAIN_SCALE = list(range(11))
 
@@ -180,6 +181,9 @@ def _checkin_data(post: Any) -> dict[str, Any]:
         data["felt_after"] = post["felt_after"]
     if post.get("sleep_disturbed") in ("yes", "no"):
         data["sleep_disturbed"] = post["sleep_disturbed"] == "yes"
+    regions = checkin_map.regions_from_post(post, data["leg_pain"])
+    if regions:
+        data["regions"] = regions
     return data
 
 
@@ -199,7 +203,8 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         try:
             c = parse_checkin(data, load_knowledge())
         except InputError as exc:
-            context.update(values=request.POST, error=exc)
+            context.update(checkin_map.map_context(request.POST))
+            context.update(values=request.POST, error=_plain_error(exc))
             return render(request, "paintrace/account/checkin.html", context, status=400)
         assert isinstance(c, CheckIn)
         journal_store.add(request.user, c)
@@ -210,7 +215,20 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
             return render(request, "paintrace/account/checkin_warning.html", context)
         messages.success(request, "Check-in saved. Thank you.")
         return redirect("pt-progress")
+    context.update(checkin_map.map_context())
     return render(request, "paintrace/account/checkin.html", context)
+
+
+def _plain_error(exc: InputError) -> InputError:
+    """A region's id in the message replaced by its name ("regions.left.calf-upper" reads as
+    "Calf, upper part (left)")."""
+    if exc.field.startswith("regions."):
+        rid = exc.field.split(".", 1)[1]
+        kb = load_knowledge()
+        if rid in kb.regions:
+            return InputError(f"Where it hurts: {kb.region_name(rid)}", exc.message)
+        return InputError("Where it hurts", "a place that is not on the body map")
+    return exc
 
 
 # --------------------------------------------------------------------------- progress
@@ -221,6 +239,7 @@ def progress_context(user: Any) -> dict[str, Any]:
     from paintrace.measures import Day, daily, weekly_activity
     from paintrace.web.summary_api import journal_data, summary_for
 
+    kb = load_knowledge()
     data = journal_data(user)
     _, checkins, ratings = data
     summary = summary_for(user, data)
@@ -242,6 +261,11 @@ def progress_context(user: Any) -> dict[str, Any]:
         "pain_svg": charts.pain_chart_svg(days, summary.get("target")) if days else "",
         "activity_svg": charts.activity_chart_svg(weekly) if weekly else "",
         "composite_svg": charts.composite_svg(checkins) if any(c.regions for c in checkins) else "",
+        "region_rows": [
+            {"name": kb.region_name(rid), "days": n, "mean": mean, "max": top}
+            for rid, n, mean, top in charts.region_intensities(checkins)
+            if rid in kb.regions
+        ],
         "sources": [{**s, "name": _source_name(s["id"])} for s in summary.get("sources", [])[:5]],
     }
 

@@ -1,13 +1,15 @@
 /* paintrace body map: tap or press Enter/Space on a region to toggle the chosen symptom.
    The checkboxes of the region list are the single source of truth: the picture only mirrors
-   them, so the form posts the same data with or without this script. */
+   them, so the form posts the same data with or without this script.
+   On the check-in (#checkin-form) the symptom is always pain and the brush is an intensity:
+   each region also has a select "ri:<id>" (1-10) that a tap fills with the chosen number. */
 (function () {
   "use strict";
   var SYMPTOMS = ["pain", "burning", "numbness", "tingling"];
   var LABELS = { pain: "pain", burning: "burning", numbness: "numbness", tingling: "tingling" };
 
   function init() {
-    var form = document.getElementById("drawing-form");
+    var form = document.getElementById("drawing-form") || document.getElementById("checkin-form");
     var picture = document.getElementById("picture");
     if (!form || !picture) return;
     var status = document.getElementById("mark-status");
@@ -21,6 +23,17 @@
     function boxes(rid) {
       return form.querySelectorAll('input[type="checkbox"][name="r:' + rid + '"]');
     }
+    function level() {
+      var lv = form.querySelector('input[name="brush-level"]:checked');
+      return lv ? lv.value : "";
+    }
+    function levelOf(rid) {
+      return form.querySelector('select[name="ri:' + rid + '"]');
+    }
+    function strength(value) {
+      var n = parseInt(value, 10);
+      return !n ? "" : n >= 7 ? "lvl-strong" : n >= 4 ? "lvl-moderate" : "lvl-mild";
+    }
     function symptomsOf(rid) {
       var on = [];
       boxes(rid).forEach(function (b) { if (b.checked) on.push(b.value); });
@@ -28,18 +41,22 @@
     }
     function paint(rid) {
       var syms = symptomsOf(rid);
+      var select = levelOf(rid);
+      var value = select && syms.length ? select.value : "";
       shapes(rid).forEach(function (el) {
         var cls = el.getAttribute("class").split(/\s+/).filter(function (c) {
-          return c && c !== "marked" && c !== "multi" && c.indexOf("sym-") !== 0;
+          return c && c !== "marked" && c !== "multi" && c.indexOf("sym-") !== 0 &&
+            c.indexOf("lvl-") !== 0;
         });
         if (syms.length) cls.push("marked");
         syms.forEach(function (s) { cls.push("sym-" + s); });
         if (syms.length > 1) cls.push("multi");
+        if (strength(value)) cls.push(strength(value));
         el.setAttribute("class", cls.join(" "));
         el.setAttribute("aria-pressed", syms.indexOf(brush) >= 0 ? "true" : "false");
         el.setAttribute("aria-label", names[rid] + (syms.length ? ": " + syms.map(function (s) {
           return LABELS[s];
-        }).join(", ") : ""));
+        }).join(", ") + (value ? " " + value + " out of 10" : "") : ""));
       });
     }
     function allRegions() {
@@ -85,9 +102,13 @@
       var box = form.querySelector('input[type="checkbox"][name="r:' + rid + '"][value="' + brush + '"]');
       if (!box) return;
       box.checked = !box.checked;
+      var select = levelOf(rid);
+      if (select) select.value = box.checked ? level() : "";
       paint(rid);
       updateCount();
-      announce((box.checked ? "Marked " : "Removed ") + LABELS[brush] + ": " + names[rid] + ".");
+      announce((box.checked ? "Marked " : "Removed ") + LABELS[brush] +
+        (select && box.checked && select.value ? " " + select.value + " out of 10" : "") +
+        ": " + names[rid] + ".");
     }
 
     picture.querySelectorAll("[data-region]").forEach(function (el) {
@@ -109,7 +130,14 @@
     form.addEventListener("change", function (event) {
       var t = event.target;
       if (t.type === "checkbox" && t.name.indexOf("r:") === 0) {
+        var select = levelOf(t.name.slice(2));
+        if (select) select.value = t.checked ? select.value || level() : "";
         paint(t.name.slice(2));
+        updateCount();
+      } else if (t.tagName === "SELECT" && t.name.indexOf("ri:") === 0) {
+        var rid = t.name.slice(3);
+        boxes(rid).forEach(function (b) { b.checked = t.value !== ""; });
+        paint(rid);
         updateCount();
       } else if (t.name === "brush") {
         brush = t.value;
@@ -121,13 +149,15 @@
     var checked = form.querySelector('input[name="brush"]:checked');
     if (checked) brush = checked.value;
 
-    document.getElementById("brush").hidden = false;
-    document.getElementById("brush-help").hidden = false;
-    document.getElementById("mark-bar").hidden = false;
+    ["brush", "brush-help", "mark-bar"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.hidden = false;
+    });
     document.getElementById("clear-all").addEventListener("click", function () {
       form.querySelectorAll('input[type="checkbox"][name^="r:"]').forEach(function (b) {
         b.checked = false;
       });
+      form.querySelectorAll('select[name^="ri:"]').forEach(function (s) { s.value = ""; });
       allRegions().forEach(paint);
       updateCount();
       announce("All marks cleared.");
