@@ -1,11 +1,13 @@
 """The recovery journal in a phone-sized browser (375 px): sign up, save an assessment, check in
-three times (once by keyboard, once with a warning sign ticked and unticked), see the chart,
+three times (once by keyboard, once with a warning sign ticked and unticked, once marking a place
+on the body map with an intensity), see the chart,
 export the FHIR bundle, share a link that a second browser opens read-only, revoke it, delete
 the account; axe finds no violations on any journal page."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +77,18 @@ def test_journal_from_sign_up_to_delete(page: Page, browser: Any, site: str) -> 
         page.goto(site + "/journal/check-in/")
         page.locator(f'input[name="leg_pain"][value="{leg}"]').check()
         page.locator('input[name="back_pain"][value="1"]').check()
+        if leg == 5:  # where it hurts today: 8 out of 10 in the right upper calf, by keyboard
+            calf = page.locator('.bodymap-view.is-current [data-region="right.calf-upper"]')
+            expect(calf).to_be_hidden()  # folded away: the quick check-in stays quick
+            page.get_by_text("Where it hurts today").click()
+            page.locator('input[name="brush-level"][value="8"]').check()
+            calf.focus()
+            page.keyboard.press("Enter")
+            expect(page.locator('select[name="ri:right.calf-upper"]')).to_have_value("8")
+            expect(page.locator('input[name="r:right.calf-upper"]')).to_be_checked()
+            expect(calf).to_have_attribute("aria-pressed", "true")
+            expect(calf).to_have_attribute("aria-label", re.compile(r"8 out of 10"))
+            check("check-in-map")
         page.get_by_text("Add what you did").click()
         page.locator('input[name="massaged"]').first.check()
         page.get_by_label("Minutes of self-care today").fill("15")
@@ -90,9 +104,11 @@ def test_journal_from_sign_up_to_delete(page: Page, browser: Any, site: str) -> 
     page.get_by_role("button", name="Save rating").click()
     page.wait_for_url("**/journal/")
 
-    # the chart and its table
+    # the chart and its table, and where it hurt with the number per place
     expect(page.locator("figure.chart svg").first).to_be_visible()
     expect(page.locator("table.data-table").first).to_contain_text("Leg pain")
+    place = page.locator("tr", has=page.get_by_role("rowheader", name="Upper calf (right)"))
+    expect(place.locator("td")).to_have_text(["1", "8.0", "8"])
     check("progress")
     screenshot(page, "journal-progress")
 
