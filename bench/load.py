@@ -104,7 +104,13 @@ def lua(path: Path, method: str, body: str) -> Path:
     return path
 
 
-def run_one(label: str, database_url: str | None, seconds: float) -> dict[str, Any]:
+def run_one(
+    label: str,
+    database_url: str | None,
+    seconds: float,
+    workers: int | None = None,
+    only: str = "",
+) -> dict[str, Any]:
     port = free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="paintrace-load-"))
     env = {
@@ -112,7 +118,9 @@ def run_one(label: str, database_url: str | None, seconds: float) -> dict[str, A
         for k, v in os.environ.items()
         if not k.startswith(("PAINTRACE_", "DJANGO_")) and k != "DATABASE_URL"
     }
-    env.update(PAINTRACE_DATA_DIR=str(data_dir), WEB_CONCURRENCY="2", PAINTRACE_RATE_LIMITS="off")
+    env.update(PAINTRACE_DATA_DIR=str(data_dir), PAINTRACE_RATE_LIMITS="off")
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
     if database_url:
         env["DATABASE_URL"] = database_url
     exe = Path(sys.executable).with_name("paintrace")
@@ -154,6 +162,8 @@ def run_one(label: str, database_url: str | None, seconds: float) -> dict[str, A
             ("GET plan.pdf", f"{base}/api/assessments/{aid}/plan.pdf", None),
         ]
         for name, url, script in endpoints:
+            if only and name != "GET /healthz" and only not in name:
+                continue
             results[name] = {}
             for c in CONCURRENCY:
                 results[name][c] = wrk(url, c, seconds, script)
@@ -182,7 +192,9 @@ def print_table(label: str, results: dict[str, Any]) -> None:
             flag = "*" if cell["non_2xx"] or cell["socket_errors"] else " "
             cells.append(f"{cell['rps']:9.1f} ({ratio:5.1%}){flag}")
         print(f"{name:32}" + "".join(f"{c:>20}" for c in cells))
-    post = results["POST /api/assessments"]
+    post = results.get("POST /api/assessments")
+    if post is None:
+        return
     print(
         f"POST/healthz at c=8: {post[8]['rps'] / bare[8]['rps']:.1%} (bar >= 30 %); "
         f"POST c=32 vs c=8: {post[32]['rps'] / post[8]['rps']:.2f}x (bar: no drop on PostgreSQL)"
@@ -195,18 +207,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: the server's)")
+    parser.add_argument("--only", default="", help="only endpoints whose name contains this")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
     out: dict[str, Any] = {}
     if args.db in ("sqlite", "both"):
-        out["sqlite"] = run_one("SQLite", None, args.seconds)
+        out["sqlite"] = run_one("SQLite", None, args.seconds, args.workers, args.only)
     if args.db in ("postgres", "both"):
         with postgres() as url:
             if url is None:
                 print("PostgreSQL server binaries not found: skipping PostgreSQL")
             else:
-                out["postgres"] = run_one("PostgreSQL", url, args.seconds)
+                out["postgres"] = run_one("PostgreSQL", url, args.seconds, args.workers, args.only)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
 

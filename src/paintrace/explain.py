@@ -7,6 +7,7 @@ explain, symptom types that fit or do not fit, and the answers that moved it mos
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 
@@ -23,6 +24,7 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+@functools.lru_cache(maxsize=1024)  # region names are a fixed, small set
 def _in_sentence(name: str) -> str:
     """A region name that reads inside a list: "Outer thigh, upper half" -> "upper outer thigh"."""
     head, sep, tail = name.partition(", ")
@@ -149,7 +151,7 @@ TOGETHER_SHARE = 0.25  # of the posterior, for a pair to be worth a sentence
 def together(posterior: Posterior, source_id: str) -> list[str]:
     """Say so when two sources explain the drawing better together than either alone."""
     knowledge = posterior.model.knowledge
-    found = [(other, m) for other, m in partners(posterior, source_id) if m >= TOGETHER_SHARE]
+    found = partners(posterior, source_id, min_mass=TOGETHER_SHARE)
     if not found:
         return []
     other = knowledge.sources[found[0][0]]

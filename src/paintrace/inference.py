@@ -67,15 +67,42 @@ class HypothesisSet:
     unit_comp: NDArray[np.int64]  # (U,)
     pair_a: NDArray[np.int64]  # (P,) unit indices
     pair_b: NDArray[np.int64]
-    p_yes: Array  # (U+P, F)
+    unit_p_yes: Array  # (U, F) P(yes | unit) for choosing questions
+    pair_log_yes: Array  # (P, F) a pair's log ratios of a present / absent sign (noisy-OR)
+    pair_log_no: Array
+    base_rate: Array  # (F,)
     pair_comp_a: NDArray[np.int64]  # (P,) components of each pair
     pair_comp_b: NDArray[np.int64]
-    pair_onehot_a: Array  # (U, P): pairs are few (a fixed number), so this stays linear in U
-    pair_onehot_b: Array
     by_source: NDArray[np.int64]  # (U,) unit indices ordered by source
     source_starts: NDArray[np.int64]  # (S,)
     base: Array  # (S,) the prior ranking (age and sex included) that model doubt mixes in
     doubt: float
+
+    @functools.cached_property
+    def pair_onehot_a(self) -> Array:
+        """(U, P): pair -> its first unit, to share many posteriors' pair mass at once (the
+        interview's); one posterior uses bincount. Pairs are few, so this stays linear in U."""
+        return _onehot(self.pair_a, self.n_units)
+
+    @functools.cached_property
+    def pair_onehot_b(self) -> Array:
+        return _onehot(self.pair_b, self.n_units)
+
+    def p_yes(self, cols: NDArray[np.int64]) -> Array:
+        """(U+P, K) P(yes | hypothesis) for these findings only: the interview asks about a
+        few candidates, so the pairs' predictive table is not built for every finding."""
+        pair = _predictive(
+            self.base_rate[cols],
+            np.exp(self.pair_log_yes[:, cols]),
+            np.exp(self.pair_log_no[:, cols]),
+        )
+        return np.concatenate([self.unit_p_yes[:, cols], pair])
+
+
+def _onehot(index: NDArray[np.int64], n: int) -> Array:
+    out = np.zeros((n, len(index)))
+    out[index, np.arange(len(index))] = 1.0
+    return out
 
 
 class Model:
@@ -317,7 +344,7 @@ class Posterior:
     answered: Mapping[str, bool]
     # computed on first use
     _ranking: list[tuple[str, float]] | None = field(default=None, init=False, repr=False)
-    _partners: dict[str, dict[str, float]] | None = field(default=None, init=False, repr=False)
+    _partners: Array | None = field(default=None, init=False, repr=False)
 
     def ranking(self) -> list[tuple[str, float]]:
         if self._ranking is None:
@@ -337,23 +364,25 @@ class Posterior:
         )
         return {self.model.components[c].source for c in comps}
 
-    def partner_mass(self) -> dict[str, dict[str, float]]:
-        """source -> {other source: posterior mass of the pairs of the two}, computed once."""
+    def partner_mass(self) -> Array:
+        """(S, S): posterior mass of the pairs of two different sources, computed once.
+
+        Summed with one bincount over the pairs' source indices, not a Python loop: it is asked
+        for every ranked source's explanation.
+        """
         if self._partners is None:
             model, hyps = self.model, self.hyps
             sa = model.comp_source[hyps.pair_comp_a]
             sb = model.comp_source[hyps.pair_comp_b]
             mass = self.post[hyps.n_units :]
-            keep = np.nonzero(mass > 1e-6)[0]  # pairs with no real mass name no partner
-            out: dict[str, dict[str, float]] = {}
-            triples = zip(sa[keep].tolist(), sb[keep].tolist(), mass[keep].tolist(), strict=True)
-            for a, b, m in triples:
-                if a == b:
-                    continue
-                ida, idb = model.source_ids[a], model.source_ids[b]
-                out.setdefault(ida, {})[idb] = out.get(ida, {}).get(idb, 0.0) + m
-                out.setdefault(idb, {})[ida] = out.get(idb, {}).get(ida, 0.0) + m
-            self._partners = out
+            n_s = len(model.source_ids)
+            distinct = sa != sb
+            summed = np.bincount(
+                sa[distinct] * n_s + sb[distinct], weights=mass[distinct], minlength=n_s * n_s
+            )
+            cells = np.asarray(summed, dtype=np.float64).reshape(n_s, n_s)
+            self._partners = partners = cells + cells.T
+            return partners
         return self._partners
 
 
@@ -373,8 +402,13 @@ def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Arra
     if len(hyps.pair_a):
         ga, gb = unit_mass[hyps.pair_a], unit_mass[hyps.pair_b]
         share_a = (ga + 1e-300) / (ga + gb + 2e-300)
-        unit_mass += hyps.pair_onehot_a @ (pair_mass * share_a)
-        unit_mass += hyps.pair_onehot_b @ (pair_mass * (1.0 - share_a))
+        to_a, to_b = pair_mass * share_a, pair_mass * (1.0 - share_a)
+        if post.ndim == 1:
+            n_units = len(unit_mass)
+            unit_mass[:, 0] += np.bincount(hyps.pair_a, to_a[:, 0], n_units)
+            unit_mass[:, 0] += np.bincount(hyps.pair_b, to_b[:, 0], n_units)
+        else:
+            unit_mass += hyps.pair_onehot_a @ to_a + hyps.pair_onehot_b @ to_b
     out = np.add.reduceat(unit_mass[hyps.by_source], hyps.source_starts, axis=0)
     out = (1.0 - hyps.doubt) * out + hyps.doubt * hyps.base[:, None]
     return out if post.ndim == 2 else out[:, 0]
@@ -417,18 +451,22 @@ def infer(
     pa_u, pb_u = top[ia], top[ib]
     keep = units.comp[pa_u] != units.comp[pb_u]
     pa_u, pb_u = pa_u[keep], pb_u[keep]
-    pa, pb = units.p[pa_u], units.p[pb_u]
+    # Only the marked regions need the pair's own probabilities. Over all regions, the noisy-OR
+    # of never-marked regions is a sum the units already hold: 1 - p_pair = (1 - pa)(1 - pb) /
+    # (1 - leak) exactly, and p stays within [leak, 0.6], far from the clipping bounds.
+    p_m = units.p[:, midx]
+    pa, pb = p_m[pa_u], p_m[pb_u]
     p_pair = np.clip(1.0 - (1.0 - pa) * (1.0 - pb) / (1.0 - model.leak), _EPS, 1 - _EPS)
-    wa, wb = pa[:, midx, None], pb[:, midx, None]
-    q_pair = (wa * units.q[pa_u][:, midx] + wb * units.q[pb_u][:, midx]) / (wa + wb)
+    wa, wb = pa[:, :, None], pb[:, :, None]
+    q_m = units.q[:, midx]
+    q_pair = (wa * q_m[pa_u] + wb * q_m[pb_u]) / (wa + wb)
     # Noisy-OR for answers: a sign is absent only if neither member brings it (the ratios of
     # absence multiply); a present sign is explained by the member that explains it best.
     pair_log_no = units.log_no[pa_u] + units.log_no[pb_u]
     pair_log_yes = np.maximum(units.log_yes[pa_u], units.log_yes[pb_u])
-    y_pair = _predictive(model.base_rate, np.exp(pair_log_yes), np.exp(pair_log_no))
-    p_draw = np.log(1.0 - p_pair).sum(axis=1) + (
-        np.log(p_pair[:, midx]) - np.log(1.0 - p_pair[:, midx])
-    ).sum(axis=1)
+    log_not_leak = np.log(1.0 - model.leak) * len(model.region_ids)
+    p_draw = units.sum_log_not_p[pa_u] + units.sum_log_not_p[pb_u] - log_not_leak
+    p_draw += (np.log(p_pair) - np.log(1.0 - p_pair)).sum(axis=1)
     p_draw += type_loglik(np.log(q_pair), np.log(1.0 - q_pair))
     p_find = pair_log_yes @ yes + pair_log_no @ no
     ca, cb = units.comp[pa_u], units.comp[pb_u]
@@ -441,21 +479,18 @@ def infer(
     logit = np.concatenate([u_logit, p_logit])
     post = np.exp(logit - logit.max())
     post /= post.sum()
-    n_u, n_p = len(units.comp), len(pa_u)
-    onehot_a, onehot_b = np.zeros((n_u, n_p)), np.zeros((n_u, n_p))
-    onehot_a[pa_u, np.arange(n_p)] = 1.0
-    onehot_b[pb_u, np.arange(n_p)] = 1.0
     base = model.source_prior * np.exp(log_patient_s)
     hyps = HypothesisSet(
         n_units=len(units.comp),
         unit_comp=units.comp,
         pair_a=pa_u,
         pair_b=pb_u,
-        p_yes=np.concatenate([units.p_yes, y_pair]),
+        unit_p_yes=units.p_yes,
+        pair_log_yes=pair_log_yes,
+        pair_log_no=pair_log_no,
+        base_rate=model.base_rate,
         pair_comp_a=ca,
         pair_comp_b=cb,
-        pair_onehot_a=onehot_a,
-        pair_onehot_b=onehot_b,
         by_source=units.by_source,
         source_starts=units.source_starts,
         base=base / base.sum(),
@@ -476,7 +511,7 @@ def information_gain(posterior: Posterior, candidates: Sequence[str]) -> dict[st
         return {}
     model, hyps, post = posterior.model, posterior.hyps, posterior.post
     cols = np.array([model.finding_index[f] for f in candidates])
-    like = hyps.p_yes[:, cols]  # (H, K)
+    like = hyps.p_yes(cols)  # (H, K)
     joint_yes = post[:, None] * like
     joint_no = post[:, None] * (1.0 - like)
     p_yes = joint_yes.sum(axis=0)
@@ -507,11 +542,17 @@ def zone_levels(source: Source) -> dict[str, str]:
 _ZONE_LEVELS: dict[str, tuple[Source, dict[str, str]]] = {}
 
 
-def partners(posterior: Posterior, source_id: str) -> list[tuple[str, float]]:
+def partners(
+    posterior: Posterior, source_id: str, min_mass: float = 1e-6
+) -> list[tuple[str, float]]:
     """Other sources that explain the picture together with this one, with the posterior mass
-    of those pairs, largest first (a root with secondary gluteal trigger points, say)."""
-    mass = posterior.partner_mass().get(source_id, {})
-    return sorted(mass.items(), key=lambda kv: -kv[1])
+    of those pairs, largest first (a root with secondary gluteal trigger points, say). Pairs
+    with no real mass (under `min_mass`) name no partner."""
+    model = posterior.model
+    row = posterior.partner_mass()[model.source_index[source_id]]
+    found = np.flatnonzero(row >= min_mass)
+    ranked = sorted(found.tolist(), key=lambda j: (-row[j], j))
+    return [(model.source_ids[j], float(row[j])) for j in ranked]
 
 
 def finding_factor(model: Model, source_id: str, finding_id: str, value: bool) -> float:

@@ -23,6 +23,7 @@ from paintrace.inference import zone_levels
 from paintrace.knowledge import load_knowledge
 from paintrace.web import api_schemas as s
 from paintrace.web import store
+from paintrace.web.jsonout import json_response
 from paintrace.web.pdf import FILENAME, plan_pdf_response
 
 
@@ -171,7 +172,7 @@ def create_assessment(request: HttpRequest) -> HttpResponse:
         saved = store.save(inp, result)
     except store.TooLarge as exc:
         return _error(413, ["body"], str(exc), "too_large")
-    response = JsonResponse({**result, "id": saved.id, "url": result_url(saved.id)}, status=201)
+    response = json_response({**result, "id": saved.id, "url": result_url(saved.id)}, status=201)
     response["Location"] = f"/api/assessments/{saved.id}"
     return response
 
@@ -190,7 +191,7 @@ def read_assessment(request: HttpRequest, assessment_id: str) -> HttpResponse:
     saved = store.get(assessment_id)
     if saved is None:
         return _not_found()
-    return JsonResponse(
+    return json_response(
         {
             **saved.result,
             "id": saved.id,
@@ -273,7 +274,7 @@ def interview_next(request: HttpRequest) -> HttpResponse:
     if isinstance(inp, JsonResponse):
         return inp
     result = assess_input(inp).to_dict()
-    return JsonResponse(
+    return json_response(
         {
             "next_question": result["next_question"],
             "should_stop": result["next_question"] is None,
