@@ -147,3 +147,12 @@ def test_view_link_responses_are_not_cached_or_indexed(api: Any, aid: str) -> No
     assert "no-store" in r["Cache-Control"] and "noindex" in r["X-Robots-Tag"]
     page = Client().get(r.json()["url"])
     assert "no-store" in page["Cache-Control"] and "noindex" in page["X-Robots-Tag"]
+
+
+def test_the_view_token_is_kept_out_of_logs(api: Any, aid: str) -> None:
+    from paintrace.web.logs import redact_path, redact_text
+
+    url = share(api, aid).json()["url"]
+    token = url.split("/")[2]
+    assert redact_path(url) == "/v/<id>/"
+    assert token not in redact_text(f"Gone: {url}")
