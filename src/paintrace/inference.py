@@ -48,8 +48,8 @@ class Units:
     q: Array  # (U, R, 4) P(type drawn | marked)
     log_p: Array
     log_not_p: Array
-    log_q: Array  # (U, R, 4)
-    log_not_q: Array
+    log_q_gain: Array  # (U, R, 4) log_q - log_not_q: what drawing a type adds
+    sum_log_not_q: Array  # (U, R) log P(no type drawn | marked), summed over the types
     sum_log_not_p: Array  # (U,) log P(nothing marked)
     p_yes: Array  # (U, F)
     log_yes: Array
@@ -168,6 +168,18 @@ class Model:
                 )
         self.comp_log_yes = np.log(lr_yes)
         self.comp_log_no = np.log(lr_no)
+        # The explanations' "how much did this answer move this source", as plain floats per
+        # source (its first component) and finding: read a dozen times per assessment.
+        first: dict[str, int] = {}
+        for comp in self.components:
+            first.setdefault(comp.source, comp.index)
+        self.answer_factor: dict[tuple[str, bool], dict[str, float]] = {}
+        tables = ((True, np.exp(self.comp_log_yes)), (False, np.exp(self.comp_log_no)))
+        for sid, c in first.items():
+            for value, table in tables:
+                self.answer_factor[(sid, value)] = dict(
+                    zip(self.finding_ids, table[c].tolist(), strict=True)
+                )
         self.comp_p_yes = _predictive(self.base_rate, lr_yes, lr_no)
 
         # A portion's share of its source's prior is tempered like the drawing it explains:
@@ -242,8 +254,8 @@ class Model:
             q=q,
             log_p=np.log(np.clip(p, _EPS, 1 - _EPS)),
             log_not_p=np.log(np.clip(1.0 - p, _EPS, 1.0)),
-            log_q=np.log(q),
-            log_not_q=np.log(1.0 - q),
+            log_q_gain=np.log(q) - np.log(1.0 - q),
+            sum_log_not_q=np.log(1.0 - q).sum(axis=2),
             sum_log_not_p=np.log(np.clip(1.0 - p, _EPS, 1.0)).sum(axis=1),
             p_yes=p_yes,
             log_yes=self.comp_log_yes[comp],
@@ -433,13 +445,13 @@ def infer(
     type_scale = min(1.0, params.type_regions / len(midx)) if len(midx) else 1.0
     log_patient_s = model.patient_log_factor(age, sex)
 
-    def type_loglik(log_q: Array, log_not_q: Array) -> Array:
-        ll = (log_q * t_m + log_not_q * (1.0 - t_m)).sum(axis=(1, 2))
-        return np.asarray(ll) * type_scale
-
-    # Single hypotheses: every component on every side of the configuration.
+    # Single hypotheses: every component on every side of the configuration. Symptom types
+    # are 0/1, so a type's log-likelihood is log(1 - q) plus log-odds(q) where it was drawn.
+    n_units = len(units.comp)
     u_draw = units.sum_log_not_p + (units.log_p[:, midx] - units.log_not_p[:, midx]).sum(axis=1)
-    u_draw += type_loglik(units.log_q[:, midx], units.log_not_q[:, midx])
+    u_type = units.sum_log_not_q[:, midx].sum(axis=1)
+    u_type += units.log_q_gain[:, midx].reshape(n_units, -1) @ t_m.reshape(-1)
+    u_draw += u_type * type_scale
     u_find = units.log_yes @ yes + units.log_no @ no
     u_prior = units.log_prior + log_patient_s[units.source]
     u_logit = u_prior + w_draw * u_draw + w_find * u_find
@@ -467,7 +479,8 @@ def infer(
     log_not_leak = np.log(1.0 - model.leak) * len(model.region_ids)
     p_draw = units.sum_log_not_p[pa_u] + units.sum_log_not_p[pb_u] - log_not_leak
     p_draw += (np.log(p_pair) - np.log(1.0 - p_pair)).sum(axis=1)
-    p_draw += type_loglik(np.log(q_pair), np.log(1.0 - q_pair))
+    drawn = t_m[None, :, :] > 0.5
+    p_draw += np.log(np.where(drawn, q_pair, 1.0 - q_pair)).sum(axis=(1, 2)) * type_scale
     p_find = pair_log_yes @ yes + pair_log_no @ no
     ca, cb = units.comp[pa_u], units.comp[pb_u]
     key = ca * len(model.components) + cb
@@ -557,7 +570,4 @@ def partners(
 
 def finding_factor(model: Model, source_id: str, finding_id: str, value: bool) -> float:
     """How much an answer moves a source, as a likelihood ratio against the baseline."""
-    comp = next(c for c in model.components if c.source == source_id)
-    f = model.finding_index[finding_id]
-    table = model.comp_log_yes if value else model.comp_log_no
-    return float(np.exp(table[comp.index, f]))
+    return model.answer_factor[(source_id, value)][finding_id]
