@@ -117,3 +117,17 @@ def test_serve_end_to_end(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 4), (3, 6), (4, 8), (32, 8)])
+def test_default_workers_two_per_core_within_bounds(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    """A CPU-bound app needs processes to use the cores, and two per core so that a few
+    keep-alive clients landing on one process do not leave a core idle."""
+    monkeypatch.setattr(server.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert server.default_workers() == workers
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    assert server._workers() == workers
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert server._workers() == 3
