@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 
 from paintrace.errors import InputError
-from paintrace.web import crypto, store
+from paintrace.web import crypto, quotas, store
 from paintrace.web.models import AccountAssessment, ApiToken, ShareLink
 
 USERNAME_MAX = 150
@@ -72,6 +72,7 @@ def create_account(username: str, password: str, email: str = "") -> Any:
 def issue_token(user: Any) -> str:
     token = "pt_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, digest=digest(token))
+    quotas.trim_tokens(user)
     return token
 
 
@@ -92,12 +93,17 @@ def bearer_user(request: HttpRequest) -> Any | None:
 
 
 def save_assessment(user: Any, aid: str) -> bool:
-    """Keep an anonymous assessment on the account (no expiry); False if there is no such one."""
+    """Keep an anonymous assessment on the account (no expiry); False if there is no such one.
+
+    Raises quotas.QuotaExceeded when the account holds the most assessments it may.
+    """
     saved = store.get(aid)
     if saved is None:
         return False
     lookup = crypto.lookup_key(aid)
     with transaction.atomic():
+        if not AccountAssessment.objects.filter(user=user, lookup=lookup).exists():
+            quotas.room_for_assessments(user)
         AccountAssessment.objects.get_or_create(
             user=user,
             lookup=lookup,
@@ -204,6 +210,7 @@ def create_share(user: Any, days: int) -> tuple[ShareLink, str]:
 
     from django.utils import timezone
 
+    quotas.room_for_share(user)
     token = secrets.token_urlsafe(16)
     share = ShareLink.objects.create(
         user=user, lookup=crypto.lookup_key(token), expires_at=timezone.now() + timedelta(days=days)

@@ -131,7 +131,10 @@ def create_entry(request: HttpRequest) -> HttpResponse:
     except InputError as exc:
         return invalid(exc)
     assert isinstance(c, CheckIn)
-    row = journal_store.add(user, c)
+    try:
+        row = journal_store.add(user, c)
+    except InputError as exc:  # the account is full (paintrace.web.quotas)
+        return invalid(exc)
     response = _entry_response(user, row, c, status=201)
     response["Location"] = f"/api/journal/entries/{row.pk}"
     return response
@@ -292,7 +295,10 @@ def create_activity(request: HttpRequest) -> HttpResponse:
             )
     except InputError as exc:
         return invalid(exc)
-    journal_store.add_rating(user, rating)
+    try:
+        journal_store.add_rating(user, rating)
+    except InputError as exc:  # the account is full (paintrace.web.quotas)
+        return invalid(exc)
     return JsonResponse(rating.to_dict(), status=201)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 
 from paintrace.journal import ActivityRating, CheckIn
-from paintrace.web import crypto
+from paintrace.web import crypto, quotas
 from paintrace.web.models import ActivityScore, JournalEntry
 
 _DEFAULTS: dict[str, Any] = {
@@ -96,10 +96,13 @@ def entry_dict(row: JournalEntry, checkin: CheckIn | None = None) -> dict[str, A
 
 
 def add(user: Any, c: CheckIn) -> JournalEntry:
+    """Raises quotas.QuotaExceeded when the account holds the most check-ins it may."""
+    quotas.room_for_checkins(user)
     return JournalEntry.objects.create(user=user, **_columns(user.pk, c))
 
 
 def add_many(user: Any, checkins: list[CheckIn]) -> None:
+    quotas.room_for_checkins(user, len(checkins))
     JournalEntry.objects.bulk_create(
         [JournalEntry(user=user, **_columns(user.pk, c)) for c in checkins], batch_size=500
     )
@@ -151,6 +154,10 @@ def checkins(user: Any, since: datetime | None = None) -> list[CheckIn]:
 
 
 def add_rating(user: Any, rating: ActivityRating) -> ActivityScore:
+    """Rating a week again replaces it; a new rating may meet quotas.QuotaExceeded."""
+    mine = ActivityScore.objects.filter(user=user, week=rating.week, activity=rating.activity)
+    if not mine.exists():
+        quotas.room_for_ratings(user)
     row, _ = ActivityScore.objects.update_or_create(
         user=user,
         week=rating.week,

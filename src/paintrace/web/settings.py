@@ -333,7 +333,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 BODY_READ_TIMEOUT = 10  # seconds to send a whole request body; slower clients get 408
 MAX_RECORD_BYTES = 32 * 1024  # one saved assessment, sealed (paintrace.web.store)
 # A journal's JSON export (years of daily check-ins with notes) re-imports through this path
-# only, read by the view itself (paintrace.web.journal_api.import_journal).
+# only, read by the view itself (paintrace.web.exports_api.import_journal).
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
 LARGE_BODY_PATHS = {"/api/journal/import": MAX_IMPORT_BYTES}
 

@@ -74,7 +74,10 @@ def create_share(request: HttpRequest) -> HttpResponse:
             raise InputError("days", "expected a whole number of days from 1 to 30")
     except InputError as exc:
         return invalid(exc)
-    share, url = accounts.create_share(user, days)
+    try:
+        share, url = accounts.create_share(user, days)
+    except InputError as exc:  # too many live links (paintrace.web.quotas)
+        return invalid(exc)
     body = {"id": share.pk, "url": url, "expires_at": share.expires_at.isoformat()}
     return JsonResponse(body, status=201)
 

@@ -58,7 +58,11 @@ def save_assessment(request: HttpRequest) -> HttpResponse:
         return invalid(InputError("id", "required: the assessment's link id"))
     if set(data) - {"id"}:
         return invalid(InputError(sorted(set(data) - {"id"})[0], "unknown field"))
-    if not accounts.save_assessment(user, data["id"]):
+    try:
+        found = accounts.save_assessment(user, data["id"])
+    except InputError as exc:  # the account is full (paintrace.web.quotas)
+        return invalid(exc)
+    if not found:
         return JsonResponse({"detail": "No assessment with this id."}, status=404)
     return JsonResponse({"id": data["id"], "url": f"/a/{data['id']}/"}, status=201)
 

@@ -207,8 +207,17 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
             context.update(values=request.POST, error=_plain_error(exc))
             return render(request, "paintrace/account/checkin.html", context, status=400)
         assert isinstance(c, CheckIn)
-        journal_store.add(request.user, c)
-        if c.warning_signs or c.new_numbness or c.new_weakness:
+        alarming = bool(c.warning_signs or c.new_numbness or c.new_weakness)
+        try:
+            journal_store.add(request.user, c)
+        except InputError as exc:  # the account is full (paintrace.web.quotas)
+            if not alarming:
+                context.update(checkin_map.map_context(request.POST))
+                context.update(values=request.POST, error=_plain_error(exc))
+                return render(request, "paintrace/account/checkin.html", context, status=400)
+            # a warning sign is shown even when the check-in cannot be kept
+            messages.error(request, f"This check-in was not saved. {exc.message}")
+        if alarming:
             from paintrace.web.summary_api import summary_for
 
             context = {"summary": summary_for(request.user), "flags": c.warning_signs}
@@ -290,7 +299,11 @@ def save_to_account(request: HttpRequest, aid: str) -> HttpResponse:
         raise Http404("No assessment with this id.")
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next=/a/{aid}/")
-    accounts.save_assessment(request.user, aid)
+    try:
+        accounts.save_assessment(request.user, aid)
+    except InputError as exc:  # the account is full (paintrace.web.quotas)
+        messages.error(request, exc.message)
+        return redirect("pt-result", aid=aid)
     messages.success(request, "Saved to your account. Check in each day to see how it goes.")
     return redirect("pt-result", aid=aid)
 
@@ -370,7 +383,11 @@ def shares_page(request: HttpRequest) -> HttpResponse:
             return redirect("pt-shares")
         days = request.POST.get("days", "")
         if days.isdigit() and 1 <= int(days) <= 30:
-            _, url = accounts.create_share(request.user, int(days))
+            try:
+                _, url = accounts.create_share(request.user, int(days))
+            except InputError as exc:  # too many live links (paintrace.web.quotas)
+                messages.error(request, exc.message)
+                return redirect("pt-shares")
             new_url = request.build_absolute_uri(url)
     context = {
         "shares": accounts.shares(request.user),
@@ -398,10 +415,10 @@ def activities_page(request: HttpRequest) -> HttpResponse:
             rating = parse_activity({"activity": chosen, "score": _int(request.POST.get("score"))})
             if rating.activity not in names and len(names) >= MAX_ACTIVITIES:
                 raise InputError("activity", f"at most {MAX_ACTIVITIES} activities")
-        except InputError as exc:
+            journal_store.add_rating(request.user, rating)
+        except InputError as exc:  # a bad rating, or the account is full
             context["error"] = exc
             return render(request, "paintrace/account/activities.html", context, status=400)
-        journal_store.add_rating(request.user, rating)
         messages.success(request, f"Rated {rating.activity}: {rating.score} out of 10 this week.")
         return redirect("pt-progress")
     return render(request, "paintrace/account/activities.html", context)
