@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from paintrace.web import store, view_links
+from paintrace.web.pages import page_cache
 from paintrace.web.pages.views import _result_context
 
 
@@ -77,6 +78,13 @@ def view_only(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "paintrace/view_gone.html", {}, status=410)
     if opened.saved is None:
         raise Http404("No such link. It may have been revoked, or the result deleted.")
-    context = _result_context(request, opened.saved, read_only=True)
-    context["view_expires"] = opened.expires_at
-    return render(request, "paintrace/result.html", context)
+    saved, expires = opened.saved, opened.expires_at
+
+    def context(link_id: str) -> dict[str, Any]:
+        # read_only: built without the secret id, so `link_id` is never used
+        return {**_result_context(request, saved, read_only=True), "view_expires": expires}
+
+    # The page shows the link's expiry date: links to one assessment differ only in that.
+    variant = ("view-only", expires.isoformat() if expires else "")
+    return page_cache.serve(request, saved, "paintrace/result.html", context, variant)
+

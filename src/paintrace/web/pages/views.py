@@ -18,7 +18,7 @@ from paintrace.assessment import assess_input, parse_input
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
 from paintrace.web import store
-from paintrace.web.pages import present, selfcare, warning_signs
+from paintrace.web.pages import page_cache, present, selfcare, warning_signs
 from paintrace.web.pages.forms import (
     RED_FLAG_PREFIX,
     DrawingForm,
@@ -316,9 +316,13 @@ def _open_flag_groups(kb: Knowledge, unanswered: Sequence[str]) -> list[dict[str
 SINCE_WORDS = dict(SINCE_CHOICES)
 
 
-def _result_context(request: HttpRequest, saved: Any, *, read_only: bool = False) -> dict[str, Any]:
+def _result_context(
+    request: HttpRequest, saved: Any, *, read_only: bool = False, link_id: str | None = None
+) -> dict[str, Any]:
     """What result.html shows. `read_only` (a view-only link): no answer forms, no save, no
-    delete, and neither the secret id nor any link or form that contains it."""
+    delete, and neither the secret id nor any link or form that contains it. `link_id`: what
+    to put where the secret id goes (the page cache renders with a placeholder)."""
+    link_id = saved.id if link_id is None else link_id
     kb = load_knowledge()
     res = saved.result
     inp = saved.input
@@ -338,7 +342,7 @@ def _result_context(request: HttpRequest, saved: Any, *, read_only: bool = False
     if skipped and skipped.get("finding") in unanswered:
         skipped = None  # an open warning sign is asked in the warning-sign form instead
     context = {
-        "aid": saved.id,
+        "aid": link_id,
         "created_at": saved.created_at,
         "level": level,
         "triage": triage,
@@ -361,7 +365,9 @@ def _result_context(request: HttpRequest, saved: Any, *, read_only: bool = False
         "plan_waits": calm and bool(unanswered) and bool(res.get("plan")),
         "emergency_number": settings.EMERGENCY_NUMBER,
         "tell_them": present.tell_them(kb, drawing, findings) if level == "emergency" else "",
-        "share_url": request.build_absolute_uri(reverse("pt-result", args=[saved.id])),
+        "share_url": ""
+        if read_only
+        else request.build_absolute_uri(reverse("pt-result", args=[link_id])),
     }
     if read_only:
         context.update(aid=None, share_url="", open_groups=[], skipped=None, read_only=True)
@@ -371,9 +377,16 @@ def _result_context(request: HttpRequest, saved: Any, *, read_only: bool = False
 @never_cache
 @require_http_methods(["GET"])
 def result(request: HttpRequest, aid: str) -> HttpResponse:
-    """The triage banner first; at emergency, nothing else competes with it."""
+    """The triage banner first; at emergency, nothing else competes with it. Served from the
+    page cache when this version was shown the same way before (the row is read first)."""
     saved = _get_or_404(aid)
-    return render(request, "paintrace/result.html", _result_context(request, saved))
+    return page_cache.serve(
+        request,
+        saved,
+        "paintrace/result.html",
+        lambda link_id: _result_context(request, saved, link_id=link_id),
+        variant=("owner",),
+    )
 
 
 @never_cache
@@ -410,6 +423,7 @@ def answer(request: HttpRequest, aid: str) -> HttpResponse:
     inp = parse_input({**saved.input, "findings": findings})
     res = assess_input(inp, skip=unknown - set(findings))
     store.update(saved, inp, res.to_dict(), unknown)
+    page_cache.forget(saved)  # the old version's pages would never be served again anyway
     messages.success(request, "Your result has been updated with your answers.")
     return redirect("pt-result", aid=saved.id)
 
