@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from paintrace.assessment import assess_input, parse_input
-from paintrace.web import store
+from paintrace.web import crypto, store
 from paintrace.web.models import AssessmentViewLink
 
 from .conftest import PIRIFORMIS_DRAWING, PIRIFORMIS_YES, red_flag_ids
@@ -131,3 +131,59 @@ def test_another_assessments_link_id_cannot_be_revoked(client: Client, aid: str)
     link_id = AssessmentViewLink.objects.get().pk
     client.post(f"/a/{aid}/views/", {"revoke": str(link_id)})
     assert Client().get(url).status_code == 200
+
+
+# ------------------------------------------------------------------------------ the plan PDF
+
+
+def test_the_view_only_page_offers_the_plan_pdf_and_serves_the_owners_bytes(
+    client: Client, aid: str
+) -> None:
+    """The one test here that renders a PDF."""
+    url = make_link(client, aid)
+    viewer = Client()
+    html = viewer.get(url).content.decode()
+    assert '<a class="btn" href="plan.pdf" download>Download the plan (PDF)</a>' in html
+    r = viewer.get(url + "plan.pdf")
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/pdf"
+    assert r["Content-Disposition"] == 'attachment; filename="paintrace-plan.pdf"'
+    assert "no-store" in r["Cache-Control"] and "noindex" in r["X-Robots-Tag"]
+    assert r.content.startswith(b"%PDF") and aid.encode() not in r.content
+    assert client.get(f"/a/{aid}/plan.pdf").content == r.content  # rendered once, the same
+    assert viewer.head(url + "plan.pdf").status_code == 200
+
+
+def test_the_view_only_pdf_is_404_or_410_like_the_page(client: Client, aid: str) -> None:
+    url = make_link(client, aid, "1")
+    gone = make_link(client, aid, "2")
+    assert Client().post(url + "plan.pdf").status_code == 405
+    for bad in ("/v/not-a-token/plan.pdf", "/v/" + "A" * 32 + "/plan.pdf"):
+        assert Client().get(bad).status_code == 404
+    AssessmentViewLink.objects.filter(lookup=crypto.view_lookup(gone.split("/")[2])).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    r = Client().get(gone + "plan.pdf")
+    assert r.status_code == 410 and "This link has expired" in r.content.decode()
+    live = AssessmentViewLink.objects.get(lookup=crypto.view_lookup(url.split("/")[2]))
+    client.post(f"/a/{aid}/views/", {"revoke": str(live.pk)})
+    assert Client().get(url + "plan.pdf").status_code == 404  # revoked
+    assert store.get(aid) is not None
+
+
+def test_no_plan_no_pdf_and_no_link(client: Client) -> None:
+    inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": {"saddle-numbness": True}})
+    emergency = store.save(inp, assess_input(inp).to_dict()).id
+    assert store.get(emergency).result["plan"] is None
+    url = make_link(client, emergency)
+    assert "plan.pdf" not in Client().get(url).content.decode()
+    r = Client().get(url + "plan.pdf")
+    assert r.status_code == 404 and emergency not in r.content.decode()
+
+
+def test_open_warning_signs_hide_the_pdf_link(client: Client) -> None:
+    inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": {"worse-sitting": True}})
+    open_signs = store.save(inp, assess_input(inp).to_dict()).id
+    url = make_link(client, open_signs)
+    html = Client().get(url).content.decode()
+    assert 'id="plan"' not in html and "plan.pdf" not in html

@@ -15,6 +15,7 @@ urlpatterns = [
     path("a/<str:aid>/save/", acc.save_to_account, name="pt-save"),
     path("a/<str:aid>/views/", vl.view_links_page, name="pt-view-links"),
     path("v/<str:token>/", vl.view_only, name="pt-view-only"),
+    path("v/<str:token>/plan.pdf", vl.view_only_pdf, name="pt-view-only-pdf"),
     path("faq/", views.faq, name="pt-faq"),
     path("accounts/signup/", acc.signup, name="pt-signup"),
     path("accounts/login/", acc.login_page, name="pt-login"),

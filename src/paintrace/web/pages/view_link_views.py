@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from paintrace.web import store, view_links
 from paintrace.web.pages import page_cache
 from paintrace.web.pages.views import _result_context
+from paintrace.web.pdf import plan_pdf_response
 
 
 def _get_or_404(aid: str) -> store.Saved:
@@ -88,3 +89,17 @@ def view_only(request: HttpRequest, token: str) -> HttpResponse:
     variant = ("view-only", expires.isoformat() if expires else "")
     return page_cache.serve(request, saved, "paintrace/result.html", context, variant)
 
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def view_only_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The plan handout behind a view-only link: the same bytes as the owner's download
+    (rendered once per version and kept sealed), 404/410 exactly like the page."""
+    opened = view_links.open_link(token)
+    if opened.gone:
+        return render(request, "paintrace/view_gone.html", {}, status=410)
+    if opened.saved is None:
+        raise Http404("No such link. It may have been revoked, or the result deleted.")
+    if not opened.saved.result.get("plan"):
+        raise Http404("This result has no self-care plan to download.")
+    return plan_pdf_response(opened.saved)
