@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from paintrace.web import crypto, store
@@ -130,8 +130,17 @@ def open_link(token: str, now: datetime | None = None) -> Opened:
 
 
 def purge_expired(now: datetime | None = None) -> int:
-    """Delete every view link past its expiry; returns how many."""
-    deleted, _ = AssessmentViewLink.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    """Delete every view link past its expiry, and every link of an assessment past its own
+    (dead already: it answers 404); returns how many.
+
+    Run before ``store.purge_expired``, so that the assessments' count it returns holds no
+    links deleted with them (the CASCADE counts them too).
+    """
+    now = now or timezone.now()
+    rows = AssessmentViewLink.objects.filter(
+        Q(expires_at__lte=now) | Q(assessment__expires_at__lte=now)
+    )
+    deleted, _ = rows.delete()
     if deleted and connection.vendor == "sqlite":
         store.wipe_sqlite_log()
     return deleted
