@@ -202,3 +202,32 @@ def test_new_weakness_at_check_in_escalates(client: Client) -> None:
     r = checkin(client, 4, 2, new_weakness="yes")
     assert r.status_code == 200 and "weakness" in r.content.decode()
     assert JournalEntry.objects.count() == 1
+
+
+def test_where_it_hurt_over_a_chosen_period(client: Client) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sign_up(client)
+    kb = load_knowledge()
+    old, recent = "right.calf-upper", "right.buttock-center"
+    long_ago = (timezone.now() - timedelta(days=40)).isoformat()
+    for at, rid in ((long_ago, old), (None, recent)):
+        body: dict[str, Any] = {"leg_pain": 5, "back_pain": 1, "note": "", "regions": {rid: 7}}
+        if at:
+            body["at"] = at
+        r = client.post("/api/journal/entries", json.dumps(body), content_type="application/json")
+        assert r.status_code == 201, r.content
+    names = {rid: kb.region_name(rid) for rid in (old, recent)}
+
+    def shown(query: str) -> set[str]:
+        page = client.get(f"/journal/{query}").content.decode()
+        return {rid for rid, name in names.items() if f'<th scope="row">{name}</th>' in page}
+
+    assert shown("") == {old, recent}  # everything by default
+    assert shown("?period=30") == {recent}
+    assert shown("?period=90") == {old, recent}
+    assert shown("?period=nonsense") == {old, recent}
+    page = client.get("/journal/?period=7").content.decode()
+    assert '<option value="7" selected>' in page

@@ -243,7 +243,26 @@ def _plain_error(exc: InputError) -> InputError:
 # --------------------------------------------------------------------------- progress
 
 
-def progress_context(user: Any) -> dict[str, Any]:
+# The composite map's periods: the last 7, 30 or 90 days, or everything (the default).
+MAP_PERIODS: dict[str, tuple[int | None, str]] = {
+    "7": (7, "the last 7 days"),
+    "30": (30, "the last 30 days"),
+    "90": (90, "the last 90 days"),
+    "all": (None, "all your check-ins"),
+}
+
+
+def map_period(request: HttpRequest) -> str:
+    """The chosen period (?period=7|30|90|all); anything else is the default, everything."""
+    chosen = request.GET.get("period", "all")
+    return chosen if chosen in MAP_PERIODS else "all"
+
+
+def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from paintrace import charts
     from paintrace.measures import Day, daily, weekly_activity
     from paintrace.web.summary_api import journal_data, summary_for
@@ -251,6 +270,8 @@ def progress_context(user: Any) -> dict[str, Any]:
     kb = load_knowledge()
     data = journal_data(user)
     _, checkins, ratings = data
+    days_back, period_words = MAP_PERIODS[period]
+    since = timezone.now() - timedelta(days=days_back) if days_back else None
     summary = summary_for(user, data)
     days: list[Day] = daily(checkins)
     weekly = weekly_activity(ratings)
@@ -269,12 +290,18 @@ def progress_context(user: Any) -> dict[str, Any]:
         "weekly": weekly,
         "pain_svg": charts.pain_chart_svg(days, summary.get("target")) if days else "",
         "activity_svg": charts.activity_chart_svg(weekly) if weekly else "",
-        "composite_svg": charts.composite_svg(checkins) if any(c.regions for c in checkins) else "",
+        "any_regions": any(c.regions for c in checkins),
+        "composite_svg": charts.composite_svg(checkins, since)
+        if any(c.regions for c in checkins if since is None or c.at >= since)
+        else "",
         "region_rows": [
             {"name": kb.region_name(rid), "days": n, "mean": mean, "max": top}
-            for rid, n, mean, top in charts.region_intensities(checkins)
+            for rid, n, mean, top in charts.region_intensities(checkins, since)
             if rid in kb.regions
         ],
+        "period": period,
+        "period_words": period_words,
+        "periods": [(key, words) for key, (_, words) in MAP_PERIODS.items()],
         "sources": [{**s, "name": _source_name(s["id"])} for s in summary.get("sources", [])[:5]],
     }
 
@@ -287,7 +314,8 @@ def _source_name(sid: str) -> str:
 @never_cache
 @login_required
 def progress_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "paintrace/account/progress.html", progress_context(request.user))
+    context = progress_context(request.user, map_period(request))
+    return render(request, "paintrace/account/progress.html", context)
 
 
 # --------------------------------------------------------------------------- saving
@@ -326,7 +354,7 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
     user = _shared_user(token)
     if user is None:
         return render(request, "paintrace/account/share_gone.html", {}, status=410)
-    context = progress_context(user)
+    context = progress_context(user, map_period(request))
     context.update(shared=True, token=token, assessment=accounts.latest_assessment(user))
     return render(request, "paintrace/account/shared.html", context)
 
