@@ -29,10 +29,20 @@ from paintrace.web.pdf import FILENAME, plan_pdf_response
 
 def result_url(aid: str) -> str:
     """The result page (/a/<id>/), served by the pages package under the URL name pt-result."""
+    before, after = _result_url_parts()
+    return f"{before}{aid}{after}"
+
+
+@cache
+def _result_url_parts() -> tuple[str, str]:
+    """The URL around the id, reversed once (reverse() costs as much as the database write)."""
+    marker = "ID0000000000000000000000"
     try:
-        return reverse("pt-result", args=[aid])
+        url = reverse("pt-result", args=[marker])
     except NoReverseMatch:  # the API also runs without the pages package
-        return f"/a/{aid}/"
+        url = f"/a/{marker}/"
+    before, _, after = url.partition(marker)
+    return before, after
 
 
 class PaintraceAPI(NinjaAPI):
