@@ -356,7 +356,9 @@ class Posterior:
     answered: Mapping[str, bool]
     # computed on first use
     _ranking: list[tuple[str, float]] | None = field(default=None, init=False, repr=False)
-    _partners: Array | None = field(default=None, init=False, repr=False)
+    _partners: tuple[NDArray[np.int64], NDArray[np.int64], Array] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def ranking(self) -> list[tuple[str, float]]:
         if self._ranking is None:
@@ -376,25 +378,20 @@ class Posterior:
         )
         return {self.model.components[c].source for c in comps}
 
-    def partner_mass(self) -> Array:
-        """(S, S): posterior mass of the pairs of two different sources, computed once.
+    def partner_mass(self) -> tuple[NDArray[np.int64], NDArray[np.int64], Array]:
+        """(source a, source b, posterior mass) of every pair of two different sources.
 
-        Summed with one bincount over the pairs' source indices, not a Python loop: it is asked
-        for every ranked source's explanation.
+        Computed once per posterior and kept as the few pair arrays (a fixed number), not an
+        S x S table: explanations ask for it once per ranked source, and a large knowledge
+        base would make a table the biggest allocation of the assessment.
         """
         if self._partners is None:
             model, hyps = self.model, self.hyps
             sa = model.comp_source[hyps.pair_comp_a]
             sb = model.comp_source[hyps.pair_comp_b]
             mass = self.post[hyps.n_units :]
-            n_s = len(model.source_ids)
             distinct = sa != sb
-            summed = np.bincount(
-                sa[distinct] * n_s + sb[distinct], weights=mass[distinct], minlength=n_s * n_s
-            )
-            cells = np.asarray(summed, dtype=np.float64).reshape(n_s, n_s)
-            self._partners = partners = cells + cells.T
-            return partners
+            self._partners = (sa[distinct], sb[distinct], mass[distinct])
         return self._partners
 
 
@@ -562,10 +559,16 @@ def partners(
     of those pairs, largest first (a root with secondary gluteal trigger points, say). Pairs
     with no real mass (under `min_mass`) name no partner."""
     model = posterior.model
-    row = posterior.partner_mass()[model.source_index[source_id]]
-    found = np.flatnonzero(row >= min_mass)
-    ranked = sorted(found.tolist(), key=lambda j: (-row[j], j))
-    return [(model.source_ids[j], float(row[j])) for j in ranked]
+    sa, sb, mass = posterior.partner_mass()
+    me = model.source_index[source_id]
+    mine = (sa == me) | (sb == me)
+    totals: dict[int, float] = {}
+    for other, m in zip(
+        np.where(sa[mine] == me, sb[mine], sa[mine]).tolist(), mass[mine].tolist(), strict=True
+    ):
+        totals[other] = totals.get(other, 0.0) + m
+    ranked = sorted((j for j, m in totals.items() if m >= min_mass), key=lambda j: (-totals[j], j))
+    return [(model.source_ids[j], totals[j]) for j in ranked]
 
 
 def finding_factor(model: Model, source_id: str, finding_id: str, value: bool) -> float:
