@@ -345,6 +345,9 @@ def test_pages_and_writes_pass_and_no_secret_reaches_the_access_log(proxy: Proxy
     status, _, _ = proxy.request("DELETE", f"/api/assessments/{aid}/shares/{view['id']}")
     assert status == 204
     assert proxy.request("GET", view["url"])[0] == 404
+    # a mistyped case still names the secret: the map is case-insensitive
+    assert proxy.request("GET", f"/V/{view_token}/")[0] == 404
+    assert proxy.request("GET", f"/A/{aid}/")[0] == 404
 
     log = proxy.access_log
     for secret in (aid, view_token, share_token, api_token):
@@ -443,6 +446,29 @@ def test_slow_clients_wait_in_nginx_not_in_the_app(proxy: Proxy) -> None:
         if dripper_thread is not None:
             dripper_thread.join()
         for sock in drippers + stalled:
+            sock.close()
+
+
+def test_one_address_holds_at_most_20_requests_open(proxy: Proxy) -> None:
+    """limit_conn: 20 requests stalled in their bodies from one address; a 21st request from
+    it is refused at once (429), while another address is served."""
+    head = f"POST /api/assessments HTTP/1.1\r\nHost: {HOST}\r\n".encode()
+    body_head = head + b"Content-Type: application/json\r\nContent-Length: 900\r\n\r\n{"
+    held = []
+    try:
+        for _ in range(20):
+            sock = proxy.tls_socket("127.0.0.99")
+            sock.sendall(body_head)
+            held.append(sock)
+        time.sleep(0.5)
+        extra = proxy.tls_socket("127.0.0.99")
+        held.append(extra)
+        extra.sendall(f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+        extra.settimeout(5)
+        assert extra.recv(200).startswith(b"HTTP/1.1 429")
+        assert proxy.request("GET", "/healthz")[0] == 200
+    finally:
+        for sock in held:
             sock.close()
 
 
