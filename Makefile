@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PROD_STAMP := $(VENV)/.installed-prod-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint typecheck unit bench load journal-scale evaluate clean
+.PHONY: run test lint typecheck unit bench load hardening journal-scale evaluate clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -54,6 +54,10 @@ bench: $(STAMP)
 # and PostgreSQL (needs wrk: apt-get install wrk). See bench/load.py.
 load: $(STAMP)
 	$(BIN)/python bench/load.py
+
+# Issue 9's figures again on a real server: slow clients, PDF bursts, fill rate, deletion.
+hardening: $(STAMP)
+	$(BIN)/python bench/hardening.py
 
 # The journal at scale (issue 10): 10,000 accounts and 1,000,000 check-ins loaded with COPY into
 # a throwaway PostgreSQL server; p95 of the progress page and GET /api/journal/summary under
