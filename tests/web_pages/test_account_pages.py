@@ -230,4 +230,4 @@ def test_where_it_hurt_over_a_chosen_period(client: Client) -> None:
     assert shown("?period=90") == {old, recent}
     assert shown("?period=nonsense") == {old, recent}
     page = client.get("/journal/?period=7").content.decode()
-    assert '<option value="7" selected>' in page
+    assert '<a href="?period=7" aria-current="true">' in page
