@@ -127,6 +127,46 @@ def test_slow_and_stalled_clients_do_not_block_the_server(server: Any) -> None:
             sock.close()
 
 
+def test_heads_sent_a_byte_a_second_are_cut_off(server: Any) -> None:
+    """gunicorn's threads read a request head with no time limit: before, 48 clients sending
+    their headers a byte a second took /healthz down for good. Now each head has 5 s
+    (paintrace.web.worker); 24 of them (of 2 x 16 threads) leave the server answering, and
+    all are closed soon after the deadline."""
+    base, port, _ = server
+    stop = threading.Event()
+    socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(24)]
+    head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 60
+
+    def trickle() -> None:
+        for i in range(len(head)):
+            if stop.is_set():
+                return
+            for sock in socks:
+                with contextlib.suppress(OSError):
+                    sock.send(head[i : i + 1])
+            time.sleep(1)
+
+    trickler = threading.Thread(target=trickle, daemon=True)
+    started = time.monotonic()
+    trickler.start()
+    try:
+        time.sleep(1.5)
+        for _ in range(3):
+            start = time.monotonic()
+            urllib.request.urlopen(f"{base}/healthz", timeout=10).read()
+            assert time.monotonic() - start < 2.0
+        time.sleep(max(0.0, started + 7 - time.monotonic()))
+        for sock in socks:
+            sock.settimeout(3)
+            with contextlib.suppress(ConnectionResetError):
+                assert sock.recv(200) == b"", "a slow head was answered instead of cut off"
+        assert time.monotonic() - started < 12
+    finally:
+        stop.set()
+        for sock in socks:
+            sock.close()
+
+
 def test_a_body_larger_than_the_limit_is_refused_unread(server: Any) -> None:
     _base, port, _ = server
     with socket.create_connection(("127.0.0.1", port)) as sock:

@@ -63,6 +63,11 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
+def watchdog() -> _Watchdog:
+    """The process's watchdog, shared with the worker's deadline on request heads."""
+    return _WATCHDOG
+
+
 def _reject(start_response: Callable[..., Any], status: str, message: str) -> list[bytes]:
     body = json.dumps({"detail": [{"loc": ["body"], "msg": message, "type": "body"}]}).encode()
     start_response(

@@ -96,7 +96,7 @@ def prepare() -> None:
 # (paintrace.web.bodylimit); headers are bounded in number and size. The access log names
 # routes, never ids (paintrace.web.logs).
 GUNICORN_OPTIONS: dict[str, Any] = {
-    "worker_class": "gthread",
+    "worker_class": "paintrace.web.worker.ThreadWorker",  # gthread + a deadline on heads
     "threads": 16,
     "timeout": 30,  # a worker silent this long is restarted
     "graceful_timeout": 10,
