@@ -31,10 +31,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _start(data_dir: Path, port: int, **extra_env: str) -> subprocess.Popen[bytes]:
     env = fresh_environment()
     env.update(PAINTRACE_DATA_DIR=str(data_dir), WEB_CONCURRENCY="2")
     env["PAINTRACE_RATE_LIMITS"] = "off"
+    env.update(extra_env)
     code = f"from paintrace.web.server import serve; serve('127.0.0.1', {port})"
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
@@ -217,5 +218,22 @@ def test_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
         for aid in acknowledged:
             with urllib.request.urlopen(f"{base}/api/assessments/{aid}", timeout=10) as resp:
                 assert resp.status == 200
+    finally:
+        _stop(proc)
+
+
+def test_rate_limits_count_across_worker_processes(tmp_path: Path) -> None:
+    """Counters live in one file shared by the workers (paintrace.web.counters): a client that
+    opens a new connection for each request, so reaching every worker, still gets its limit,
+    not the limit times the number of workers."""
+    port = _free_port()
+    proc = _start(tmp_path, port, WEB_CONCURRENCY="4", PAINTRACE_RATE_LIMITS="assessment=5/m")
+    try:
+        statuses = []
+        for _ in range(12):  # urllib opens a new connection each time
+            status, _ = _post(f"http://127.0.0.1:{port}/api/assessments")
+            statuses.append(status)
+        assert statuses.count(201) == 5, statuses
+        assert statuses.count(429) == 7, statuses
     finally:
         _stop(proc)

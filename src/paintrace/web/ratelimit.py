@@ -87,12 +87,19 @@ def hit(request: HttpRequest, scope: str) -> int | None:
     for limit, period in rules:
         window = int(now // period)
         key = f"rl:{scope}:{period}:{who}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
+        bump = getattr(cache, "bump", None)  # paintrace.web.counters: one atomic statement
+        if bump is not None:
+            counted = bump(key, period + 1)
+            if counted is None:  # the counters are busy: let the event through
+                continue
+            count = counted
+        else:
+            cache.add(key, 0, timeout=period + 1)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=period + 1)
+                count = 1
         if count > limit:
             wait = max(wait, math.ceil((window + 1) * period - now))
     return wait or None

@@ -393,14 +393,18 @@ TRUSTED_PROXIES = [
 ]
 
 # --- caches: counters for the rate limits, rendered PDFs, worked-out results -----------------
-# In-process by default (limits then count per worker process). PAINTRACE_SHARED_CACHE=1 keeps
-# the counters in the database, shared by every worker and instance (`createcachetable`).
+# Rate-limit counters: by default in a small SQLite file in the data folder, shared by every
+# worker process of this machine (paintrace.web.counters). PAINTRACE_SHARED_CACHE=1 keeps them in
+# the database instead, shared by every instance too (`createcachetable`).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pt"},
     "ratelimit": (
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "paintrace_cache"}
         if env_bool("PAINTRACE_SHARED_CACHE")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pt-rl"}
+        else {
+            "BACKEND": "paintrace.web.counters.SQLiteCounters",
+            "LOCATION": str(DATA_DIR / "ratelimit.sqlite3"),
+        }
     ),
 }
 
