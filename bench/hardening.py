@@ -500,10 +500,6 @@ def fill_rate(seconds: float, body: bytes) -> dict[str, Any]:
             "bytes_capped_one_connection": None
             if per_hour is None
             else round(per_hour * row_bytes),
-            "rows_capped_all_workers": None if per_hour is None else per_hour * config["workers"],
-            "bytes_capped_all_workers": None
-            if per_hour is None
-            else round(per_hour * config["workers"] * row_bytes),
             "minute_limit_per_hour": per_minute,
         },
     }
@@ -736,7 +732,10 @@ def print_fill(r: dict[str, Any]) -> None:
     print("\n3. Fill rate (one client, one keep-alive connection, DEFAULT rate limits)")
     print(f"   before: {BEFORE['fill']}")
     limits = ", ".join(f"{n}/{period}s" for n, period in r["rate_limits"].get("assessment", []))
-    print(f"   assessment limit: {limits or 'none'} (per worker process; {r['workers']} workers)")
+    print(
+        f"   assessment limit: {limits or 'none'} (counted across all {r['workers']} workers: "
+        "paintrace.web.counters)"
+    )
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
     ra = r["429_retry_after"]
     print(
@@ -764,9 +763,8 @@ def print_fill(r: dict[str, Any]) -> None:
     print(
         f"   per hour, one client: linear from this window {ph['rows_linear_from_window']:,} "
         f"rows = {human(ph['bytes_linear_from_window'])} (ignores the hour limit); "
-        f"capped by the limits on one connection {ph['rows_capped_one_connection'] or 0:,.0f} "
-        f"rows = {human(ph['bytes_capped_one_connection'])}; reconnecting to reach every worker "
-        f"{ph['rows_capped_all_workers'] or 0:,.0f} rows = {human(ph['bytes_capped_all_workers'])}"
+        f"capped by the limits {ph['rows_capped_one_connection'] or 0:,.0f} "
+        f"rows = {human(ph['bytes_capped_one_connection'])}, however many connections"
     )
 
 
