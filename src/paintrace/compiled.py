@@ -1,0 +1,284 @@
+"""The knowledge base compiled into numpy arrays, once per knowledge base.
+
+Everything about a source that does not depend on the person: its components (a source, or a
+portion of one) on each side, the probability that each region is marked and each symptom type
+drawn, the answers' likelihood ratios completed from their base rates, the priors and the pair
+boosts. :mod:`paintrace.inference` combines these with one person's drawing and answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from paintrace.knowledge.schema import SIDES, SYMPTOMS, Knowledge
+
+Array = NDArray[np.float64]
+SideConfig = str  # "left", "right" or "bilateral"
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Component:
+    source: str
+    portion: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Units:
+    """Single-component hypotheses for one side configuration, compiled once."""
+
+    comp: NDArray[np.int64]  # (U,) component of each unit
+    side: tuple[str, ...]  # (U,) left | right | both
+    log_prior: Array  # (U,)
+    p: Array  # (U, R) P(region marked)
+    q: Array  # (U, R, 4) P(type drawn | marked)
+    log_p: Array
+    log_not_p: Array
+    log_q_gain: Array  # (U, R, 4) log_q - log_not_q: what drawing a type adds
+    sum_log_not_q: Array  # (U, R) log P(no type drawn | marked), summed over the types
+    sum_log_not_p: Array  # (U,) log P(nothing marked)
+    p_yes: Array  # (U, F)
+    log_yes: Array
+    log_no: Array
+    source: NDArray[np.int64]  # (U,) source of each unit
+    by_source: NDArray[np.int64]  # (U,) unit indices ordered by source
+    source_starts: NDArray[np.int64]  # (S,) where each source's units begin in by_source
+
+
+class Model:
+    """The knowledge base compiled for fast inference."""
+
+    #: pairs are formed among this many leading single hypotheses, so the cost of an
+    #: assessment grows linearly with the size of the knowledge base, not with its square
+    pair_candidates = 12
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        params = knowledge.model
+        self.region_ids: list[str] = list(knowledge.regions)
+        self.region_index = {rid: i for i, rid in enumerate(self.region_ids)}
+        self.finding_ids: list[str] = list(knowledge.findings)
+        self.finding_index = {fid: i for i, fid in enumerate(self.finding_ids)}
+        self.n_findings = len(self.finding_ids)
+        self.source_ids: list[str] = list(knowledge.sources)
+        self.source_index = {sid: i for i, sid in enumerate(self.source_ids)}
+        self.components: list[Component] = []
+        for source in knowledge.sources.values():
+            for portion in source.portions:
+                self.components.append(Component(source.id, portion.id, len(self.components)))
+        self.comp_source = np.array(
+            [self.source_index[c.source] for c in self.components], dtype=np.int64
+        )
+
+        n_r, n_c = len(self.region_ids), len(self.components)
+        leak_q = _profile_vector(knowledge, params.leak_profile)
+        # Per side: P(marked) and P(type | marked) of each component for each region.
+        self._p: dict[str, Array] = {}
+        self._q: dict[str, Array] = {}
+        for side in (*SIDES, "both"):
+            p = np.full((n_c, n_r), params.p_marked["leak"])
+            q = np.tile(leak_q, (n_c, n_r, 1))
+            for comp in self.components:
+                source = knowledge.sources[comp.source]
+                portion = next(pt for pt in source.portions if pt.id == comp.portion)
+                default = source.profile or params.default_profile[source.kind]
+                for zone in portion.zones:
+                    prof = _profile_vector(knowledge, zone.profile or default)
+                    for rid in self._concrete(zone.region, side):
+                        r = self.region_index[rid]
+                        p[comp.index, r] = params.p_marked[zone.level]
+                        q[comp.index, r] = prof
+            self._p[side] = p
+            self._q[side] = q
+        self.leak = params.p_marked["leak"]
+
+        # Findings enter as their published likelihood ratios, against a baseline source that
+        # says nothing about them (ratio 1 both ways). Where only LR+ is known, LR- follows
+        # from the finding's base rate. P(yes | component) is kept for choosing questions.
+        self.base_rate = np.array(
+            [params.base_rates.get(fid, params.finding_base_rate) for fid in self.finding_ids]
+        )
+        lr_yes = np.ones((n_c, self.n_findings))
+        lr_no = np.ones((n_c, self.n_findings))
+        for comp in self.components:
+            for ev in knowledge.sources[comp.source].evidence:
+                f = self.finding_index[ev.finding]
+                lr_yes[comp.index, f], lr_no[comp.index, f] = _ratios(
+                    float(self.base_rate[f]), ev.lr_pos, ev.lr_neg
+                )
+        self.comp_log_yes = np.log(lr_yes)
+        self.comp_log_no = np.log(lr_no)
+        # The explanations' "how much did this answer move this source", as plain floats per
+        # source (its first component) and finding: read a dozen times per assessment.
+        first: dict[str, int] = {}
+        for comp in self.components:
+            first.setdefault(comp.source, comp.index)
+        self.answer_factor: dict[tuple[str, bool], dict[str, float]] = {}
+        tables = ((True, np.exp(self.comp_log_yes)), (False, np.exp(self.comp_log_no)))
+        for sid, c in first.items():
+            for value, table in tables:
+                self.answer_factor[(sid, value)] = dict(
+                    zip(self.finding_ids, table[c].tolist(), strict=True)
+                )
+        self.comp_p_yes = predictive(self.base_rate, lr_yes, lr_no)
+
+        # A portion's share of its source's prior is tempered like the drawing it explains:
+        # choosing a portion is part of explaining the drawing, so a source split into portions
+        # keeps most of its prior for the pattern that fits (share ** drawing_weight).
+        share = np.array(
+            [
+                next(pt.share for pt in knowledge.sources[c.source].portions if pt.id == c.portion)
+                for c in self.components
+            ]
+        )
+        source_prior = np.array([knowledge.sources[sid].prior for sid in self.source_ids])
+        self.source_prior = source_prior / source_prior.sum()
+        prior = source_prior[self.comp_source] * share**params.drawing_weight
+        self.comp_prior = prior / source_prior.sum()
+        self.comp_bilateral = np.array(
+            [knowledge.sources[c.source].bilateral for c in self.components]
+        )
+        # Sparse: only the listed pairs of sources have a boost (a dense table would grow with
+        # the square of the knowledge base).
+        self.pair_boost: dict[tuple[int, int], float] = {}
+        for boost in params.pair_boosts:
+            for a in boost.a:
+                for b in boost.b:
+                    for ca in self._components_of(a):
+                        for cb in self._components_of(b):
+                            self.pair_boost[ca, cb] = self.pair_boost[cb, ca] = boost.factor
+        # The same pairs as sorted keys (a * C + b) for a vectorised lookup.
+        keys = sorted((a * n_c + b, f) for (a, b), f in self.pair_boost.items())
+        self.boost_keys = np.array([k for k, _ in keys] or [-1], dtype=np.int64)
+        self.boost_log = np.log(np.array([f for _, f in keys] or [1.0]))
+        self.log_pair_prior = math.log(params.pair_prior)
+        self._units: dict[SideConfig, Units] = {}
+        self._patient_cache: dict[tuple[int | None, str | None], Array] = {}
+
+    def _components_of(self, source_id: str) -> list[int]:
+        return [c.index for c in self.components if c.source == source_id]
+
+    def _concrete(self, base: str, side: str) -> list[str]:
+        return self.knowledge.concrete(base, SIDES if side == "both" else (side,))
+
+    # ------------------------------------------------------------------ single hypotheses
+
+    def units(self, config: SideConfig) -> Units:
+        if config not in self._units:
+            self._units[config] = self._build_units(config)
+        return self._units[config]
+
+    def _build_units(self, config: SideConfig) -> Units:
+        sides = [config] if config in SIDES else [*SIDES, "both"]
+        n_c = len(self.components)
+        comp = np.tile(np.arange(n_c), len(sides))
+        side_of = tuple(side for side in sides for _ in range(n_c))
+        bil = self.comp_bilateral
+        log_prior_parts = []
+        for side in sides:
+            # The side factor is the source's chance of a one-sided or a two-sided picture.
+            one_sided = config in SIDES
+            factor = 1.0 - bil if one_sided else (bil if side == "both" else (1.0 - bil) / 2.0)
+            log_prior_parts.append(np.log(self.comp_prior * factor))
+        p = np.concatenate([self._p[side] for side in sides])
+        q = np.clip(np.concatenate([self._q[side] for side in sides]), EPS, 1 - EPS)
+        p_yes = self.comp_p_yes[comp]
+        source = self.comp_source[comp]
+        by_source = np.argsort(source, kind="stable")
+        source_starts = np.searchsorted(source[by_source], np.arange(len(self.source_ids)))
+        return Units(
+            comp=comp,
+            side=side_of,
+            log_prior=np.concatenate(log_prior_parts),
+            p=p,
+            q=q,
+            log_p=np.log(np.clip(p, EPS, 1 - EPS)),
+            log_not_p=np.log(np.clip(1.0 - p, EPS, 1.0)),
+            log_q_gain=np.log(q) - np.log(1.0 - q),
+            sum_log_not_q=np.log(1.0 - q).sum(axis=2),
+            sum_log_not_p=np.log(np.clip(1.0 - p, EPS, 1.0)).sum(axis=1),
+            p_yes=p_yes,
+            log_yes=self.comp_log_yes[comp],
+            log_no=self.comp_log_no[comp],
+            source=source,
+            by_source=by_source,
+            source_starts=source_starts,
+        )
+
+    # ------------------------------------------------------------------ encoding inputs
+
+    def side_config(self, drawing: Mapping[str, Sequence[str]]) -> SideConfig:
+        drawn = self.knowledge.drawn_sides(drawing)
+        if len(drawn) == 2:
+            return "bilateral"
+        return drawn[0] if drawn else "left"  # midline only: both sides are symmetric
+
+    def encode_drawing(self, drawing: Mapping[str, Sequence[str]]) -> tuple[Array, Array]:
+        marked = np.zeros(len(self.region_ids))
+        types = np.zeros((len(self.region_ids), len(SYMPTOMS)))
+        for rid, symptoms in drawing.items():
+            r = self.region_index[rid]
+            marked[r] = 1.0
+            for sym in symptoms:
+                types[r, SYMPTOMS.index(sym)] = 1.0
+        return marked, types
+
+    def encode_findings(self, findings: Mapping[str, bool]) -> tuple[Array, Array]:
+        yes = np.zeros(self.n_findings)
+        no = np.zeros(self.n_findings)
+        for fid, value in findings.items():
+            (yes if value else no)[self.finding_index[fid]] = 1.0
+        return yes, no
+
+    def patient_log_factor(self, age: int | None, sex: str | None) -> Array:
+        """Log prior adjustment per source from age and sex (published or estimated ratios)."""
+        key = (age, sex)
+        if key not in self._patient_cache:
+            self._patient_cache[key] = self._patient_log_factor(age, sex)
+        return self._patient_cache[key]
+
+    def _patient_log_factor(self, age: int | None, sex: str | None) -> Array:
+        out = np.zeros(len(self.source_ids))
+        for i, sid in enumerate(self.source_ids):
+            effects = self.knowledge.sources[sid].patient
+            if age is not None:
+                for eff in effects.age:
+                    if (eff.min is None or age >= eff.min) and (eff.max is None or age <= eff.max):
+                        out[i] += math.log(eff.lr)
+            if sex is not None and sex in effects.sex:
+                out[i] += math.log(effects.sex[sex])
+        return out
+
+
+def _profile_vector(knowledge: Knowledge, name: str) -> Array:
+    prof = knowledge.model.profiles[name]
+    return np.array([getattr(prof, s) for s in SYMPTOMS])
+
+
+def _ratios(base: float, lr_pos: float, lr_neg: float | None) -> tuple[float, float]:
+    """(LR+, LR-) of a finding for a source: as published, completed from the base rate.
+
+    P(yes | source) = base * LR+ must stay a probability, so LR+ is capped; a missing LR- is
+    what that P implies, (1 - base * LR+) / (1 - base).
+    """
+    pos = min(lr_pos, 0.97 / base)
+    neg = lr_neg if lr_neg is not None else max((1.0 - base * pos) / (1.0 - base), 0.03)
+    return pos, neg
+
+
+def predictive(base: Array, lr_yes: Array, lr_no: Array) -> Array:
+    """P(yes | hypothesis) for choosing questions: the two ratios normalised against the base."""
+    yes = base * lr_yes
+    return np.asarray(np.clip(yes / (yes + (1.0 - base) * lr_no), 0.005, 0.995))
+
+
+@functools.cache
+def compiled_model(knowledge: Knowledge) -> Model:
+    return Model(knowledge)
