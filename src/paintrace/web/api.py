@@ -237,7 +237,13 @@ PDF_DOC = {
 
 @api.get(
     "/assessments/{assessment_id}/plan.pdf",
-    response={200: None, 404: s.MessageOut, 409: s.MessageOut, 503: s.MessageOut},
+    response={
+        200: None,
+        404: s.MessageOut,
+        409: s.MessageOut,
+        429: s.MessageOut,
+        503: s.MessageOut,
+    },
     summary="The self-care plan as a PDF",
     openapi_extra=PDF_DOC,
     tags=["assessments"],
@@ -261,7 +267,7 @@ def assessment_plan_pdf(request: HttpRequest, assessment_id: str) -> HttpRespons
             },
             status=409,
         )
-    return plan_pdf_response(saved)
+    return plan_pdf_response(saved, request)
 
 
 # ---------------------------------------------------------------------------- interview

@@ -12,11 +12,11 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from paintrace.handout import plan_pdf
 from paintrace.knowledge import load_knowledge
-from paintrace.web import store
+from paintrace.web import ratelimit, store
 from paintrace.web.pages.state import SINCE_CHOICES
 
 FILENAME = "paintrace-plan.pdf"
@@ -62,7 +62,14 @@ def cached_handout(saved: Any) -> bytes | None:
     return pdf
 
 
-def plan_pdf_response(saved: Any) -> HttpResponse:
+def plan_pdf_response(saved: Any, request: HttpRequest | None = None) -> HttpResponse:
+    """The handout as a download. A handout not rendered yet counts against the client's
+    ``render`` rate limit (a render is up to a second of CPU and a stored copy of ~14 KB);
+    one already kept is served without counting."""
+    if request is not None and store.cached_pdf(saved) is None:
+        wait = ratelimit.hit(request, "render")
+        if wait:
+            return ratelimit.too_many(request, wait)
     pdf = cached_handout(saved)
     if pdf is None:
         busy = JsonResponse(

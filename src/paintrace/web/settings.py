@@ -357,7 +357,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- rate limits (paintrace.web.ratelimit) -----------------------------------------------------
 DEFAULT_RATE_LIMITS = (
     "assessment=10/m+120/h,interview=120/m+1500/h,change=30/m+300/h,"
-    "checkin=30/m+300/h,login=10/m+50/h,write=120/m+1500/h"
+    "checkin=30/m+300/h,login=10/m+50/h,write=120/m+1500/h,render=20/m+200/h"
 )
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RULE = re.compile(r"^(\d{1,7})/([smhd])$")

@@ -102,4 +102,4 @@ def view_only_pdf(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such link. It may have been revoked, or the result deleted.")
     if not opened.saved.result.get("plan"):
         raise Http404("This result has no self-care plan to download.")
-    return plan_pdf_response(opened.saved)
+    return plan_pdf_response(opened.saved, request)

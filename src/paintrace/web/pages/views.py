@@ -482,7 +482,7 @@ def plan_pdf(request: HttpRequest, aid: str) -> HttpResponse:
     saved = _get_or_404(aid)
     if not saved.result.get("plan"):
         return _no_plan(request, saved, "pdf")
-    return plan_pdf_response(saved)
+    return plan_pdf_response(saved, request)
 
 
 @require_http_methods(["GET"])
