@@ -307,7 +307,7 @@ def test_pdf_errors(client: Client, urgent: str) -> None:
 def test_openapi_documents_the_pdf(client: Client) -> None:
     doc = client.get("/api/openapi.json").json()
     op = doc["paths"]["/api/assessments/{assessment_id}/plan.pdf"]["get"]
-    assert set(op["responses"]) == {"200", "404", "409", "503"}
+    assert set(op["responses"]) == {"200", "404", "409", "429", "503"}
     assert op["responses"]["200"]["content"] == {
         "application/pdf": {"schema": {"type": "string", "format": "binary"}}
     }
