@@ -45,11 +45,8 @@ def handout_pdf(saved: Any) -> bytes:
 _RENDERS = threading.BoundedSemaphore(settings.PDF_RENDERS)
 
 
-def cached_handout(saved: Any) -> bytes | None:
-    """The handout's bytes, rendered at most once per saved version; None when too busy."""
-    pdf = store.cached_pdf(saved)
-    if pdf is not None:
-        return pdf
+def _render_and_keep(saved: Any) -> bytes | None:
+    """Render the handout of a version not kept yet, once; None when too busy."""
     if not _RENDERS.acquire(timeout=settings.PDF_WAIT_SECONDS):
         return None
     try:
@@ -62,15 +59,16 @@ def cached_handout(saved: Any) -> bytes | None:
     return pdf
 
 
-def plan_pdf_response(saved: Any, request: HttpRequest | None = None) -> HttpResponse:
-    """The handout as a download. A handout not rendered yet counts against the client's
-    ``render`` rate limit (a render is up to a second of CPU and a stored copy of ~14 KB);
-    one already kept is served without counting."""
-    if request is not None and store.cached_pdf(saved) is None:
+def plan_pdf_response(saved: Any, request: HttpRequest) -> HttpResponse:
+    """The handout as a download, rendered at most once per saved version. A handout not
+    rendered yet counts against the client's ``render`` rate limit (a render is up to a second
+    of CPU and a stored copy of ~14 KB); one already kept is served without counting."""
+    pdf = store.cached_pdf(saved)
+    if pdf is None:
         wait = ratelimit.hit(request, "render")
         if wait:
             return ratelimit.too_many(request, wait)
-    pdf = cached_handout(saved)
+        pdf = _render_and_keep(saved)
     if pdf is None:
         busy = JsonResponse(
             {"detail": "Busy making other handouts; please try again in a few seconds."},
