@@ -66,11 +66,15 @@ def _work_out(version: str, inp: dict[str, Any], unknown: Collection[str]) -> di
             return hit
     parsed = parse_input(inp)
     result = assess_input(parsed, skip=set(unknown) - set(parsed.findings)).to_dict()
+    _remember(version, result)
+    return result
+
+
+def _remember(version: str, result: dict[str, Any]) -> None:
     with _RESULTS_LOCK:
         _RESULTS[version] = result
         while len(_RESULTS) > _RESULTS_MAX:
             _RESULTS.popitem(last=False)
-    return result
 
 
 def _forget(version: str) -> None:
@@ -152,10 +156,7 @@ def save(
     _insert(crypto.lookup_key(aid), sealed, created, expires)
     saved = Saved(aid, data, skipped, pain, since, created, expires, _version(sealed))
     if result_dict is not None:
-        with _RESULTS_LOCK:
-            _RESULTS[saved.version] = result_dict
-            while len(_RESULTS) > _RESULTS_MAX:
-                _RESULTS.popitem(last=False)
+        _remember(saved.version, result_dict)
     return saved
 
 
@@ -202,6 +203,7 @@ def update(
     _forget(saved.version)
     saved.input, saved.unknown, saved.version = data, skipped, _version(sealed)
     saved._result = result_dict
+    _remember(saved.version, result_dict)  # the page the answers redirect to reads it next
     return saved
 
 
