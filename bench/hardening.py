@@ -27,7 +27,6 @@ import json
 import os
 import select
 import shutil
-import signal
 import socket
 import sqlite3
 import statistics
@@ -44,7 +43,7 @@ from typing import Any
 # The same folder: bench/load.py's throwaway PostgreSQL server, bench/web.py's server helpers.
 from load import postgres
 
-from web import free_port, wait_for
+from web import free_port, stop_server, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
@@ -151,12 +150,7 @@ def serve(
         wait_for(f"http://{HOST}:{port}/healthz")
         yield port, data_dir, env
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_server(server)
         log.close()
         shutil.rmtree(data_dir, ignore_errors=True)
 

@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from web import free_port, wait_for  # the same folder: bench/web.py starts servers the same way
+from web import (  # the same folder: bench/web.py starts servers the same way
+    free_port,
+    stop_server,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
@@ -177,12 +180,7 @@ def run_one(
                 # connections it accepted, so single runs swing by a third either way
                 results[name][c] = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_server(server)
         shutil.rmtree(data_dir, ignore_errors=True)
     print_table(label, results)
     return results

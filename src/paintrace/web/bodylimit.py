@@ -60,12 +60,7 @@ class _Watchdog:
                     sock.shutdown(socket.SHUT_RD)
 
 
-_WATCHDOG = _Watchdog()
-
-
-def watchdog() -> _Watchdog:
-    """The process's watchdog, shared with the worker's deadline on request heads."""
-    return _WATCHDOG
+WATCHDOG = _Watchdog()  # one per process; paintrace.web.worker uses it for request heads
 
 
 def _reject(start_response: Callable[..., Any], status: str, message: str) -> list[bytes]:
@@ -113,7 +108,7 @@ class BodyLimit:
         parts: list[bytes] = []
         size = 0
         want = length if length is not None else max_bytes + 1
-        key = _WATCHDOG.watch(sock, deadline) if sock is not None else None
+        key = WATCHDOG.watch(sock, deadline) if sock is not None else None
         try:
             while size < want:
                 chunk = stream.read(min(_CHUNK, want - size))
@@ -127,7 +122,7 @@ class BodyLimit:
             return _reject(start_response, "400 Bad Request", "the request body could not be read")
         finally:
             if key is not None:
-                _WATCHDOG.forget(key)
+                WATCHDOG.forget(key)
         if time.monotonic() >= deadline and size < want and length is not None:
             return _reject(start_response, "408 Request Timeout", "the body came too slowly")
         if size > max_bytes:

@@ -19,14 +19,14 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker as _GunicornThreadWorker
 
-from paintrace.web.bodylimit import watchdog
+from paintrace.web.bodylimit import WATCHDOG
 
 HEADER_READ_TIMEOUT = 5.0  # seconds for the request line and headers (one packet, normally)
 
 
 class ThreadWorker(_GunicornThreadWorker):  # type: ignore[misc]
     def handle(self, conn: Any) -> Any:
-        conn.pt_head_watch = watchdog().watch(conn.sock, time.monotonic() + HEADER_READ_TIMEOUT)
+        conn.pt_head_watch = WATCHDOG.watch(conn.sock, time.monotonic() + HEADER_READ_TIMEOUT)
         try:
             return super().handle(conn)
         finally:
@@ -40,5 +40,5 @@ class ThreadWorker(_GunicornThreadWorker):  # type: ignore[misc]
     def _head_done(conn: Any) -> None:
         key = getattr(conn, "pt_head_watch", None)
         if key is not None:
-            watchdog().forget(key)
+            WATCHDOG.forget(key)
             conn.pt_head_watch = None
