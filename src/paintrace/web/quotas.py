@@ -35,48 +35,37 @@ class QuotaExceeded(InputError):
     """The account holds the most it may of something; the message says what to do."""
 
 
-def _full(what: str, limit: int, advice: str) -> QuotaExceeded:
-    return QuotaExceeded(
-        "(root)",
-        f"Your account already holds {limit:,} {what}, the most one account keeps. {advice}",
-    )
+def _require_room(rows: Any, adding: int, limit: int, what: str, advice: str) -> None:
+    """Raise QuotaExceeded when `rows` (one account's) plus `adding` would pass `limit`."""
+    if rows.count() + adding > limit:
+        raise QuotaExceeded(
+            "(root)",
+            f"Your account already holds {limit:,} {what}, the most one account keeps. {advice}",
+        )
 
 
 def room_for_checkins(user: Any, adding: int = 1) -> None:
-    if JournalEntry.objects.filter(user=user).count() + adding > MAX_CHECKINS:
-        raise _full(
-            "check-ins",
-            MAX_CHECKINS,
-            "Export your journal, then delete old check-ins to add new ones.",
-        )
+    rows = JournalEntry.objects.filter(user=user)
+    advice = "Export your journal, then delete old check-ins to add new ones."
+    _require_room(rows, adding, MAX_CHECKINS, "check-ins", advice)
 
 
 def room_for_ratings(user: Any, adding: int = 1) -> None:
-    if ActivityScore.objects.filter(user=user).count() + adding > MAX_RATINGS:
-        raise _full(
-            "activity ratings",
-            MAX_RATINGS,
-            "Export your journal and start a new account to go on rating.",
-        )
+    rows = ActivityScore.objects.filter(user=user)
+    advice = "Export your journal and start a new account to go on rating."
+    _require_room(rows, adding, MAX_RATINGS, "activity ratings", advice)
 
 
 def room_for_assessments(user: Any, adding: int = 1) -> None:
-    if AccountAssessment.objects.filter(user=user).count() + adding > MAX_SAVED_ASSESSMENTS:
-        raise _full(
-            "saved assessments",
-            MAX_SAVED_ASSESSMENTS,
-            "Delete assessments you no longer need, then save this one.",
-        )
+    rows = AccountAssessment.objects.filter(user=user)
+    advice = "Delete assessments you no longer need, then save this one."
+    _require_room(rows, adding, MAX_SAVED_ASSESSMENTS, "saved assessments", advice)
 
 
 def room_for_share(user: Any) -> None:
-    live = ShareLink.objects.filter(user=user, expires_at__gt=timezone.now()).count()
-    if live + 1 > MAX_LIVE_SHARES:
-        raise _full(
-            "share links that still work",
-            MAX_LIVE_SHARES,
-            "Revoke links you no longer need, then make a new one.",
-        )
+    rows = ShareLink.objects.filter(user=user, expires_at__gt=timezone.now())
+    advice = "Revoke links you no longer need, then make a new one."
+    _require_room(rows, 1, MAX_LIVE_SHARES, "share links that still work", advice)
 
 
 def trim_tokens(user: Any) -> None:
