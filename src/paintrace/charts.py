@@ -128,16 +128,22 @@ def activity_chart_svg(weekly: Mapping[str, Sequence[tuple[date, int]]]) -> str:
     return "".join(out)
 
 
-def composite_regions(
-    checkins: Iterable[CheckIn], since: datetime | None = None
-) -> dict[str, tuple[int, float]]:
-    """Region -> (days marked, mean intensity) over the check-ins since `since`."""
+def _marks(checkins: Iterable[CheckIn], since: datetime | None) -> dict[str, list[int]]:
+    """Region -> the intensities it was marked with, in the check-ins since `since`."""
     seen: dict[str, list[int]] = {}
     for c in checkins:
         if since is not None and c.at < since:
             continue
         for rid, value in c.regions.items():
             seen.setdefault(rid, []).append(value)
+    return seen
+
+
+def composite_regions(
+    checkins: Iterable[CheckIn], since: datetime | None = None
+) -> dict[str, tuple[int, float]]:
+    """Region -> (days marked, mean intensity) over the check-ins since `since`."""
+    seen = _marks(checkins, since)
     return {rid: (len(v), round(sum(v) / len(v), 1)) for rid, v in sorted(seen.items())}
 
 
@@ -146,12 +152,7 @@ def region_intensities(
 ) -> list[tuple[str, int, float, int]]:
     """(region, days marked, mean intensity, highest intensity), most often marked first: the
     numbers behind composite_svg, for the table beside it."""
-    seen: dict[str, list[int]] = {}
-    for c in checkins:
-        if since is not None and c.at < since:
-            continue
-        for rid, value in c.regions.items():
-            seen.setdefault(rid, []).append(value)
+    seen = _marks(checkins, since)
     rows = [(rid, len(v), round(sum(v) / len(v), 1), max(v)) for rid, v in seen.items()]
     return sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
 

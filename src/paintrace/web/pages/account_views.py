@@ -283,6 +283,11 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
             for d in days
         ),
     )
+    region_rows = [
+        {"name": kb.region_name(rid), "days": n, "mean": mean, "max": top}
+        for rid, n, mean, top in charts.region_intensities(checkins, since)
+        if rid in kb.regions
+    ]
     return {
         "summary": summary,
         "pain_rows": pain_rows,
@@ -291,14 +296,8 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
         "pain_svg": charts.pain_chart_svg(days, summary.get("target")) if days else "",
         "activity_svg": charts.activity_chart_svg(weekly) if weekly else "",
         "any_regions": any(c.regions for c in checkins),
-        "composite_svg": charts.composite_svg(checkins, since)
-        if any(c.regions for c in checkins if since is None or c.at >= since)
-        else "",
-        "region_rows": [
-            {"name": kb.region_name(rid), "days": n, "mean": mean, "max": top}
-            for rid, n, mean, top in charts.region_intensities(checkins, since)
-            if rid in kb.regions
-        ],
+        "composite_svg": charts.composite_svg(checkins, since) if region_rows else "",
+        "region_rows": region_rows,
         "period": period,
         "period_words": period_words,
         "periods": [(key, words) for key, (_, words) in MAP_PERIODS.items()],
