@@ -198,6 +198,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
     return EPOCH + timedelta(microseconds=micros), pk
 
 
+def _own_entry(user: Any, entry_id: int) -> Any:
+    """The account's check-in with this id, or None (out of range, another's, or gone)."""
+    return journal_store.get(user, entry_id) if valid_id(entry_id) else None
+
+
 @router.get(
     "/journal/entries/{entry_id}",
     operation_id=op("read_entry"),
@@ -209,7 +214,7 @@ def read_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
-    row = journal_store.get(user, entry_id) if valid_id(entry_id) else None
+    row = _own_entry(user, entry_id)
     if row is None:
         return not_found()
     return JsonResponse(journal_store.entry_dict(row))
@@ -227,7 +232,7 @@ def patch_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
-    row = journal_store.get(user, entry_id) if valid_id(entry_id) else None
+    row = _own_entry(user, entry_id)
     if row is None:
         return not_found()
     data = json_body(request)
@@ -256,7 +261,7 @@ def delete_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
-    row = journal_store.get(user, entry_id) if valid_id(entry_id) else None
+    row = _own_entry(user, entry_id)
     if row is None:
         return not_found()
     row.delete()
