@@ -269,3 +269,15 @@ def test_django_warnings_carry_no_id(client: Any, caplog: Any) -> None:
 def test_the_session_is_short_and_ends_with_the_browser(settings: Any) -> None:
     assert settings.SESSION_COOKIE_AGE <= 2 * 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_a_deleted_assessment_s_result_leaves_memory_on_every_path(api: Any) -> None:
+    """Worked-out results are cached per record version; a delete by any path (here the
+    retention purge, which does not go through store.delete) drops them with the row."""
+    aid = api.post("/api/assessments", CASE).json()["id"]
+    saved = store.get(aid)
+    assert saved is not None and saved.result
+    assert saved.version in store._RESULTS
+    Assessment.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    assert store.purge_expired() == 1
+    assert saved.version not in store._RESULTS

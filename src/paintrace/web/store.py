@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from paintrace.assessment import AssessmentInput, assess_input, parse_input
@@ -80,6 +81,15 @@ def _remember(version: str, result: dict[str, Any]) -> None:
 def _forget(version: str) -> None:
     with _RESULTS_LOCK:
         _RESULTS.pop(version, None)
+
+
+def _on_delete(sender: Any, instance: Assessment, **kwargs: Any) -> None:
+    """Any delete (the page, the API, expiry, an account deleted): the worked-out result leaves
+    memory with the row."""
+    _forget(_version(bytes(instance.sealed)))
+
+
+post_delete.connect(_on_delete, sender=Assessment, dispatch_uid="paintrace.store.results")
 
 
 @dataclass
@@ -269,10 +279,7 @@ def delete(aid: str) -> bool:
     """
     if not _plausible(aid):
         return False
-    rows = Assessment.objects.filter(pk=crypto.lookup_key(aid))
-    for sealed in rows.values_list("sealed", flat=True):
-        _forget(_version(bytes(sealed)))  # the worked-out result leaves memory too
-    deleted, _ = rows.delete()
+    deleted, _ = Assessment.objects.filter(pk=crypto.lookup_key(aid)).delete()
     if deleted and connection.vendor == "sqlite":
         wipe_sqlite_log()
     return deleted > 0
