@@ -119,9 +119,7 @@ class Posterior:
     answered: Mapping[str, bool]
     # computed on first use
     _ranking: list[tuple[str, float]] | None = field(default=None, init=False, repr=False)
-    _partners: tuple[NDArray[np.int64], NDArray[np.int64], Array] | None = field(
-        default=None, init=False, repr=False
-    )
+    _partners: dict[int, dict[int, float]] | None = field(default=None, init=False, repr=False)
 
     def ranking(self) -> list[tuple[str, float]]:
         if self._ranking is None:
@@ -141,20 +139,26 @@ class Posterior:
         )
         return {self.model.components[c].source for c in comps}
 
-    def partner_mass(self) -> tuple[NDArray[np.int64], NDArray[np.int64], Array]:
-        """(source a, source b, posterior mass) of every pair of two different sources.
+    def partner_totals(self) -> dict[int, dict[int, float]]:
+        """Source -> {other source: posterior mass of their pairs}, for pairs of two different
+        sources.
 
-        Computed once per posterior and kept as the few pair arrays (a fixed number), not an
+        Computed once per posterior, in one pass over the pairs (a fixed number), not as an
         S x S table: explanations ask for it once per ranked source, and a large knowledge
         base would make a table the biggest allocation of the assessment.
         """
         if self._partners is None:
             model, hyps = self.model, self.hyps
-            sa = model.comp_source[hyps.pair_comp_a]
-            sb = model.comp_source[hyps.pair_comp_b]
-            mass = self.post[hyps.n_units :]
-            distinct = sa != sb
-            self._partners = (sa[distinct], sb[distinct], mass[distinct])
+            sa = model.comp_source[hyps.pair_comp_a].tolist()
+            sb = model.comp_source[hyps.pair_comp_b].tolist()
+            mass = self.post[hyps.n_units :].tolist()
+            totals: dict[int, dict[int, float]] = {}
+            for a, b, m in zip(sa, sb, mass, strict=True):
+                if a != b:
+                    mine, theirs = totals.setdefault(a, {}), totals.setdefault(b, {})
+                    mine[b] = mine.get(b, 0.0) + m
+                    theirs[a] = theirs.get(a, 0.0) + m
+            self._partners = totals
         return self._partners
 
 
@@ -322,14 +326,7 @@ def partners(
     of those pairs, largest first (a root with secondary gluteal trigger points, say). Pairs
     with no real mass (under `min_mass`) name no partner."""
     model = posterior.model
-    sa, sb, mass = posterior.partner_mass()
-    me = model.source_index[source_id]
-    mine = (sa == me) | (sb == me)
-    totals: dict[int, float] = {}
-    for other, m in zip(
-        np.where(sa[mine] == me, sb[mine], sa[mine]).tolist(), mass[mine].tolist(), strict=True
-    ):
-        totals[other] = totals.get(other, 0.0) + m
+    totals = posterior.partner_totals().get(model.source_index[source_id], {})
     ranked = sorted((j for j, m in totals.items() if m >= min_mass), key=lambda j: (-totals[j], j))
     return [(model.source_ids[j], totals[j]) for j in ranked]
 
