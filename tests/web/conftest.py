@@ -18,7 +18,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """On PostgreSQL, run only the tests that touch the database: the rest ran on SQLite."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         return
     here = Path(__file__).parent
     keep, drop = [], []
