@@ -131,3 +131,42 @@ def test_default_workers_two_per_core_within_bounds(
     assert server._workers() == workers
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     assert server._workers() == 3
+
+
+def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    """Workers bind with SO_REUSEPORT, which would let a second server share a taken port: serve()
+    checks first and stops with one line and exit 2, before touching the data folder."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert server.port_in_use("127.0.0.1", port)
+        env = fresh_environment()
+        env["PAINTRACE_DATA_DIR"] = str(tmp_path / "data")
+        code = f"from paintrace.web.server import serve; serve('127.0.0.1', {port})"
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode == 2
+    assert f"port {port} is already in use" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "data" / "paintrace.sqlite3").exists()
+    assert not server.port_in_use("127.0.0.1", port)  # free again once the listener closed
+
+
+def test_preload_loads_the_engine_and_freezes_it() -> None:
+    """What the master holds before forking is loaded once and never scanned by the GC."""
+    import gc
+
+    from paintrace.inference import compiled_model
+    from paintrace.knowledge import load_knowledge
+
+    gc.unfreeze()
+    try:
+        server.preload_for_workers()
+        assert gc.get_freeze_count() > 0
+        model = compiled_model(load_knowledge())
+        assert model is compiled_model(load_knowledge())  # built once, then shared
+        assert all(obj is not model for obj in gc.get_objects())  # out of the collector's scans
+    finally:
+        gc.unfreeze()
