@@ -230,12 +230,14 @@ class Model:
                 types[r, SYMPTOMS.index(sym)] = 1.0
         return marked, types
 
-    def encode_findings(self, findings: Mapping[str, bool]) -> tuple[Array, Array]:
-        yes = np.zeros(self.n_findings)
-        no = np.zeros(self.n_findings)
-        for fid, value in findings.items():
-            (yes if value else no)[self.finding_index[fid]] = 1.0
-        return yes, no
+    def answered_columns(
+        self, findings: Mapping[str, bool]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Column indices of the findings answered yes and of those answered no."""
+        index = self.finding_index
+        said_yes = [index[fid] for fid, value in findings.items() if value]
+        said_no = [index[fid] for fid, value in findings.items() if not value]
+        return np.array(said_yes, dtype=np.int64), np.array(said_no, dtype=np.int64)
 
     def patient_log_factor(self, age: int | None, sex: str | None) -> Array:
         """Log prior adjustment per source from age and sex (published or estimated ratios)."""

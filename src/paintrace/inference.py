@@ -63,8 +63,8 @@ class HypothesisSet:
     pair_a: NDArray[np.int64]  # (P,) unit indices
     pair_b: NDArray[np.int64]
     unit_p_yes: Array  # (U, F) P(yes | unit) for choosing questions
-    pair_log_yes: Array  # (P, F) a pair's log ratios of a present / absent sign (noisy-OR)
-    pair_log_no: Array
+    unit_log_yes: Array  # (U, F) a unit's log ratios of a present / absent sign
+    unit_log_no: Array
     base_rate: Array  # (F,)
     pair_comp_a: NDArray[np.int64]  # (P,) components of each pair
     pair_comp_b: NDArray[np.int64]
@@ -86,12 +86,20 @@ class HypothesisSet:
     def p_yes(self, cols: NDArray[np.int64]) -> Array:
         """(U+P, K) P(yes | hypothesis) for these findings only: the interview asks about a
         few candidates, so the pairs' predictive table is not built for every finding."""
+        log_yes, log_no = self.unit_log_yes[:, cols], self.unit_log_no[:, cols]
+        pa, pb = self.pair_a, self.pair_b
         pair = predictive(
             self.base_rate[cols],
-            np.exp(self.pair_log_yes[:, cols]),
-            np.exp(self.pair_log_no[:, cols]),
+            np.exp(pair_log_yes(log_yes[pa], log_yes[pb])),
+            np.exp(log_no[pa] + log_no[pb]),
         )
         return np.concatenate([self.unit_p_yes[:, cols], pair])
+
+
+def pair_log_yes(a: Array, b: Array) -> Array:
+    """Noisy-OR for a present sign: the member that explains it best explains it. (A sign is
+    absent only if neither member brings it, so the ratios of absence add in log space.)"""
+    return np.maximum(a, b)
 
 
 def _onehot(index: NDArray[np.int64], n: int) -> Array:
@@ -202,7 +210,7 @@ def infer(
     marked, types = model.encode_drawing(drawing)
     midx = np.nonzero(marked)[0]
     t_m = types[midx]  # (M, 4) symptom types of the marked regions
-    yes, no = model.encode_findings(findings)
+    said_yes, said_no = model.answered_columns(findings)
     w_draw, w_find = params.drawing_weight, params.findings_weight
     # Symptom types repeated over many regions are one observation: full weight over at most
     # `type_regions` regions, averaged beyond.
@@ -216,7 +224,8 @@ def infer(
     u_type = units.sum_log_not_q[:, midx].sum(axis=1)
     u_type += units.log_q_gain[:, midx].reshape(n_units, -1) @ t_m.reshape(-1)
     u_draw += u_type * type_scale
-    u_find = units.log_yes @ yes + units.log_no @ no
+    log_yes_u, log_no_u = units.log_yes[:, said_yes], units.log_no[:, said_no]
+    u_find = log_yes_u.sum(axis=1) + log_no_u.sum(axis=1)
     u_prior = units.log_prior + log_patient_s[units.source]
     u_logit = u_prior + w_draw * u_draw + w_find * u_find
 
@@ -236,16 +245,15 @@ def infer(
     wa, wb = pa[:, :, None], pb[:, :, None]
     q_m = units.q[:, midx]
     q_pair = (wa * q_m[pa_u] + wb * q_m[pb_u]) / (wa + wb)
-    # Noisy-OR for answers: a sign is absent only if neither member brings it (the ratios of
-    # absence multiply); a present sign is explained by the member that explains it best.
-    pair_log_no = units.log_no[pa_u] + units.log_no[pb_u]
-    pair_log_yes = np.maximum(units.log_yes[pa_u], units.log_yes[pb_u])
+    # Noisy-OR for answers (pair_log_yes), on the answered findings only: the interview builds
+    # the columns it weighs itself (HypothesisSet.p_yes).
+    yes_a, yes_b = log_yes_u[pa_u], log_yes_u[pb_u]
     log_not_leak = np.log(1.0 - model.leak) * len(model.region_ids)
     p_draw = units.sum_log_not_p[pa_u] + units.sum_log_not_p[pb_u] - log_not_leak
     p_draw += (np.log(p_pair) - np.log(1.0 - p_pair)).sum(axis=1)
     drawn = t_m[None, :, :] > 0.5
     p_draw += np.log(np.where(drawn, q_pair, 1.0 - q_pair)).sum(axis=(1, 2)) * type_scale
-    p_find = pair_log_yes @ yes + pair_log_no @ no
+    p_find = pair_log_yes(yes_a, yes_b).sum(axis=1) + (log_no_u[pa_u] + log_no_u[pb_u]).sum(axis=1)
     ca, cb = units.comp[pa_u], units.comp[pb_u]
     key = ca * len(model.components) + cb
     at = np.minimum(np.searchsorted(model.boost_keys, key), len(model.boost_keys) - 1)
@@ -263,8 +271,8 @@ def infer(
         pair_a=pa_u,
         pair_b=pb_u,
         unit_p_yes=units.p_yes,
-        pair_log_yes=pair_log_yes,
-        pair_log_no=pair_log_no,
+        unit_log_yes=units.log_yes,
+        unit_log_no=units.log_no,
         base_rate=model.base_rate,
         pair_comp_a=ca,
         pair_comp_b=cb,
