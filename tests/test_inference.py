@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paintrace.inference import compiled_model, infer, information_gain
+from paintrace.inference import compiled_model, infer, information_gain, partners
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import SYMPTOMS
 
@@ -141,6 +141,34 @@ def test_two_sources_can_explain_one_drawing():
     assert post.top_hypothesis() == {"gluteus-minimus", "s1-root"}
     top2 = {sid for sid, _ in post.ranking()[:2]}
     assert top2 == {"gluteus-minimus", "s1-root"}
+
+
+def test_partners_sum_the_mass_of_every_pair_of_two_sources():
+    """partners() against a plain sum over all pairs: the same partners, the same masses."""
+    drawing = {
+        "right.buttock-lateral": ["pain"],
+        "right.thigh-lateral-upper": ["pain"],
+        "right.foot-lateral": ["numbness"],
+        "right.lesser-toes": ["tingling"],
+    }
+    post = infer(MODEL, drawing, {})
+    hyps, ids = post.hyps, MODEL.source_ids
+    pair_mass = post.post[hyps.n_units :]
+    for sid in ("gluteus-minimus", "s1-root", "piriformis"):
+        me = MODEL.source_index[sid]
+        expected: dict[str, float] = {}
+        for ca, cb, m in zip(hyps.pair_comp_a, hyps.pair_comp_b, pair_mass, strict=True):
+            a, b = int(MODEL.comp_source[ca]), int(MODEL.comp_source[cb])
+            if a != b and me in (a, b):
+                other = ids[b if a == me else a]
+                expected[other] = expected.get(other, 0.0) + float(m)
+        wanted = {k: v for k, v in expected.items() if v >= 1e-6}
+        found = dict(partners(post, sid))
+        assert found.keys() == wanted.keys()
+        for other, m in wanted.items():
+            assert found[other] == pytest.approx(m, rel=1e-9)
+        assert list(found) == sorted(found, key=lambda o: (-found[o], MODEL.source_index[o]))
+    assert partners(post, "gluteus-minimus")[0][0] == "s1-root"
 
 
 def test_age_shifts_stenosis():

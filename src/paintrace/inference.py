@@ -157,17 +157,23 @@ class Posterior:
         """
         if self._partners is None:
             model, hyps = self.model, self.hyps
-            sa = model.comp_source[hyps.pair_comp_a].tolist()
-            sb = model.comp_source[hyps.pair_comp_b].tolist()
-            mass = self.post[hyps.n_units :].tolist()
+            sa = model.comp_source[hyps.pair_comp_a]
+            sb = model.comp_source[hyps.pair_comp_b]
+            mass = self.post[hyps.n_units :]
+            # Pairs with next to no mass cannot name a partner (partners() asks for 1e-6 at the
+            # least); leaving them out keeps the loop to the few pairs that carry the picture.
+            keep = (sa != sb) & (mass >= PAIR_MASS_FLOOR)
             totals: dict[int, dict[int, float]] = {}
-            for a, b, m in zip(sa, sb, mass, strict=True):
-                if a != b:
-                    mine, theirs = totals.setdefault(a, {}), totals.setdefault(b, {})
-                    mine[b] = mine.get(b, 0.0) + m
-                    theirs[a] = theirs.get(a, 0.0) + m
+            pairs = zip(sa[keep].tolist(), sb[keep].tolist(), mass[keep].tolist(), strict=True)
+            for a, b, m in pairs:
+                mine, theirs = totals.setdefault(a, {}), totals.setdefault(b, {})
+                mine[b] = mine.get(b, 0.0) + m
+                theirs[a] = theirs.get(a, 0.0) + m
             self._partners = totals
         return self._partners
+
+
+PAIR_MASS_FLOOR = 1e-12  # of the posterior: far below any partner worth naming
 
 
 def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Array:
