@@ -154,6 +154,17 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
     assert not server.port_in_use("127.0.0.1", port)  # free again once the listener closed
 
 
+def test_the_empty_host_checks_every_address() -> None:
+    """serve('') listens on every address, so a port taken on any one of them is taken."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.2", 0))  # another address than the one localhost resolves to
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert server.port_in_use("", port)
+        assert server.port_in_use("0.0.0.0", port)
+        assert not server.port_in_use("127.0.0.1", port)
+
+
 def test_preload_loads_the_engine_and_freezes_it() -> None:
     """What the master holds before forking is loaded once and never scanned by the GC."""
     import gc

@@ -52,7 +52,10 @@ def port_in_use(host: str, port: int) -> bool:
     flag, still fails on a taken port, so this keeps "address in use" a clear error.
     """
     try:
-        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)
+        # AI_PASSIVE: an empty host means every address, as gunicorn binds it
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
     except socket.gaierror:
         return False  # gunicorn reports a bad address itself
     family, kind, proto, _, address = infos[0]
