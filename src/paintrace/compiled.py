@@ -39,8 +39,7 @@ class Units:
     log_prior: Array  # (U,)
     p: Array  # (U, R) P(region marked)
     q: Array  # (U, R, 4) P(type drawn | marked)
-    log_p: Array
-    log_not_p: Array
+    log_odds_p: Array  # (U, R) log P(marked) - log P(not marked): what marking a region adds
     log_q_gain: Array  # (U, R, 4) log_q - log_not_q: what drawing a type adds
     sum_log_not_q: Array  # (U, R) log P(no type drawn | marked), summed over the types
     sum_log_not_p: Array  # (U,) log P(nothing marked)
@@ -159,8 +158,11 @@ class Model:
         self.boost_keys = np.array([k for k, _ in keys] or [-1], dtype=np.int64)
         self.boost_log = np.log(np.array([f for _, f in keys] or [1.0]))
         self.log_pair_prior = math.log(params.pair_prior)
+        # noisy-OR of two units counts the leak twice in every region; this takes one out
+        self.log_not_leak = float(np.log(1.0 - self.leak) * len(self.region_ids))
         self._units: dict[SideConfig, Units] = {}
         self._patient_cache: dict[tuple[int | None, str | None], Array] = {}
+        self._base_cache: dict[tuple[int | None, str | None], Array] = {}
 
     def _components_of(self, source_id: str) -> list[int]:
         return [c.index for c in self.components if c.source == source_id]
@@ -199,8 +201,7 @@ class Model:
             log_prior=np.concatenate(log_prior_parts),
             p=p,
             q=q,
-            log_p=np.log(np.clip(p, EPS, 1 - EPS)),
-            log_not_p=np.log(np.clip(1.0 - p, EPS, 1.0)),
+            log_odds_p=np.log(np.clip(p, EPS, 1 - EPS)) - np.log(np.clip(1.0 - p, EPS, 1.0)),
             log_q_gain=np.log(q) - np.log(1.0 - q),
             sum_log_not_q=np.log(1.0 - q).sum(axis=2),
             sum_log_not_p=np.log(np.clip(1.0 - p, EPS, 1.0)).sum(axis=1),
@@ -245,6 +246,15 @@ class Model:
         if key not in self._patient_cache:
             self._patient_cache[key] = self._patient_log_factor(age, sex)
         return self._patient_cache[key]
+
+    def patient_base(self, age: int | None, sex: str | None) -> Array:
+        """The prior ranking of sources for this age and sex, normalised (what model doubt
+        mixes in)."""
+        key = (age, sex)
+        if key not in self._base_cache:
+            base = self.source_prior * np.exp(self.patient_log_factor(age, sex))
+            self._base_cache[key] = base / base.sum()
+        return self._base_cache[key]
 
     def _patient_log_factor(self, age: int | None, sex: str | None) -> Array:
         out = np.zeros(len(self.source_ids))

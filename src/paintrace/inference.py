@@ -226,7 +226,7 @@ def infer(
     # Single hypotheses: every component on every side of the configuration. Symptom types
     # are 0/1, so a type's log-likelihood is log(1 - q) plus log-odds(q) where it was drawn.
     n_units = len(units.comp)
-    u_draw = units.sum_log_not_p + (units.log_p[:, midx] - units.log_not_p[:, midx]).sum(axis=1)
+    u_draw = units.sum_log_not_p + units.log_odds_p[:, midx].sum(axis=1)
     u_type = units.sum_log_not_q[:, midx].sum(axis=1)
     u_type += units.log_q_gain[:, midx].reshape(n_units, -1) @ t_m.reshape(-1)
     u_draw += u_type * type_scale
@@ -254,8 +254,7 @@ def infer(
     # Noisy-OR for answers (pair_log_yes), on the answered findings only: the interview builds
     # the columns it weighs itself (HypothesisSet.p_yes).
     yes_a, yes_b = log_yes_u[pa_u], log_yes_u[pb_u]
-    log_not_leak = np.log(1.0 - model.leak) * len(model.region_ids)
-    p_draw = units.sum_log_not_p[pa_u] + units.sum_log_not_p[pb_u] - log_not_leak
+    p_draw = units.sum_log_not_p[pa_u] + units.sum_log_not_p[pb_u] - model.log_not_leak
     p_draw += (np.log(p_pair) - np.log(1.0 - p_pair)).sum(axis=1)
     drawn = t_m[None, :, :] > 0.5
     p_draw += np.log(np.where(drawn, q_pair, 1.0 - q_pair)).sum(axis=(1, 2)) * type_scale
@@ -270,7 +269,6 @@ def infer(
     logit = np.concatenate([u_logit, p_logit])
     post = np.exp(logit - logit.max())
     post /= post.sum()
-    base = model.source_prior * np.exp(log_patient_s)
     hyps = HypothesisSet(
         n_units=len(units.comp),
         unit_comp=units.comp,
@@ -284,7 +282,7 @@ def infer(
         pair_comp_b=cb,
         by_source=units.by_source,
         source_starts=units.source_starts,
-        base=base / base.sum(),
+        base=model.patient_base(age, sex),
         doubt=params.model_doubt,
     )
     return Posterior(model, hyps, post, source_probabilities(model, hyps, post), findings)
