@@ -18,6 +18,7 @@ does, fails, and Django drops the connection when the request ends (``errors_occ
 from __future__ import annotations
 
 import select
+from typing import Any
 
 from django.db.backends.postgresql import base
 
@@ -37,6 +38,17 @@ def idle_connection_alive(connection: object) -> bool:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
+    def get_connection_params(self) -> dict[str, Any]:
+        """Server-side parameter binding unless the settings choose: values, bytes above all,
+        go to the server as typed parameters instead of literals spliced into the SQL (the
+        sealed record: 92 -> 70 µs in the worker, 197 -> 120 µs in the server per INSERT).
+        Statements are still not prepared (Django's prepare_threshold stays None), so
+        connection poolers keep working."""
+        params: dict[str, Any] = super().get_connection_params()
+        if "server_side_binding" not in self.settings_dict["OPTIONS"]:
+            params["cursor_factory"] = base.ServerBindingCursor
+        return params
+
     def close_if_health_check_failed(self) -> None:
         if self.connection is None or not self.health_check_enabled or self.health_check_done:
             return
