@@ -161,8 +161,8 @@ class Model:
         # noisy-OR of two units counts the leak twice in every region; this takes one out
         self.log_not_leak = float(np.log(1.0 - self.leak) * len(self.region_ids))
         self._units: dict[SideConfig, Units] = {}
-        self._patient_cache: dict[tuple[int | None, str | None], Array] = {}
-        self._base_cache: dict[tuple[int | None, str | None], Array] = {}
+        # (age, sex) -> (log prior factor per source, the normalised prior ranking)
+        self._patient_cache: dict[tuple[int | None, str | None], tuple[Array, Array]] = {}
 
     def _components_of(self, source_id: str) -> list[int]:
         return [c.index for c in self.components if c.source == source_id]
@@ -242,19 +242,20 @@ class Model:
 
     def patient_log_factor(self, age: int | None, sex: str | None) -> Array:
         """Log prior adjustment per source from age and sex (published or estimated ratios)."""
-        key = (age, sex)
-        if key not in self._patient_cache:
-            self._patient_cache[key] = self._patient_log_factor(age, sex)
-        return self._patient_cache[key]
+        return self._patient(age, sex)[0]
 
     def patient_base(self, age: int | None, sex: str | None) -> Array:
         """The prior ranking of sources for this age and sex, normalised (what model doubt
         mixes in)."""
+        return self._patient(age, sex)[1]
+
+    def _patient(self, age: int | None, sex: str | None) -> tuple[Array, Array]:
         key = (age, sex)
-        if key not in self._base_cache:
-            base = self.source_prior * np.exp(self.patient_log_factor(age, sex))
-            self._base_cache[key] = base / base.sum()
-        return self._base_cache[key]
+        if key not in self._patient_cache:
+            log_factor = self._patient_log_factor(age, sex)
+            base = self.source_prior * np.exp(log_factor)
+            self._patient_cache[key] = (log_factor, base / base.sum())
+        return self._patient_cache[key]
 
     def _patient_log_factor(self, age: int | None, sex: str | None) -> Array:
         out = np.zeros(len(self.source_ids))

@@ -97,8 +97,8 @@ class HypothesisSet:
 
 
 def pair_log_yes(a: Array, b: Array) -> Array:
-    """Noisy-OR for a present sign: the member that explains it best explains it. (A sign is
-    absent only if neither member brings it, so the ratios of absence add in log space.)"""
+    """A pair's log ratio for a sign that is present (noisy-OR): the member that explains it
+    best explains it. For an absent sign neither member brings it, so the log ratios add."""
     return np.maximum(a, b)
 
 
@@ -116,6 +116,8 @@ def _pair_indices(k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
 
 
 # ---------------------------------------------------------------------- posterior
+
+PAIR_MASS_FLOOR = 1e-12  # of the posterior: far below any partner worth naming
 
 
 @dataclass
@@ -171,9 +173,6 @@ class Posterior:
                 theirs[a] = theirs.get(a, 0.0) + m
             self._partners = totals
         return self._partners
-
-
-PAIR_MASS_FLOOR = 1e-12  # of the posterior: far below any partner worth naming
 
 
 def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Array:
