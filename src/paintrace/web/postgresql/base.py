@@ -25,11 +25,11 @@ from django.db.backends.postgresql import base
 __all__ = ["DatabaseWrapper", "idle_connection_alive"]
 
 
-def idle_connection_alive(connection: object) -> bool:
+def idle_connection_alive(connection: Any) -> bool:
     """True if a psycopg connection that is idle between requests looks usable."""
-    if connection is None or getattr(connection, "closed", True) or connection.broken:  # type: ignore[attr-defined]
+    if connection is None or connection.closed or connection.broken:
         return False
-    pgconn = connection.pgconn  # type: ignore[attr-defined]
+    pgconn = connection.pgconn
     if pgconn.status != 0:  # CONNECTION_OK
         return False
     poller = select.poll()
