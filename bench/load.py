@@ -25,7 +25,6 @@ import argparse
 import glob
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -37,33 +36,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from web import (  # the same folder: bench/web.py starts servers the same way
+from web import (  # the same folder: bench/web.py starts servers and runs wrk the same way
     free_port,
+    lua,
     stop_server,
     wait_for,
+    wrk,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
 CONCURRENCY = (1, 8, 32)
-
-
-def wrk(url: str, connections: int, seconds: float, script: Path | None = None) -> dict[str, Any]:
-    threads = min(2, connections)
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(seconds)}s", "--timeout", "30s"]
-    if script is not None:
-        cmd += ["-s", str(script)]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if not rate:
-        raise RuntimeError(out)
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors:.*", out)
-    return {
-        "rps": float(rate.group(1)),
-        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-        "socket_errors": errors.group(0) if errors else "",
-    }
 
 
 @contextmanager
@@ -98,15 +81,6 @@ def postgres() -> Iterator[str | None]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
-
-
-def lua(path: Path, method: str, body: str) -> Path:
-    path.write_text(
-        f'wrk.method = "{method}"\n'
-        f"wrk.body = {json.dumps(body)}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
-    )
-    return path
 
 
 def run_one(
