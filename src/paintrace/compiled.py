@@ -39,10 +39,13 @@ class Units:
     log_prior: Array  # (U,)
     p: Array  # (U, R) P(region marked)
     q: Array  # (U, R, 4) P(type drawn | marked)
-    log_odds_p: Array  # (U, R) log P(marked) - log P(not marked): what marking a region adds
-    log_q_gain: Array  # (U, R, 4) log_q - log_not_q: what drawing a type adds
-    sum_log_not_q: Array  # (U, R) log P(no type drawn | marked), summed over the types
+    # (U, R, 6) what a marked region adds to a unit's log-likelihood, as six terms that the
+    # drawing weighs (Model.mark_weights): log-odds of marking it, log P(no type drawn | marked)
+    # summed over the types, and each type's log-odds of being drawn.
+    mark_terms: Array
     sum_log_not_p: Array  # (U,) log P(nothing marked)
+    pq_yes: Array  # (U, R, 4) P(marked) P(type drawn | marked)
+    pq_no: Array  # (U, R, 4) P(marked) P(type not drawn | marked)
     p_yes: Array  # (U, F)
     log_yes: Array
     log_no: Array
@@ -153,10 +156,12 @@ class Model:
                     for ca in self._components_of(a):
                         for cb in self._components_of(b):
                             self.pair_boost[ca, cb] = self.pair_boost[cb, ca] = boost.factor
-        # The same pairs as sorted keys (a * C + b) for a vectorised lookup.
+        # The same pairs as sorted keys (a * C + b) for a vectorised lookup; the last key is
+        # larger than any pair's, so a search always lands on a key.
         keys = sorted((a * n_c + b, f) for (a, b), f in self.pair_boost.items())
-        self.boost_keys = np.array([k for k, _ in keys] or [-1], dtype=np.int64)
-        self.boost_log = np.log(np.array([f for _, f in keys] or [1.0]))
+        keys.append((n_c * n_c, 1.0))
+        self.boost_keys = np.array([k for k, _ in keys], dtype=np.int64)
+        self.boost_log = np.log(np.array([f for _, f in keys]))
         self.log_pair_prior = math.log(params.pair_prior)
         # noisy-OR of two units counts the leak twice in every region; this takes one out
         self.log_not_leak = float(np.log(1.0 - self.leak) * len(self.region_ids))
@@ -195,16 +200,25 @@ class Model:
         source = self.comp_source[comp]
         by_source = np.argsort(source, kind="stable")
         source_starts = np.searchsorted(source[by_source], np.arange(len(self.source_ids)))
+        log_odds_p = np.log(np.clip(p, EPS, 1 - EPS)) - np.log(np.clip(1.0 - p, EPS, 1.0))
+        mark_terms = np.concatenate(
+            [
+                log_odds_p[:, :, None],
+                np.log(1.0 - q).sum(axis=2)[:, :, None],
+                np.log(q) - np.log(1.0 - q),
+            ],
+            axis=2,
+        )
         return Units(
             comp=comp,
             side=side_of,
             log_prior=np.concatenate(log_prior_parts),
             p=p,
             q=q,
-            log_odds_p=np.log(np.clip(p, EPS, 1 - EPS)) - np.log(np.clip(1.0 - p, EPS, 1.0)),
-            log_q_gain=np.log(q) - np.log(1.0 - q),
-            sum_log_not_q=np.log(1.0 - q).sum(axis=2),
+            mark_terms=mark_terms,
             sum_log_not_p=np.log(np.clip(1.0 - p, EPS, 1.0)).sum(axis=1),
+            pq_yes=p[:, :, None] * q,
+            pq_no=p[:, :, None] * (1.0 - q),
             p_yes=p_yes,
             log_yes=self.comp_log_yes[comp],
             log_no=self.comp_log_no[comp],
@@ -221,15 +235,27 @@ class Model:
             return "bilateral"
         return drawn[0] if drawn else "left"  # midline only: both sides are symmetric
 
-    def encode_drawing(self, drawing: Mapping[str, Sequence[str]]) -> tuple[Array, Array]:
-        marked = np.zeros(len(self.region_ids))
-        types = np.zeros((len(self.region_ids), len(SYMPTOMS)))
-        for rid, symptoms in drawing.items():
-            r = self.region_index[rid]
-            marked[r] = 1.0
-            for sym in symptoms:
-                types[r, SYMPTOMS.index(sym)] = 1.0
-        return marked, types
+    def encode_drawing(
+        self, drawing: Mapping[str, Sequence[str]]
+    ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """The marked regions' indices, in region order, and their symptom types (M, 4)."""
+        marks = sorted(
+            (self.region_index[rid], [sym in symptoms for sym in SYMPTOMS])
+            for rid, symptoms in drawing.items()
+        )
+        midx = np.array([r for r, _ in marks], dtype=np.int64)
+        types = np.array([t for _, t in marks], dtype=bool).reshape(len(marks), len(SYMPTOMS))
+        return midx, types
+
+    @staticmethod
+    def mark_weights(types: NDArray[np.bool_], type_scale: float) -> Array:
+        """(M * 6,) the weights of Units.mark_terms for these marked regions: 1 for marking,
+        and `type_scale` for the types (the absent-types sum, and each type drawn)."""
+        weights = np.empty((len(types), 6))
+        weights[:, 0] = 1.0
+        weights[:, 1] = type_scale
+        weights[:, 2:] = types * type_scale
+        return weights.reshape(-1)
 
     def answered_columns(
         self, findings: Mapping[str, bool]

@@ -108,7 +108,7 @@ def finding_reasons(
 ) -> tuple[list[str], list[str]]:
     knowledge = posterior.model.knowledge
     scored: list[tuple[float, str, bool]] = []
-    listed = {ev.finding for ev in source.evidence}
+    listed = source.evidence_ids
     for fid, value in findings.items():
         if fid not in listed:
             continue

@@ -24,7 +24,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from paintrace.compiled import (
-    EPS,
     Array,
     Component,
     Model,
@@ -117,8 +116,6 @@ def _pair_indices(k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
 
 # ---------------------------------------------------------------------- posterior
 
-PAIR_MASS_FLOOR = 1e-12  # of the posterior: far below any partner worth naming
-
 
 @dataclass
 class Posterior:
@@ -129,7 +126,7 @@ class Posterior:
     answered: Mapping[str, bool]
     # computed on first use
     _ranking: list[tuple[str, float]] | None = field(default=None, init=False, repr=False)
-    _partners: dict[int, dict[int, float]] | None = field(default=None, init=False, repr=False)
+    _cross: tuple[Array, Array, Array, float] | None = field(default=None, init=False, repr=False)
 
     def ranking(self) -> list[tuple[str, float]]:
         if self._ranking is None:
@@ -149,30 +146,28 @@ class Posterior:
         )
         return {self.model.components[c].source for c in comps}
 
-    def partner_totals(self) -> dict[int, dict[int, float]]:
-        """Source -> {other source: posterior mass of their pairs}, for pairs of two different
-        sources.
+    def cross_pairs(self) -> tuple[Array, Array, Array, float]:
+        """The pairs of two different sources: their sources, their mass, and the mass in all.
 
-        Computed once per posterior, in one pass over the pairs (a fixed number), not as an
-        S x S table: explanations ask for it once per ranked source, and a large knowledge
-        base would make a table the biggest allocation of the assessment.
+        Computed once per posterior; explanations ask about partners once per ranked source.
         """
-        if self._partners is None:
+        if self._cross is None:
             model, hyps = self.model, self.hyps
             sa = model.comp_source[hyps.pair_comp_a]
             sb = model.comp_source[hyps.pair_comp_b]
             mass = self.post[hyps.n_units :]
-            # Pairs with next to no mass cannot name a partner (partners() asks for 1e-6 at the
-            # least); leaving them out keeps the loop to the few pairs that carry the picture.
-            keep = (sa != sb) & (mass >= PAIR_MASS_FLOOR)
-            totals: dict[int, dict[int, float]] = {}
-            pairs = zip(sa[keep].tolist(), sb[keep].tolist(), mass[keep].tolist(), strict=True)
-            for a, b, m in pairs:
-                mine, theirs = totals.setdefault(a, {}), totals.setdefault(b, {})
-                mine[b] = mine.get(b, 0.0) + m
-                theirs[a] = theirs.get(a, 0.0) + m
-            self._partners = totals
-        return self._partners
+            keep = sa != sb
+            mass = mass[keep]
+            self._cross = (sa[keep], sb[keep], mass, float(mass.sum()))
+        return self._cross
+
+    def partner_mass(self, source: int) -> Array:
+        """(S,) the mass of this source's pairs with each other source: two bincounts over the
+        pairs (a fixed number), not an S x S table, so a large knowledge base stays cheap."""
+        sa, sb, mass, _ = self.cross_pairs()
+        n = len(self.model.source_ids)
+        in_a, in_b = sa == source, sb == source
+        return np.bincount(sb[in_a], mass[in_a], n) + np.bincount(sa[in_b], mass[in_b], n)
 
 
 def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Array:
@@ -212,9 +207,7 @@ def infer(
 ) -> Posterior:
     params = model.knowledge.model
     units = model.units(model.side_config(drawing))
-    marked, types = model.encode_drawing(drawing)
-    midx = np.nonzero(marked)[0]
-    t_m = types[midx]  # (M, 4) symptom types of the marked regions
+    midx, t_m = model.encode_drawing(drawing)  # marked regions, and their symptom types (M, 4)
     said_yes, said_no = model.answered_columns(findings)
     w_draw, w_find = params.drawing_weight, params.findings_weight
     # Symptom types repeated over many regions are one observation: full weight over at most
@@ -223,16 +216,16 @@ def infer(
     log_patient_s = model.patient_log_factor(age, sex)
 
     # Single hypotheses: every component on every side of the configuration. Symptom types
-    # are 0/1, so a type's log-likelihood is log(1 - q) plus log-odds(q) where it was drawn.
+    # are 0/1, so a type's log-likelihood is log(1 - q) plus log-odds(q) where it was drawn:
+    # one product of the marked regions' terms with their weights.
     n_units = len(units.comp)
-    u_draw = units.sum_log_not_p + units.log_odds_p[:, midx].sum(axis=1)
-    u_type = units.sum_log_not_q[:, midx].sum(axis=1)
-    u_type += units.log_q_gain[:, midx].reshape(n_units, -1) @ t_m.reshape(-1)
-    u_draw += u_type * type_scale
-    log_yes_u, log_no_u = units.log_yes[:, said_yes], units.log_no[:, said_no]
-    u_find = log_yes_u.sum(axis=1) + log_no_u.sum(axis=1)
+    terms = units.mark_terms[:, midx].reshape(n_units, -1)
+    u_draw = units.sum_log_not_p + terms @ model.mark_weights(t_m, type_scale)
+    log_yes_u = units.log_yes[:, said_yes]
+    u_yes = log_yes_u.sum(axis=1)
+    u_no = units.log_no[:, said_no].sum(axis=1)
     u_prior = units.log_prior + log_patient_s[units.source]
-    u_logit = u_prior + w_draw * u_draw + w_find * u_find
+    u_logit = u_prior + w_draw * u_draw + w_find * (u_yes + u_no)
 
     # Pairs among the leading single hypotheses, combined by noisy-OR.
     k = min(model.pair_candidates, len(u_logit))
@@ -241,29 +234,30 @@ def infer(
     pa_u, pb_u = top[ia], top[ib]
     keep = units.comp[pa_u] != units.comp[pb_u]
     pa_u, pb_u = pa_u[keep], pb_u[keep]
+    # What a pair shares with its members' own terms: priors, nothing marked, answers no (for
+    # an absent sign neither member brings it, so the log ratios add).
+    u_shared = u_prior + w_draw * units.sum_log_not_p + w_find * u_no
     # Only the marked regions need the pair's own probabilities. Over all regions, the noisy-OR
     # of never-marked regions is a sum the units already hold: 1 - p_pair = (1 - pa)(1 - pb) /
-    # (1 - leak) exactly, and p stays within [leak, 0.6], far from the clipping bounds.
+    # (1 - leak) exactly, and p stays within [leak, 0.6], so p_pair stays inside (0, 1).
     p_m = units.p[:, midx]
     pa, pb = p_m[pa_u], p_m[pb_u]
-    p_pair = np.clip(1.0 - (1.0 - pa) * (1.0 - pb) / (1.0 - model.leak), EPS, 1 - EPS)
-    wa, wb = pa[:, :, None], pb[:, :, None]
-    q_m = units.q[:, midx]
-    q_pair = (wa * q_m[pa_u] + wb * q_m[pb_u]) / (wa + wb)
+    not_pair = (1.0 - pa) * (1.0 - pb) / (1.0 - model.leak)
+    p_draw = np.log((1.0 - not_pair) / not_pair).sum(axis=1) - model.log_not_leak
+    # A pair's symptom types mix its members' in proportion to how likely each marks the
+    # region; for each type the drawn or the not-drawn side enters.
+    pq = np.where(t_m, units.pq_yes[:, midx], units.pq_no[:, midx])  # (U, M, 4)
+    mix = (pq[pa_u] + pq[pb_u]) / (pa + pb)[:, :, None]
+    p_draw += np.log(mix).sum(axis=(1, 2)) * type_scale
     # Noisy-OR for answers (pair_log_yes), on the answered findings only: the interview builds
     # the columns it weighs itself (HypothesisSet.p_yes).
-    yes_a, yes_b = log_yes_u[pa_u], log_yes_u[pb_u]
-    p_draw = units.sum_log_not_p[pa_u] + units.sum_log_not_p[pb_u] - model.log_not_leak
-    p_draw += (np.log(p_pair) - np.log(1.0 - p_pair)).sum(axis=1)
-    drawn = t_m[None, :, :] > 0.5
-    p_draw += np.log(np.where(drawn, q_pair, 1.0 - q_pair)).sum(axis=(1, 2)) * type_scale
-    p_find = pair_log_yes(yes_a, yes_b).sum(axis=1) + (log_no_u[pa_u] + log_no_u[pb_u]).sum(axis=1)
+    p_yes = pair_log_yes(log_yes_u[pa_u], log_yes_u[pb_u]).sum(axis=1)
     ca, cb = units.comp[pa_u], units.comp[pb_u]
     key = ca * len(model.components) + cb
-    at = np.minimum(np.searchsorted(model.boost_keys, key), len(model.boost_keys) - 1)
+    at = np.searchsorted(model.boost_keys, key)
     log_boost = np.where(model.boost_keys[at] == key, model.boost_log[at], 0.0)
-    p_prior = model.log_pair_prior + log_boost + u_prior[pa_u] + u_prior[pb_u]
-    p_logit = p_prior + w_draw * p_draw + w_find * p_find
+    p_logit = model.log_pair_prior + log_boost + u_shared[pa_u] + u_shared[pb_u]
+    p_logit += w_draw * p_draw + w_find * p_yes
 
     logit = np.concatenate([u_logit, p_logit])
     post = np.exp(logit - logit.max())
@@ -336,10 +330,13 @@ def partners(
     """Other sources that explain the picture together with this one, with the posterior mass
     of those pairs, largest first (a root with secondary gluteal trigger points, say). Pairs
     with no real mass (under `min_mass`) name no partner."""
+    if posterior.cross_pairs()[3] < min_mass:  # no pair of two sources holds that much
+        return []
     model = posterior.model
-    totals = posterior.partner_totals().get(model.source_index[source_id], {})
-    ranked = sorted((j for j, m in totals.items() if m >= min_mass), key=lambda j: (-totals[j], j))
-    return [(model.source_ids[j], totals[j]) for j in ranked]
+    totals = posterior.partner_mass(model.source_index[source_id])
+    found = np.nonzero(totals >= min_mass)[0].tolist()
+    ranked = sorted(found, key=lambda j: (-totals[j], j))
+    return [(model.source_ids[j], float(totals[j])) for j in ranked]
 
 
 def finding_factor(model: Model, source_id: str, finding_id: str, value: bool) -> float:

@@ -7,6 +7,7 @@ folder and shadow it as an import name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -129,7 +130,7 @@ class Source:
             ]
         return data
 
-    @property
+    @functools.cached_property
     def phrase(self) -> str:
         """The source as named inside a sentence ("the piriformis", "the S1 nerve root")."""
         if self.called:
@@ -137,6 +138,11 @@ class Source:
         keep = self.name[1:2].isupper() or self.name[1:2].isdigit()
         name = self.name if keep else self.name[:1].lower() + self.name[1:]
         return name if self.kind == "condition" else f"the {name}"
+
+    @functools.cached_property
+    def evidence_ids(self) -> frozenset[str]:
+        """The findings this source lists (explanations ask once per ranked source)."""
+        return frozenset(ev.finding for ev in self.evidence)
 
     @property
     def trigger_points(self) -> list[TriggerPoint]:
