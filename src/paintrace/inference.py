@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -117,6 +118,10 @@ def _pair_indices(k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
 # ---------------------------------------------------------------------- posterior
 
 
+# the pairs of two different sources: source a, source b, mass, and the mass in all
+_CrossPairs = tuple[NDArray[np.int64], NDArray[np.int64], Array, float]
+
+
 @dataclass
 class Posterior:
     model: Model
@@ -126,7 +131,7 @@ class Posterior:
     answered: Mapping[str, bool]
     # computed on first use
     _ranking: list[tuple[str, float]] | None = field(default=None, init=False, repr=False)
-    _cross: tuple[Array, Array, Array, float] | None = field(default=None, init=False, repr=False)
+    _cross: _CrossPairs | None = field(default=None, init=False, repr=False)
 
     def ranking(self) -> list[tuple[str, float]]:
         if self._ranking is None:
@@ -146,7 +151,7 @@ class Posterior:
         )
         return {self.model.components[c].source for c in comps}
 
-    def cross_pairs(self) -> tuple[Array, Array, Array, float]:
+    def cross_pairs(self) -> _CrossPairs:
         """The pairs of two different sources: their sources, their mass, and the mass in all.
 
         Computed once per posterior; explanations ask about partners once per ranked source.
@@ -167,7 +172,8 @@ class Posterior:
         sa, sb, mass, _ = self.cross_pairs()
         n = len(self.model.source_ids)
         in_a, in_b = sa == source, sb == source
-        return np.bincount(sb[in_a], mass[in_a], n) + np.bincount(sa[in_b], mass[in_b], n)
+        totals = np.bincount(sb[in_a], mass[in_a], n) + np.bincount(sa[in_b], mass[in_b], n)
+        return cast(Array, totals)  # weighted bincounts are float
 
 
 def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Array:
