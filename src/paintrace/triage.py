@@ -135,10 +135,16 @@ def open_red_flags(
 ) -> tuple[str, ...]:
     """Warning-sign questions that apply to this drawing and are not answered: unknown, not no."""
     return tuple(
-        f.id
-        for f in knowledge.findings.values()
-        if f.group == "red-flag" and f.id not in findings and applies(knowledge, f.id, drawing, sex)
+        fid
+        for fid in _red_flags(knowledge)
+        if fid not in findings and applies(knowledge, fid, drawing, sex)
     )
+
+
+@functools.cache
+def _red_flags(knowledge: Knowledge) -> tuple[str, ...]:
+    """The warning-sign findings, in the knowledge base's order (asked about every assessment)."""
+    return tuple(f.id for f in knowledge.findings.values() if f.group == "red-flag")
 
 
 def _mentions(cond: Condition) -> tuple[set[str], bool]:

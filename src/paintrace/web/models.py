@@ -53,7 +53,10 @@ class Assessment(models.Model):
     pdf = models.BinaryField(
         null=True, editable=False, help_text="The rendered handout, sealed (made on first ask)."
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Not indexed: nothing lists assessments by date (an account lists its own links, which
+    # carry their own dates), and every index is one more B-tree page to write per INSERT, the
+    # hottest statement of the write path.
+    created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -61,9 +64,6 @@ class Assessment(models.Model):
         help_text="Deleted after this (purge_expired). NULL: kept, for an assessment saved to an "
         "account (accounts set it to NULL).",
     )
-
-    class Meta:
-        ordering = ("-created_at",)
 
     def __str__(self) -> str:
         return f"assessment {self.lookup[:6]}… ({self.created_at:%Y-%m-%d})"
