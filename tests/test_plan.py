@@ -13,6 +13,7 @@ from paintrace.assessment import assess
 from paintrace.handout import plan_pdf, render_plan_html
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import knowledge_root
+from paintrace.plan import _schedule, _seconds
 
 KB = load_knowledge()
 NO_FLAGS = {f.id: False for f in KB.findings.values() if f.group == "red-flag"}
@@ -82,6 +83,21 @@ def test_daily_routine_fits_about_twenty_minutes():
         result = assess(drawing, {**NO_FLAGS, "calf-swelling-warmth": False})
         if result.plan:
             assert result.plan["schedule"]["minutes"] <= 21
+
+
+def test_the_budget_counts_the_seconds_the_schedule_lists():
+    """The budget loop adds up seconds without building steps; it must agree with the steps."""
+    checked = 0
+    for drawing in (PIRIFORMIS, CALF, L5, {**PIRIFORMIS, "left.buttock-center": ["pain"]}):
+        plan = assess(drawing, {**NO_FLAGS, "calf-swelling-warmth": False}).plan
+        if not plan or not plan["muscles"]:
+            continue
+        sides = KB.drawn_sides(drawing)
+        steps, seconds = _schedule(plan["muscles"], sides)
+        assert _seconds(plan["muscles"], sides) == seconds > 0
+        assert len(steps) == len(plan["schedule"]["steps"])
+        checked += 1
+    assert checked >= 2
 
 
 def test_no_calf_massage_while_a_clot_is_possible():

@@ -11,7 +11,7 @@ import functools
 import math
 from collections.abc import Mapping, Sequence
 
-from paintrace.inference import Posterior, finding_factor, partners, zone_levels
+from paintrace.inference import Model, Posterior, finding_factor, partners, zone_levels
 from paintrace.knowledge.schema import Knowledge, Source
 
 _NEURAL = ("numbness", "tingling")
@@ -106,25 +106,47 @@ def _order(symptom: str) -> int:
 def finding_reasons(
     posterior: Posterior, source: Source, findings: Mapping[str, bool]
 ) -> tuple[list[str], list[str]]:
-    knowledge = posterior.model.knowledge
-    scored: list[tuple[float, str, bool]] = []
-    listed = source.evidence_ids
-    for fid, value in findings.items():
-        if fid not in listed:
-            continue
-        factor = finding_factor(posterior.model, source.id, fid, value)
-        scored.append((factor, fid, value))
-    scored.sort(key=lambda t: -abs(_log(t[0])))
-    for_lines: list[str] = []
-    against: list[str] = []
-    for factor, fid, value in scored:
-        finding = knowledge.findings[fid]
-        said = finding.said_yes if value else finding.said_no
-        if factor >= 1.25 and len(for_lines) < 3:
-            for_lines.append(f"{_sentence(said)}, which fits {source.phrase}.")
-        elif factor <= 0.8 and len(against) < 3:
-            against.append(f"{_sentence(said)}, which speaks against {source.phrase}.")
+    """The answers that moved this source most: at most three each way, largest move first
+    (ties in the order the answers were given)."""
+    lines = _answer_lines(posterior.model, source.id)
+    moved = [line for fid, value in findings.items() if (line := lines.get((fid, value)))]
+    moved.sort(key=_by_strength)
+    for_lines = [text for _, fits, text in moved if fits][:3]
+    against = [text for _, fits, text in moved if not fits][:3]
     return for_lines, against
+
+
+# how strongly an answer moved the source (strongest first), whether it speaks for it, and the
+# sentence that says so
+_AnswerLine = tuple[float, bool, str]
+
+
+def _by_strength(line: _AnswerLine) -> float:
+    return line[0]
+
+
+@functools.cache
+def _answer_lines(model: Model, source_id: str) -> dict[tuple[str, bool], _AnswerLine]:
+    """The answers that move the source enough to be said, with their sentences, worked out
+    once per source: none of it depends on the person, only which answers they gave."""
+    knowledge = model.knowledge
+    source = knowledge.sources[source_id]
+    out: dict[tuple[str, bool], _AnswerLine] = {}
+    for fid in source.evidence_ids:
+        finding = knowledge.findings[fid]
+        for value in (True, False):
+            factor = finding_factor(model, source_id, fid, value)
+            said = _sentence(finding.said_yes if value else finding.said_no)
+            strength = -abs(_log(factor))
+            if factor >= 1.25:
+                out[(fid, value)] = (strength, True, f"{said}, which fits {source.phrase}.")
+            elif factor <= 0.8:
+                out[(fid, value)] = (
+                    strength,
+                    False,
+                    f"{said}, which speaks against {source.phrase}.",
+                )
+    return out
 
 
 def _log(x: float) -> float:

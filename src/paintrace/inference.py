@@ -135,9 +135,9 @@ class Posterior:
 
     def ranking(self) -> list[tuple[str, float]]:
         if self._ranking is None:
-            order = np.argsort(-self.source_probs, kind="stable")
-            ids = self.model.source_ids
-            self._ranking = [(ids[i], float(self.source_probs[i])) for i in order]
+            order = np.argsort(-self.source_probs, kind="stable").tolist()
+            ids, probs = self.model.source_ids, self.source_probs.tolist()
+            self._ranking = [(ids[i], probs[i]) for i in order]
         return self._ranking
 
     def top_hypothesis(self) -> set[str]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from paintrace.knowledge.care import Massage, Stretch
+from paintrace.knowledge.care import Massage
 from paintrace.knowledge.schema import Knowledge
 from paintrace.plan_modifiers import adapt
 from paintrace.triage import TriageResult
@@ -28,18 +28,10 @@ MIN_PROBABILITY = 0.10  # a muscle below this is not worth a place in today's ro
 ROOT_FIRST = 0.15  # a root this likely leads the plan with its self-management, and a caution
 DAILY_BUDGET_SECONDS = 20 * 60
 SETUP_SECONDS = 30  # getting into position, finding the point
+STRETCH_SETUP_SECONDS = 10  # between repetitions of a stretch
 REVIEW_DAYS = 14
 CALF_MUSCLES = frozenset({"gastrocnemius", "soleus"})
 CLOT_FINDING = "calf-swelling-warmth"
-
-
-def _massage_seconds(m: Massage, points: int) -> int:
-    hold = (m.hold_seconds[0] + m.hold_seconds[1]) // 2
-    return points * (hold + SETUP_SECONDS)
-
-
-def _stretch_seconds(s: Stretch) -> int:
-    return s.repetitions * (s.hold_seconds + 10)
 
 
 _DICTS: dict[int, tuple[Any, dict[str, Any]]] = {}
@@ -97,10 +89,23 @@ def _schedule(muscles: list[dict[str, Any]], sides: list[str]) -> tuple[list[dic
                             "figure": stretch["figure"],
                         }
                     )
-                    total += stretch["hold_seconds"] + 10
+                    total += stretch["hold_seconds"] + STRETCH_SETUP_SECONDS
     for i, step in enumerate(steps, 1):
         step["order"] = i
     return steps, total
+
+
+def _seconds(muscles: list[dict[str, Any]], sides: list[str]) -> int:
+    """What _schedule's steps add up to, without building them (the budget loop asks often)."""
+    per_side = 0
+    for muscle in muscles:
+        massage = muscle.get("massage")
+        if massage:
+            hold = (massage["hold_seconds"][0] + massage["hold_seconds"][1]) // 2
+            per_side += massage["points_today"] * (hold + SETUP_SECONDS)
+        for stretch in muscle["stretches"]:
+            per_side += stretch["repetitions"] * (stretch["hold_seconds"] + STRETCH_SETUP_SECONDS)
+    return per_side * len(sides)
 
 
 def _fit_budget(
@@ -125,10 +130,7 @@ def _fit_budget(
         }
         entries.append(entry)
 
-    def total() -> int:
-        return _schedule(entries, sides)[1]
-
-    while total() > DAILY_BUDGET_SECONDS:
+    while _seconds(entries, sides) > DAILY_BUDGET_SECONDS:
         reducible = [e for e in entries if e["massage"] and e["massage"]["points_today"] > 1]
         if reducible:
             reducible[-1]["massage"]["points_today"] -= 1
