@@ -46,6 +46,13 @@ def _constant(name: str) -> Any:
     raise StrictJSONError(f"{name} is not a JSON number")
 
 
+# One decoder for every call: json.loads(..., object_pairs_hook=...) would build a new decoder and
+# its scanner each time. It holds no state between documents.
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_pairs, parse_int=_int, parse_float=_float, parse_constant=_constant
+)
+
+
 def depth(text: str) -> int:
     """The deepest nesting of arrays and objects, counted without parsing (strings skipped)."""
     deepest = level = 0
@@ -94,13 +101,7 @@ def loads(data: str | bytes, where: str = "input") -> Any:
     if data.count("[") + data.count("{") > MAX_DEPTH and depth(data) > MAX_DEPTH:
         raise StrictJSONError(f"{where}: nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(
-            data,
-            object_pairs_hook=_pairs,
-            parse_int=_int,
-            parse_float=_float,
-            parse_constant=_constant,
-        )
+        return _DECODER.decode(data)
     except StrictJSONError as exc:
         raise StrictJSONError(f"{where}: {exc}") from exc
     except json.JSONDecodeError as exc:

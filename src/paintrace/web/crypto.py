@@ -42,7 +42,7 @@ def _pepper() -> bytes:
 
 def lookup_key(aid: str) -> str:
     """What the database stores to find a record: 64 hex characters, one-way from the id."""
-    return hmac.new(b"paintrace lookup v1" + _pepper(), aid.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(b"paintrace lookup v1" + _pepper(), aid.encode(), "sha256").hex()
 
 
 def _key(aid: str) -> bytes:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_delete
@@ -41,7 +41,10 @@ class TooLarge(ValueError):
 
 def input_to_dict(inp: AssessmentInput) -> dict[str, Any]:
     """The contract input shape, so a saved input can be fed back to ``parse_input``."""
-    patient = {k: v for k, v in asdict(inp.patient).items() if v is not None}
+    age, sex = inp.patient.age, inp.patient.sex
+    patient: dict[str, Any] = {} if age is None else {"age": age}
+    if sex is not None:
+        patient["sex"] = sex
     return {"drawing": dict(inp.drawing), "findings": dict(inp.findings), "patient": patient}
 
 
@@ -127,7 +130,9 @@ class Saved:
 
 def _payload(inp: dict[str, Any], unknown: list[str], pain: int | None, since: str) -> bytes:
     data = {"v": 1, "input": inp, "unknown": unknown, "pain": pain, "since": since}
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    # orjson writes the same compact UTF-8 JSON as json.dumps(ensure_ascii=False) in a fraction
+    # of the time; the values are ids, booleans, whole numbers and text, never NaN.
+    raw = orjson.dumps(data)
     if len(raw) > settings.MAX_RECORD_BYTES:
         raise TooLarge(f"an assessment may hold at most {settings.MAX_RECORD_BYTES} bytes")
     return raw
@@ -232,7 +237,7 @@ def get(aid: str) -> Saved | None:
     if row is None:
         return None
     try:
-        data = json.loads(crypto.open_sealed(aid, row.sealed, _RECORD))
+        data = orjson.loads(crypto.open_sealed(aid, row.sealed, _RECORD))
     except (crypto.Unreadable, ValueError):
         return None
     return Saved(
