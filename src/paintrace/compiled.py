@@ -161,13 +161,18 @@ class Model:
         keys = sorted((a * n_c + b, f) for (a, b), f in self.pair_boost.items())
         keys.append((n_c * n_c, 1.0))
         self.boost_keys = np.array([k for k, _ in keys], dtype=np.int64)
-        self.boost_log = np.log(np.array([f for _, f in keys]))
-        self.log_pair_prior = math.log(params.pair_prior)
-        # noisy-OR of two units counts the leak twice in every region; this takes one out
-        self.log_not_leak = float(np.log(1.0 - self.leak) * len(self.region_ids))
+        # What every pair's logit starts from: its prior, and the drawing's correction for the
+        # leak (noisy-OR of two units counts the leak twice in every region; this takes one
+        # out). pair_base_boosted: the same for each boosted pair, boost included.
+        log_not_leak = float(np.log(1.0 - self.leak) * len(self.region_ids))
+        self.pair_base = math.log(params.pair_prior) - params.drawing_weight * log_not_leak
+        self.pair_base_boosted = self.pair_base + np.log(np.array([f for _, f in keys]))
         self._units: dict[SideConfig, Units] = {}
-        # (age, sex) -> (log prior factor per source, the normalised prior ranking)
+        # (age, sex) -> (log prior factor per source, model doubt times the prior ranking)
         self._patient_cache: dict[tuple[int | None, str | None], tuple[Array, Array]] = {}
+        # (side configuration, age, sex) -> each unit's logit before the drawing's marks and
+        # the answers (Model.unit_base)
+        self._unit_base: dict[tuple[SideConfig, int | None, str | None], Array] = {}
 
     def _components_of(self, source_id: str) -> list[int]:
         return [c.index for c in self.components if c.source == source_id]
@@ -247,14 +252,15 @@ class Model:
         types = np.array([t for _, t in marks], dtype=bool).reshape(len(marks), len(SYMPTOMS))
         return midx, types
 
-    @staticmethod
-    def mark_weights(types: NDArray[np.bool_], type_scale: float) -> Array:
-        """(M * 6,) the weights of Units.mark_terms for these marked regions: 1 for marking,
-        and `type_scale` for the types (the absent-types sum, and each type drawn)."""
+    def mark_weights(self, types: NDArray[np.bool_], type_scale: float) -> Array:
+        """(M * 6,) the weights of Units.mark_terms for these marked regions, times the
+        drawing's weight: 1 for marking, and `type_scale` for the types (the absent-types sum,
+        and each type drawn)."""
+        w_draw = self.knowledge.model.drawing_weight
         weights = np.empty((len(types), 6))
-        weights[:, 0] = 1.0
-        weights[:, 1] = type_scale
-        weights[:, 2:] = types * type_scale
+        weights[:, 0] = w_draw
+        weights[:, 1] = w_draw * type_scale
+        weights[:, 2:] = types * (w_draw * type_scale)
         return weights.reshape(-1)
 
     def answered_columns(
@@ -270,9 +276,9 @@ class Model:
         """Log prior adjustment per source from age and sex (published or estimated ratios)."""
         return self._patient(age, sex)[0]
 
-    def patient_base(self, age: int | None, sex: str | None) -> Array:
-        """The prior ranking of sources for this age and sex, normalised (what model doubt
-        mixes in)."""
+    def doubt_base(self, age: int | None, sex: str | None) -> Array:
+        """The prior ranking of sources for this age and sex, normalised, times model doubt:
+        what the reported ranking mixes in because the model may be wrong."""
         return self._patient(age, sex)[1]
 
     def _patient(self, age: int | None, sex: str | None) -> tuple[Array, Array]:
@@ -280,8 +286,25 @@ class Model:
         if key not in self._patient_cache:
             log_factor = self._patient_log_factor(age, sex)
             base = self.source_prior * np.exp(log_factor)
-            self._patient_cache[key] = (log_factor, base / base.sum())
+            doubt = self.knowledge.model.model_doubt
+            self._patient_cache[key] = (log_factor, doubt * (base / base.sum()))
         return self._patient_cache[key]
+
+    def unit_base(self, config: SideConfig, age: int | None, sex: str | None) -> Array:
+        """(U,) each unit's log prior for this age and sex plus the weighted log probability
+        that it marks nothing: the part of its logit that no mark or answer changes. Pairs share
+        it too (inference.infer)."""
+        key = (config, age, sex)
+        cached = self._unit_base.get(key)
+        if cached is None:
+            units = self.units(config)
+            cached = (
+                units.log_prior
+                + self.patient_log_factor(age, sex)[units.source]
+                + self.knowledge.model.drawing_weight * units.sum_log_not_p
+            )
+            self._unit_base[key] = cached
+        return cached
 
     def _patient_log_factor(self, age: int | None, sex: str | None) -> Array:
         out = np.zeros(len(self.source_ids))

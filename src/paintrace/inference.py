@@ -70,8 +70,8 @@ class HypothesisSet:
     pair_comp_b: NDArray[np.int64]
     by_source: NDArray[np.int64]  # (U,) unit indices ordered by source
     source_starts: NDArray[np.int64]  # (S,)
-    base: Array  # (S,) the prior ranking (age and sex included) that model doubt mixes in
-    doubt: float
+    trust: float  # 1 - model doubt: the weight of the posterior in the reported ranking
+    doubt_base: Array  # (S,) model doubt times the prior ranking (age and sex included)
 
     @functools.cached_property
     def pair_onehot_a(self) -> Array:
@@ -185,23 +185,23 @@ def source_probabilities(model: Model, hyps: HypothesisSet, post: Array) -> Arra
     in with weight `model_doubt`: the model may be wrong, so no source is ever certain. Sums
     over index arrays keep the cost linear in the size of the knowledge base.
     """
-    post2 = post if post.ndim == 2 else post[:, None]
     n_u = hyps.n_units
-    unit_mass = post2[:n_u].copy()
-    pair_mass = post2[n_u:]
+    unit_mass, pair_mass = post[:n_u], post[n_u:]
     if len(hyps.pair_a):
         ga, gb = unit_mass[hyps.pair_a], unit_mass[hyps.pair_b]
-        share_a = (ga + 1e-300) / (ga + gb + 2e-300)
-        to_a, to_b = pair_mass * share_a, pair_mass * (1.0 - share_a)
-        if post.ndim == 1:
-            n_units = len(unit_mass)
-            unit_mass[:, 0] += np.bincount(hyps.pair_a, to_a[:, 0], n_units)
-            unit_mass[:, 0] += np.bincount(hyps.pair_b, to_b[:, 0], n_units)
+        to_a = pair_mass * ((ga + 1e-300) / (ga + gb + 2e-300))
+        to_b = pair_mass - to_a
+        if post.ndim == 1:  # one posterior: two weighted counts
+            unit_mass = (
+                unit_mass
+                + np.bincount(hyps.pair_a, to_a, n_u)
+                + np.bincount(hyps.pair_b, to_b, n_u)
+            )
         else:
-            unit_mass += hyps.pair_onehot_a @ to_a + hyps.pair_onehot_b @ to_b
+            unit_mass = unit_mass + hyps.pair_onehot_a @ to_a + hyps.pair_onehot_b @ to_b
     out = np.add.reduceat(unit_mass[hyps.by_source], hyps.source_starts, axis=0)
-    out = (1.0 - hyps.doubt) * out + hyps.doubt * hyps.base[:, None]
-    return out if post.ndim == 2 else out[:, 0]
+    doubt_base = hyps.doubt_base if post.ndim == 1 else hyps.doubt_base[:, None]
+    return hyps.trust * out + doubt_base
 
 
 def infer(
@@ -212,26 +212,25 @@ def infer(
     sex: str | None = None,
 ) -> Posterior:
     params = model.knowledge.model
-    units = model.units(model.side_config(drawing))
+    config = model.side_config(drawing)
+    units = model.units(config)
     midx, t_m = model.encode_drawing(drawing)  # marked regions, and their symptom types (M, 4)
     said_yes, said_no = model.answered_columns(findings)
     w_draw, w_find = params.drawing_weight, params.findings_weight
     # Symptom types repeated over many regions are one observation: full weight over at most
     # `type_regions` regions, averaged beyond.
     type_scale = min(1.0, params.type_regions / len(midx)) if len(midx) else 1.0
-    log_patient_s = model.patient_log_factor(age, sex)
 
-    # Single hypotheses: every component on every side of the configuration. Symptom types
-    # are 0/1, so a type's log-likelihood is log(1 - q) plus log-odds(q) where it was drawn:
-    # one product of the marked regions' terms with their weights.
-    n_units = len(units.comp)
-    terms = units.mark_terms[:, midx].reshape(n_units, -1)
-    u_draw = units.sum_log_not_p + terms @ model.mark_weights(t_m, type_scale)
+    # Single hypotheses: every component on every side of the configuration. A unit's logit is
+    # what a pair shares with its members (priors, nothing marked, answers no: for an absent
+    # sign neither member brings it, so the log ratios add) plus its marks and its answers yes.
+    # Symptom types are 0/1, so a type's log-likelihood is log(1 - q) plus log-odds(q) where it
+    # was drawn: one product of the marked regions' terms with their weights.
+    u_shared = model.unit_base(config, age, sex) + w_find * units.log_no[:, said_no].sum(axis=1)
+    terms = units.mark_terms[:, midx].reshape(len(units.comp), -1)
     log_yes_u = units.log_yes[:, said_yes]
-    u_yes = log_yes_u.sum(axis=1)
-    u_no = units.log_no[:, said_no].sum(axis=1)
-    u_prior = units.log_prior + log_patient_s[units.source]
-    u_logit = u_prior + w_draw * u_draw + w_find * (u_yes + u_no)
+    u_logit = u_shared + terms @ model.mark_weights(t_m, type_scale)
+    u_logit += w_find * log_yes_u.sum(axis=1)
 
     # Pairs among the leading single hypotheses, combined by noisy-OR.
     k = min(model.pair_candidates, len(u_logit))
@@ -240,16 +239,14 @@ def infer(
     pa_u, pb_u = top[ia], top[ib]
     keep = units.comp[pa_u] != units.comp[pb_u]
     pa_u, pb_u = pa_u[keep], pb_u[keep]
-    # What a pair shares with its members' own terms: priors, nothing marked, answers no (for
-    # an absent sign neither member brings it, so the log ratios add).
-    u_shared = u_prior + w_draw * units.sum_log_not_p + w_find * u_no
     # Only the marked regions need the pair's own probabilities. Over all regions, the noisy-OR
     # of never-marked regions is a sum the units already hold: 1 - p_pair = (1 - pa)(1 - pb) /
-    # (1 - leak) exactly, and p stays within [leak, 0.6], so p_pair stays inside (0, 1).
+    # (1 - leak) exactly, and p stays within [leak, 0.6], so p_pair stays inside (0, 1). (The
+    # leak's correction over every region is in Model.pair_base.)
     p_m = units.p[:, midx]
     pa, pb = p_m[pa_u], p_m[pb_u]
     not_pair = (1.0 - pa) * (1.0 - pb) / (1.0 - model.leak)
-    p_draw = np.log((1.0 - not_pair) / not_pair).sum(axis=1) - model.log_not_leak
+    p_draw = np.log((1.0 - not_pair) / not_pair).sum(axis=1)
     # A pair's symptom types mix its members' in proportion to how likely each marks the
     # region; for each type the drawn or the not-drawn side enters.
     pq = np.where(t_m, units.pq_yes[:, midx], units.pq_no[:, midx])  # (U, M, 4)
@@ -261,9 +258,8 @@ def infer(
     ca, cb = units.comp[pa_u], units.comp[pb_u]
     key = ca * len(model.components) + cb
     at = np.searchsorted(model.boost_keys, key)
-    log_boost = np.where(model.boost_keys[at] == key, model.boost_log[at], 0.0)
-    p_logit = model.log_pair_prior + log_boost + u_shared[pa_u] + u_shared[pb_u]
-    p_logit += w_draw * p_draw + w_find * p_yes
+    p_base = np.where(model.boost_keys[at] == key, model.pair_base_boosted[at], model.pair_base)
+    p_logit = p_base + u_shared[pa_u] + u_shared[pb_u] + w_draw * p_draw + w_find * p_yes
 
     logit = np.concatenate([u_logit, p_logit])
     post = np.exp(logit - logit.max())
@@ -281,8 +277,8 @@ def infer(
         pair_comp_b=cb,
         by_source=units.by_source,
         source_starts=units.source_starts,
-        base=model.patient_base(age, sex),
-        doubt=params.model_doubt,
+        trust=1.0 - params.model_doubt,
+        doubt_base=model.doubt_base(age, sex),
     )
     return Posterior(model, hyps, post, source_probabilities(model, hyps, post), findings)
 
