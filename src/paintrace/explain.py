@@ -11,7 +11,7 @@ import functools
 import math
 from collections.abc import Mapping, Sequence
 
-from paintrace.inference import Model, Posterior, finding_factor, partners, zone_levels
+from paintrace.inference import Model, Posterior, finding_factor, partners
 from paintrace.knowledge.schema import Knowledge, Source
 
 _NEURAL = ("numbness", "tingling")
@@ -33,6 +33,7 @@ def _in_sentence(name: str) -> str:
     return name.lower()
 
 
+@functools.cache
 def _region_label(knowledge: Knowledge, rid: str) -> str:
     return _in_sentence(knowledge.regions[rid].name)
 
@@ -54,10 +55,13 @@ def _symptom_words(symptoms: Sequence[str]) -> str:
 def region_reasons(
     knowledge: Knowledge, source: Source, drawing: Mapping[str, Sequence[str]]
 ) -> tuple[list[str], list[str]]:
-    levels = zone_levels(source)
-    in_zone = [rid for rid in drawing if knowledge.regions[rid].base in levels]
-    outside = [rid for rid in drawing if knowledge.regions[rid].base not in levels]
-    essential_marked = {knowledge.regions[rid].base for rid in in_zone}
+    levels = source.zone_levels
+    regions = knowledge.regions
+    in_zone: list[str] = []
+    outside: list[str] = []
+    for rid in drawing:
+        (in_zone if regions[rid].base in levels else outside).append(rid)
+    marked_bases = {regions[rid].base for rid in in_zone}
     for_lines: list[str] = []
     against: list[str] = []
     if in_zone:
@@ -85,11 +89,7 @@ def region_reasons(
     if outside:
         names = _join([_region_label(knowledge, rid) for rid in outside])
         against.append(f"It does not usually explain the {names} you marked.")
-    missing = [
-        base
-        for base, level in levels.items()
-        if level == "essential" and base not in essential_marked
-    ]
+    missing = [base for base in source.essential_regions if base not in marked_bases]
     if drawing and missing and len(missing) >= 2 and len(in_zone) <= 2:
         names = _join([_in_sentence(knowledge.base_regions[b].name) for b in missing[:3]])
         against.append(f"Its pain usually also reaches the {names}, which you did not mark.")

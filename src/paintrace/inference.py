@@ -311,19 +311,7 @@ def information_gain(posterior: Posterior, candidates: Sequence[str]) -> dict[st
 
 def zone_levels(source: Source) -> dict[str, str]:
     """Base region -> strongest level over the source's portions (computed once per source)."""
-    cached = _ZONE_LEVELS.get(source.id)
-    if cached is not None and cached[0] is source:
-        return cached[1]
-    levels: dict[str, str] = {}
-    for portion in source.portions:
-        for zone in portion.zones:
-            if levels.get(zone.region) != "essential":
-                levels[zone.region] = zone.level
-    _ZONE_LEVELS[source.id] = (source, levels)
-    return levels
-
-
-_ZONE_LEVELS: dict[str, tuple[Source, dict[str, str]]] = {}
+    return source.zone_levels
 
 
 def partners(

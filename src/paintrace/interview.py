@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from paintrace.inference import Posterior, entropy, information_gain
 from paintrace.knowledge.schema import Knowledge
@@ -49,10 +49,14 @@ class Question:
 
 
 def _question(
-    knowledge: Knowledge, fid: str, why: str | None = None, gain: float | None = None
+    knowledge: Knowledge,
+    fid: str,
+    why: str | None = None,
+    gain: float | None = None,
+    remaining: int = 1,
 ) -> Question:
     f = knowledge.findings[fid]
-    return Question(fid, f.question, f.help, why or f.why, f.group, gain)
+    return Question(fid, f.question, f.help, why or f.why, f.group, gain, remaining)
 
 
 def asked_count(knowledge: Knowledge, findings: Mapping[str, bool]) -> int:
@@ -168,28 +172,28 @@ def next_question(
     # Triage already knows which warning signs apply and are open; "I don't know" ones are
     # not asked again.
     warning = [fid for fid in tri.unanswered_red_flags if fid not in skip]
-    ranking_stage = _ranking_question(knowledge, posterior, drawing, findings, skip, sex)
-    question, estimate = ranking_stage
+    best, gain, estimate = _ranking_choice(knowledge, posterior, drawing, findings, skip, sex)
     plan_left = plan_questions(knowledge, posterior, findings, tri, skip, sex)
-    remaining = len(warning) + estimate + len(plan_left)
+    remaining = max(len(warning) + estimate + len(plan_left), 1)
     if warning:
-        return replace(_question(knowledge, warning[0]), remaining=max(remaining, 1))
-    if question is not None:
-        return replace(question, remaining=max(remaining, 1))
+        return _question(knowledge, warning[0], remaining=remaining)
+    if best is not None:
+        return _question(knowledge, best, _rationale(posterior, best), gain, remaining)
     if plan_left:
-        return replace(_question(knowledge, plan_left[0]), remaining=max(len(plan_left), 1))
+        return _question(knowledge, plan_left[0], remaining=max(len(plan_left), 1))
     return None
 
 
-def _ranking_question(
+def _ranking_choice(
     knowledge: Knowledge,
     posterior: Posterior,
     drawing: Mapping[str, Sequence[str]],
     findings: Mapping[str, bool],
     skip: Collection[str],
     sex: str | None,
-) -> tuple[Question | None, int]:
-    """The most informative question and an estimate of how many such questions are left."""
+) -> tuple[str | None, float, int]:
+    """The most informative question (None: none is worth asking), its gain, and an estimate
+    of how many such questions are left."""
     params = knowledge.model
     plan_only = set(plan_modifier_ids(knowledge))
     skipped = sum(
@@ -198,21 +202,21 @@ def _ranking_question(
     asked = asked_count(knowledge, findings) + skipped
     budget = params.max_questions - asked
     if budget <= 0:
-        return None, 0
+        return None, 0.0, 0
     ranking = posterior.ranking()
     confident = bool(ranking) and ranking[0][1] >= params.stop_probability
     must_ask = max(params.min_questions - asked, 0)
     if confident and must_ask == 0:
-        return None, 0
+        return None, 0.0, 0
     gains = information_gain(posterior, candidates(knowledge, drawing, findings, skip, sex))
     if not gains:
-        return None, 0
+        return None, 0.0, 0
     fid, gain = max(gains.items(), key=lambda kv: kv[1])
     # The owed confirming questions need only gain something; further ones must be worth it.
     threshold = params.min_confirming_gain if must_ask else params.min_information_gain
     if gain < threshold:
-        return None, 0
+        return None, 0.0, 0
     # An estimate: the questions still owed, or about one per 0.6 bit of uncertainty left.
     spread = math.ceil(float(entropy(posterior.source_probs)) / 0.6)
     estimate = min(budget, max(must_ask, 1 if confident else spread, 1))
-    return _question(knowledge, fid, _rationale(posterior, fid), gain), estimate
+    return fid, gain, estimate

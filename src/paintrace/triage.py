@@ -20,6 +20,7 @@ from paintrace.knowledge.schema import (
     Condition,
     DrawingBothLegs,
     DrawingMarked,
+    Finding,
     FindingIs,
     Knowledge,
     Level,
@@ -119,7 +120,12 @@ def applies(
     sex: str | None = None,
 ) -> bool:
     """Whether a question can matter for this person (calf swelling only with a calf drawn)."""
-    finding = knowledge.findings[finding_id]
+    return _finding_applies(knowledge, knowledge.findings[finding_id], drawing, sex)
+
+
+def _finding_applies(
+    knowledge: Knowledge, finding: Finding, drawing: Mapping[str, Sequence[str]], sex: str | None
+) -> bool:
     if sex is not None and sex in finding.not_for_sex:
         return False
     if finding.applies_when is None:
@@ -135,16 +141,16 @@ def open_red_flags(
 ) -> tuple[str, ...]:
     """Warning-sign questions that apply to this drawing and are not answered: unknown, not no."""
     return tuple(
-        fid
-        for fid in _red_flags(knowledge)
-        if fid not in findings and applies(knowledge, fid, drawing, sex)
+        f.id
+        for f in _red_flags(knowledge)
+        if f.id not in findings and _finding_applies(knowledge, f, drawing, sex)
     )
 
 
 @functools.cache
-def _red_flags(knowledge: Knowledge) -> tuple[str, ...]:
+def _red_flags(knowledge: Knowledge) -> tuple[Finding, ...]:
     """The warning-sign findings, in the knowledge base's order (asked about every assessment)."""
-    return tuple(f.id for f in knowledge.findings.values() if f.group == "red-flag")
+    return tuple(f for f in knowledge.findings.values() if f.group == "red-flag")
 
 
 def _mentions(cond: Condition) -> tuple[set[str], bool]:
@@ -164,13 +170,31 @@ def _mentions(cond: Condition) -> tuple[set[str], bool]:
 
 
 @functools.cache
-def _prefilter(knowledge: Knowledge) -> list[tuple[frozenset[str], bool]]:
-    """Per rule: a rule that reads no drawing can fire only if one of its findings is true."""
-    out = []
-    for rule in knowledge.triage.rules:
+def _rule_index(knowledge: Knowledge) -> tuple[frozenset[int], dict[str, frozenset[int]]]:
+    """The rules that read the drawing, and per finding the rules that read it.
+
+    A rule that reads no drawing can fire only if one of its findings is true, so an
+    assessment looks only at the rules of its true findings (and those that read the drawing),
+    not at every rule.
+    """
+    reads_drawing: set[int] = set()
+    by_finding: dict[str, set[int]] = {}
+    for i, rule in enumerate(knowledge.triage.rules):
         found, drawing = _mentions(rule.when)
-        out.append((frozenset(found), drawing))
-    return out
+        if drawing:
+            reads_drawing.add(i)
+        for fid in found:
+            by_finding.setdefault(fid, set()).add(i)
+    return frozenset(reads_drawing), {f: frozenset(r) for f, r in by_finding.items()}
+
+
+def _candidate_rules(knowledge: Knowledge, true: set[str]) -> list[int]:
+    """Indices of the rules that can fire with these true findings, in the rules' order."""
+    reads_drawing, by_finding = _rule_index(knowledge)
+    found = set(reads_drawing)
+    for fid in true:
+        found |= by_finding.get(fid, frozenset())
+    return sorted(found)
 
 
 def triage(
@@ -184,11 +208,9 @@ def triage(
     level: Level = "self-care"
     true = {fid for fid, value in findings.items() if value is True}
     fired_causes: list[tuple[int, str]] = []
-    for rule, (reads, reads_drawing) in zip(
-        knowledge.triage.rules, _prefilter(knowledge), strict=True
-    ):
-        if not reads_drawing and not reads & true:
-            continue
+    rules = knowledge.triage.rules
+    for i in _candidate_rules(knowledge, true):
+        rule = rules[i]
         if any(findings.get(fid) is False for fid in rule.unless_false):
             continue
         if rule.min_age is not None and (age is None or age < rule.min_age):

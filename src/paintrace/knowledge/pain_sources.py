@@ -140,6 +140,22 @@ class Source:
         return name if self.kind == "condition" else f"the {name}"
 
     @functools.cached_property
+    def zone_levels(self) -> dict[str, str]:
+        """Base region -> the strongest level over the portions, in the zones' order. Read-only:
+        computed once and shared by every caller."""
+        levels: dict[str, str] = {}
+        for portion in self.portions:
+            for zone in portion.zones:
+                if levels.get(zone.region) != "essential":
+                    levels[zone.region] = zone.level
+        return levels
+
+    @functools.cached_property
+    def essential_regions(self) -> tuple[str, ...]:
+        """The base regions the pain nearly always reaches, in the zones' order."""
+        return tuple(base for base, level in self.zone_levels.items() if level == "essential")
+
+    @functools.cached_property
     def evidence_ids(self) -> frozenset[str]:
         """The findings this source lists (explanations ask once per ranked source)."""
         return frozenset(ev.finding for ev in self.evidence)
