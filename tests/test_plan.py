@@ -13,7 +13,7 @@ from paintrace.assessment import assess
 from paintrace.handout import plan_pdf, render_plan_html
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import knowledge_root
-from paintrace.plan import _schedule, _seconds
+from paintrace.plan import SETUP_SECONDS, STRETCH_SETUP_SECONDS, _schedule, _seconds
 
 KB = load_knowledge()
 NO_FLAGS = {f.id: False for f in KB.findings.values() if f.group == "red-flag"}
@@ -93,8 +93,10 @@ def test_the_budget_counts_the_seconds_the_schedule_lists():
         if not plan or not plan["muscles"]:
             continue
         sides = KB.drawn_sides(drawing)
-        steps, seconds = _schedule(plan["muscles"], sides)
-        assert _seconds(plan["muscles"], sides) == seconds > 0
+        steps, _ = _schedule(plan["muscles"], sides)
+        setup = {"massage": SETUP_SECONDS, "stretch": STRETCH_SETUP_SECONDS}
+        listed = sum(step["seconds"] + setup[step["kind"]] for step in steps)
+        assert _seconds(plan["muscles"], sides) == listed > 0
         assert len(steps) == len(plan["schedule"]["steps"])
         checked += 1
     assert checked >= 2

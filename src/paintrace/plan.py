@@ -53,14 +53,19 @@ def _massage_dict(m: Massage, points: int) -> dict[str, Any]:
     return {**_as_dict(m), "points_today": points}
 
 
+def _hold(massage: dict[str, Any]) -> int:
+    """Seconds on each point: the middle of the technique's range."""
+    return int((massage["hold_seconds"][0] + massage["hold_seconds"][1]) // 2)
+
+
 def _schedule(muscles: list[dict[str, Any]], sides: list[str]) -> tuple[list[dict[str, Any]], int]:
+    """Today's steps in order, and the seconds they take (_seconds)."""
     steps: list[dict[str, Any]] = []
-    total = 0
     for muscle in muscles:
         for side in sides:
             massage = muscle.get("massage")
             if massage:
-                hold = (massage["hold_seconds"][0] + massage["hold_seconds"][1]) // 2
+                hold = _hold(massage)
                 for point in range(1, massage["points_today"] + 1):
                     steps.append(
                         {
@@ -74,7 +79,6 @@ def _schedule(muscles: list[dict[str, Any]], sides: list[str]) -> tuple[list[dic
                             "figure": massage["figure"],
                         }
                     )
-                    total += hold + SETUP_SECONDS
             for stretch in muscle["stretches"]:
                 for rep in range(1, stretch["repetitions"] + 1):
                     steps.append(
@@ -89,20 +93,19 @@ def _schedule(muscles: list[dict[str, Any]], sides: list[str]) -> tuple[list[dic
                             "figure": stretch["figure"],
                         }
                     )
-                    total += stretch["hold_seconds"] + STRETCH_SETUP_SECONDS
     for i, step in enumerate(steps, 1):
         step["order"] = i
-    return steps, total
+    return steps, _seconds(muscles, sides)
 
 
 def _seconds(muscles: list[dict[str, Any]], sides: list[str]) -> int:
-    """What _schedule's steps add up to, without building them (the budget loop asks often)."""
+    """What _schedule's steps take, each with its setup, without building them (the budget
+    loop asks often)."""
     per_side = 0
     for muscle in muscles:
         massage = muscle.get("massage")
         if massage:
-            hold = (massage["hold_seconds"][0] + massage["hold_seconds"][1]) // 2
-            per_side += massage["points_today"] * (hold + SETUP_SECONDS)
+            per_side += massage["points_today"] * (_hold(massage) + SETUP_SECONDS)
         for stretch in muscle["stretches"]:
             per_side += stretch["repetitions"] * (stretch["hold_seconds"] + STRETCH_SETUP_SECONDS)
     return per_side * len(sides)
