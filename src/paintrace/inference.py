@@ -33,7 +33,6 @@ from paintrace.compiled import (
     compiled_model,
     predictive,
 )
-from paintrace.knowledge.schema import Source
 
 __all__ = [
     "Array",
@@ -50,7 +49,6 @@ __all__ = [
     "information_gain",
     "partners",
     "source_probabilities",
-    "zone_levels",
 ]
 
 
@@ -307,11 +305,6 @@ def information_gain(posterior: Posterior, candidates: Sequence[str]) -> dict[st
 
 
 # ---------------------------------------------------------------------- explanations
-
-
-def zone_levels(source: Source) -> dict[str, str]:
-    """Base region -> strongest level over the source's portions (computed once per source)."""
-    return source.zone_levels
 
 
 def partners(

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from paintrace.inference import zone_levels
 from paintrace.knowledge import load_knowledge
 
 KB = load_knowledge()
@@ -40,7 +39,7 @@ def test_source_detail(api: Any, source_id: str) -> None:
     body = response.json()
     src = KB.sources[source_id]
     assert body["id"] == source_id and body["name"] == src.name
-    assert {z["region"]: z["level"] for z in body["zones"]} == zone_levels(src)
+    assert {z["region"]: z["level"] for z in body["zones"]} == src.zone_levels
     assert len(body["trigger_points"]) == len(src.trigger_points)
     assert [p["id"] for p in body["portions"]] == [p.id for p in src.portions]
     assert [e["finding"] for e in body["evidence"]] == [e.finding for e in src.evidence]

@@ -19,7 +19,6 @@ from ninja import NinjaAPI, Swagger
 
 from paintrace import __version__, strict_json
 from paintrace.assessment import InputError, assess_input, parse_input
-from paintrace.inference import zone_levels
 from paintrace.knowledge import load_knowledge
 from paintrace.web import api_schemas as s
 from paintrace.web import store
@@ -337,7 +336,7 @@ def _source_detail(source_id: str) -> dict[str, Any]:
         "name": src.name,
         "kind": src.kind,
         "description": src.description,
-        "zones": [{"region": r, "level": lv} for r, lv in zone_levels(src).items()],
+        "zones": [{"region": r, "level": lv} for r, lv in src.zone_levels.items()],
         "portions": [
             {
                 "id": p.id,

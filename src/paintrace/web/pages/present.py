@@ -19,7 +19,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from paintrace import bodymap
-from paintrace.inference import zone_levels
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
 
@@ -234,7 +233,7 @@ def pattern_on_sides(
     known = bodymap.region_ids()
     zones = {
         rid: level
-        for base, level in zone_levels(source).items()
+        for base, level in source.zone_levels.items()
         for rid in kb.concrete(base, sides)
         if rid in known
     }
