@@ -16,7 +16,10 @@ raw numbers. Rate limits are switched off for the run (PAINTRACE_RATE_LIMITS=off
 
     python bench/load.py [--seconds 3] [--repeat 3] [--db sqlite|postgres|both] [--json FILE]
 
-Each cell is the median of `--repeat` runs.
+Each cell is the median of `--repeat` runs. For that run the table below it gives the CPU time
+per request of the app server's processes and of the database server's (PostgreSQL's
+postmaster and backends; on Linux, from /proc): the machine's cores are shared, so every
+millisecond the database server spends on a write is one the app cannot serve with.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +51,48 @@ from web import (  # the same folder: bench/web.py starts servers and runs wrk t
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
 CONCURRENCY = (1, 8, 32)
+
+
+def _proc_stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat's fields after the command name (which may hold spaces)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def process_tree(root: int) -> list[int]:
+    """root and every process below it (Linux; [] elsewhere)."""
+    children: dict[int, list[int]] = defaultdict(list)
+    try:
+        entries = [e for e in Path("/proc").iterdir() if e.name.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            children[int(_proc_stat(int(entry.name))[1])].append(int(entry.name))
+        except (OSError, IndexError, ValueError):  # gone meanwhile
+            continue
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def cpu_seconds(root: int | None) -> float:
+    """User plus system CPU time used so far by root's process tree (0.0 if unknown)."""
+    if root is None:
+        return 0.0
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            fields = _proc_stat(pid)
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+POSTMASTERS: dict[str, int] = {}  # URL -> pid of the server postgres() started there
 
 
 @contextmanager
@@ -74,13 +120,28 @@ def postgres() -> Iterator[str | None]:
     run(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", opts, "start")
     try:
         run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "pt")
-        yield f"postgres://postgres@127.0.0.1:{port}/pt"
+        url = f"postgres://postgres@127.0.0.1:{port}/pt"
+        POSTMASTERS[url] = int((data / "postmaster.pid").read_text().split("\n", 1)[0])
+        yield url
     finally:
         subprocess.run(
             [*as_user, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def measured(
+    url: str, c: int, seconds: float, script: Path | None, app: int, db: int | None
+) -> dict[str, Any]:
+    """One wrk run, with the CPU milliseconds per request of the app and database servers."""
+    app0, db0 = cpu_seconds(app), cpu_seconds(db)
+    out = wrk(url, c, seconds, script)
+    app1, db1 = cpu_seconds(app), cpu_seconds(db)
+    served = max(1, out["requests"])
+    out["app_ms"] = (app1 - app0) * 1000 / served
+    out["db_ms"] = (db1 - db0) * 1000 / served
+    return out
 
 
 def run_one(
@@ -101,6 +162,7 @@ def run_one(
     env.update(PAINTRACE_DATA_DIR=str(data_dir), PAINTRACE_RATE_LIMITS="off")
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
+    db_pid = POSTMASTERS.get(database_url) if database_url else None
     if database_url:
         env["DATABASE_URL"] = database_url
     exe = Path(sys.executable).with_name("paintrace")
@@ -148,7 +210,7 @@ def run_one(
             for c in CONCURRENCY:
                 runs = []
                 for _ in range(repeat):
-                    runs.append(wrk(url, c, seconds, script))
+                    runs.append(measured(url, c, seconds, script, server.pid, db_pid))
                     time.sleep(0.5)
                 # the median run: wrk and the server share the cores, and a worker keeps the
                 # connections it accepted, so single runs swing by a third either way
@@ -172,6 +234,10 @@ def print_table(label: str, results: dict[str, Any]) -> None:
             flag = "*" if cell["non_2xx"] or cell["socket_errors"] else " "
             cells.append(f"{cell['rps']:9.1f} ({ratio:5.1%}){flag}")
         print(f"{name:32}" + "".join(f"{c:>20}" for c in cells))
+    print("(* = some non-2xx responses or socket errors)")
+    print("CPU per request at c=8, ms: app server + database server (they share the cores)")
+    for name, row in results.items():
+        print(f"  {name:32}{row[8]['app_ms']:7.3f} + {row[8]['db_ms']:.3f}")
     post = results.get("POST /api/assessments")
     if post is None:
         return
@@ -179,7 +245,6 @@ def print_table(label: str, results: dict[str, Any]) -> None:
         f"POST/healthz at c=8: {post[8]['rps'] / bare[8]['rps']:.1%} (bar >= 30 %); "
         f"POST c=32 vs c=8: {post[32]['rps'] / post[8]['rps']:.2f}x (bar: no drop on PostgreSQL)"
     )
-    print("(* = some non-2xx responses or socket errors)")
 
 
 def main() -> None:

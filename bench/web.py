@@ -1,8 +1,10 @@
 """API throughput: `POST /api/assessments` against a bare endpoint on the same server (wrk).
 
-DESIGN.md asks the assessment endpoint to reach at least 70 % of the throughput of a bare
-endpoint served by the same gunicorn workers: the engine and the database write must not be the
-bottleneck. Both run on one 2-core machine with wrk, so the ratio matters, not the raw numbers.
+The quick check `make bench` runs: one 10-second run each at concurrency 8 on SQLite, against
+DESIGN.md's bar (the assessment endpoint at least 30 % of /healthz served by the same gunicorn
+workers). Both run on one machine with wrk, so the ratio matters, not the raw numbers.
+`make load` (bench/load.py) measures the bar properly: more endpoints, concurrency 1, 8 and 32,
+medians of three runs, SQLite and PostgreSQL. This module also holds the helpers both use.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
 SECONDS = 10
+CONNECTIONS = 8  # DESIGN.md's bar is set at concurrency 8
 
 
 def free_port() -> int:
@@ -61,12 +64,14 @@ def wrk(url: str, connections: int, seconds: float, script: Path | None = None) 
         cmd += ["-s", str(script)]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if not rate:
+    count = re.search(r"(\d+) requests in", out)
+    if not rate or not count:
         raise RuntimeError(out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
     return {
         "rps": float(rate.group(1)),
+        "requests": int(count.group(1)),
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": errors.group(0) if errors else "",
     }
@@ -98,7 +103,6 @@ def main() -> None:
     env = {
         **os.environ,
         "PAINTRACE_DATA_DIR": data_dir,
-        "WEB_CONCURRENCY": "2",
         "PAINTRACE_RATE_LIMITS": "off",
     }
     exe = Path(sys.executable).with_name("paintrace")
@@ -113,8 +117,8 @@ def main() -> None:
         wait_for(f"{base}/healthz")
         body = json.dumps(json.loads(CASE.read_text()))
         script = lua(Path(data_dir) / "post.lua", "POST", body)
-        bare = _served(wrk(f"{base}/healthz", 16, SECONDS))
-        assess = _served(wrk(f"{base}/api/assessments", 16, SECONDS, script))
+        bare = _served(wrk(f"{base}/healthz", CONNECTIONS, SECONDS))
+        assess = _served(wrk(f"{base}/api/assessments", CONNECTIONS, SECONDS, script))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -122,7 +126,7 @@ def main() -> None:
     print(f"{'endpoint':34} {'req/s':>9}")
     print(f"{'GET /healthz (bare)':34} {bare:9.0f}")
     print(f"{'POST /api/assessments':34} {assess:9.0f}")
-    print(f"ratio {assess / bare:.0%} (target >= 70 %)")
+    print(f"ratio {assess / bare:.0%} at c={CONNECTIONS} (DESIGN.md: >= 30 %; make load for more)")
 
 
 if __name__ == "__main__":
