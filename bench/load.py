@@ -79,14 +79,18 @@ def process_tree(root: int) -> list[int]:
 
 
 def cpu_seconds(root: int | None) -> float:
-    """User plus system CPU time used so far by root's process tree (0.0 if unknown)."""
+    """User plus system CPU time used so far by root's process tree (0.0 if unknown).
+
+    Each process counts its own time and that of its children that have exited (reaped): a
+    PostgreSQL backend whose connection was closed mid-run still counts, in the postmaster's.
+    """
     if root is None:
         return 0.0
     ticks = 0
     for pid in process_tree(root):
         try:
             fields = _proc_stat(pid)
-            ticks += int(fields[11]) + int(fields[12])
+            ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
         except (OSError, IndexError, ValueError):
             continue
     return ticks / os.sysconf("SC_CLK_TCK")
