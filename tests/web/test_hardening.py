@@ -198,6 +198,22 @@ def test_the_pdf_is_rendered_once_per_version(
     assert b"%PDF" not in bytes(row.pdf)  # kept sealed
 
 
+def test_a_kept_handout_is_read_with_its_record_in_one_query(
+    api: Any, client: Any, vignette: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    aid = api.post("/api/assessments", vignette).json()["id"]
+    if not store.get(aid).result["plan"]:
+        pytest.skip("no plan for this case")
+    kept = api.get(f"/api/assessments/{aid}/plan.pdf").content  # rendered and kept
+    link = api.post(f"/api/assessments/{aid}/shares", {}).json()["url"]
+    with django_assert_num_queries(1):
+        assert api.get(f"/api/assessments/{aid}/plan.pdf").content == kept
+    with django_assert_num_queries(1):
+        assert client.get(f"/a/{aid}/plan.pdf").content == kept
+    with django_assert_num_queries(2):  # the view link's row, then the record's
+        assert client.get(f"{link}plan.pdf").content == kept
+
+
 def test_a_busy_renderer_answers_503_with_retry_after(
     api: Any, settings: Any, vignette: dict[str, Any]
 ) -> None:

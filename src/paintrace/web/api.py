@@ -254,7 +254,7 @@ def assessment_plan_pdf(request: HttpRequest, assessment_id: str) -> HttpRespons
     404 when there is no such assessment; 409 when the assessment has no plan (at the emergency
     and urgent levels the advice is to see a doctor first, so no self-care plan is made).
     """
-    saved = store.get(assessment_id)
+    saved = store.get(assessment_id, with_pdf=True)
     if saved is None:
         return _not_found()
     plan = saved.result.get("plan")

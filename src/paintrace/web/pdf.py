@@ -50,7 +50,7 @@ def _render_and_keep(saved: Any) -> bytes | None:
     if not _RENDERS.acquire(timeout=settings.PDF_WAIT_SECONDS):
         return None
     try:
-        pdf = store.cached_pdf(saved)  # another thread may have rendered it meanwhile
+        pdf = store.cached_pdf(saved, again=True)  # another thread may have rendered it
         if pdf is None:
             pdf = handout_pdf(saved)
             store.keep_pdf(saved, pdf)

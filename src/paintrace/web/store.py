@@ -33,6 +33,7 @@ from paintrace.web.models import Assessment, new_assessment_id
 _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 _RECORD = b"record"
 _PDF = b"pdf"
+_UNREAD: Any = object()  # Saved._pdf when the handout was not read with the record
 
 
 class TooLarge(ValueError):
@@ -108,6 +109,8 @@ class Saved:
     expires_at: datetime | None
     version: str = field(repr=False)
     _result: dict[str, Any] | None = field(default=None, repr=False)
+    # the sealed handout (or None) as read with the row by get(with_pdf=True); else _UNREAD
+    _pdf: Any = field(default=_UNREAD, repr=False)
 
     @property
     def result(self) -> dict[str, Any]:
@@ -229,11 +232,16 @@ def _live(aid: str) -> Any:
     return rows.exclude(expires_at__lte=now)
 
 
-def get(aid: str) -> Saved | None:
-    """The saved assessment behind this id, or None (no such id, deleted, or expired)."""
+def get(aid: str, *, with_pdf: bool = False) -> Saved | None:
+    """The saved assessment behind this id, or None (no such id, deleted, or expired).
+
+    `with_pdf`: also read the handout kept with it, in the same query, for a download; other
+    readers leave its ~14 KB in the table.
+    """
     if not _plausible(aid):
         return None
-    row = _live(aid).defer("pdf").first()
+    rows = _live(aid)
+    row = (rows if with_pdf else rows.defer("pdf")).first()
     if row is None:
         return None
     try:
@@ -249,16 +257,23 @@ def get(aid: str) -> Saved | None:
         row.created_at,
         row.expires_at,
         _version(bytes(row.sealed)),
+        _pdf=row.pdf if with_pdf else _UNREAD,
     )
 
 
-def cached_pdf(saved: Saved) -> bytes | None:
-    """The handout rendered earlier for this version of the record, if any."""
-    row = _live(saved.id).values_list("pdf", flat=True).first()
-    if not row:
+def cached_pdf(saved: Saved, *, again: bool = False) -> bytes | None:
+    """The handout rendered earlier for this version of the record, if any.
+
+    Read with the record when it was got ``with_pdf``; `again` reads the database anyway
+    (another thread may have rendered it meanwhile).
+    """
+    sealed = saved._pdf
+    if again or sealed is _UNREAD:
+        sealed = _live(saved.id).values_list("pdf", flat=True).first()
+    if not sealed:
         return None
     try:
-        raw = crypto.open_sealed(saved.id, row, _PDF)
+        raw = crypto.open_sealed(saved.id, sealed, _PDF)
     except crypto.Unreadable:
         return None
     version, pdf = raw[:32].decode(), raw[32:]

@@ -109,9 +109,10 @@ def revoke(aid: str, link_id: int) -> bool:
     return deleted > 0
 
 
-def open_link(token: str, now: datetime | None = None) -> Opened:
+def open_link(token: str, now: datetime | None = None, *, with_pdf: bool = False) -> Opened:
     """The assessment a view token shows. ``saved`` is None for an unknown, revoked or broken
-    token and when the assessment is gone (404); ``gone`` when the link has expired (410)."""
+    token and when the assessment is gone (404); ``gone`` when the link has expired (410).
+    `with_pdf`: read the kept handout with it (store.get)."""
     if not _plausible(token):
         return Opened(None)
     row = AssessmentViewLink.objects.filter(lookup=crypto.view_lookup(token)).first()
@@ -123,7 +124,7 @@ def open_link(token: str, now: datetime | None = None) -> Opened:
         aid = crypto.unwrap_for_view(token, row.wrapped)
     except crypto.Unreadable:
         return Opened(None)
-    saved = store.get(aid)
+    saved = store.get(aid, with_pdf=with_pdf)
     if saved is None or crypto.lookup_key(aid) != row.assessment_id:
         return Opened(None)
     return Opened(saved, row.expires_at)

@@ -95,7 +95,7 @@ def view_only(request: HttpRequest, token: str) -> HttpResponse:
 def view_only_pdf(request: HttpRequest, token: str) -> HttpResponse:
     """The plan handout behind a view-only link: the same bytes as the owner's download
     (rendered once per version and kept sealed), 404/410 exactly like the page."""
-    opened = view_links.open_link(token)
+    opened = view_links.open_link(token, with_pdf=True)
     if opened.gone:
         return render(request, "paintrace/view_gone.html", {}, status=410)
     if opened.saved is None:

@@ -291,8 +291,8 @@ def _render_step(
 # --------------------------------------------------------------------------- result
 
 
-def _get_or_404(aid: str) -> Any:
-    saved = store.get(aid)
+def _get_or_404(aid: str, *, with_pdf: bool = False) -> Any:
+    saved = store.get(aid, with_pdf=with_pdf)
     if saved is None:
         raise Http404("No assessment with this link. It may have been deleted.")
     return saved
@@ -479,7 +479,7 @@ def session(request: HttpRequest, aid: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def plan_pdf(request: HttpRequest, aid: str) -> HttpResponse:
     """The printable handout (the same bytes as GET /api/assessments/{id}/plan.pdf)."""
-    saved = _get_or_404(aid)
+    saved = _get_or_404(aid, with_pdf=True)
     if not saved.result.get("plan"):
         return _no_plan(request, saved, "pdf")
     return plan_pdf_response(saved, request)
