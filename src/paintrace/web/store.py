@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from django.conf import settings
@@ -240,12 +240,12 @@ def get(aid: str, *, with_pdf: bool = False) -> Saved | None:
     """
     if not _plausible(aid):
         return None
-    rows = _live(aid)
-    row = (rows if with_pdf else rows.defer("pdf")).first()
+    row = _read_live(crypto.lookup_key(aid), with_pdf)
     if row is None:
         return None
+    sealed = bytes(row[0])
     try:
-        data = orjson.loads(crypto.open_sealed(aid, row.sealed, _RECORD))
+        data = orjson.loads(crypto.open_sealed(aid, sealed, _RECORD))
     except (crypto.Unreadable, ValueError):
         return None
     return Saved(
@@ -254,11 +254,48 @@ def get(aid: str, *, with_pdf: bool = False) -> Saved | None:
         list(data.get("unknown") or []),
         data.get("pain"),
         str(data.get("since") or ""),
-        row.created_at,
-        row.expires_at,
-        _version(bytes(row.sealed)),
-        _pdf=row.pdf if with_pdf else _UNREAD,
+        _datetime_from_db(row[1]),
+        _datetime_from_db(row[2]),
+        _version(sealed),
+        _pdf=row[3] if with_pdf else _UNREAD,
     )
+
+
+def _read_live(lookup: str, with_pdf: bool) -> tuple[Any, ...] | None:
+    """The live row's sealed record, created and expiry dates (and kept handout): one SELECT.
+
+    Written as SQL, like _insert: every result page and download starts here, and measured in a
+    loop the ORM's filter, exclude, defer and first() took about 480 µs, this about 60.
+    """
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_select_sql(connection.vendor, with_pdf), [lookup, now])
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
+
+
+@functools.cache
+def _select_sql(vendor: str, with_pdf: bool) -> str:
+    meta = Assessment._meta
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return str(quote(meta.get_field(name).column))
+
+    names = ["sealed", "created_at", "expires_at", *(["pdf"] if with_pdf else [])]
+    expires = column("expires_at")
+    return (
+        f"SELECT {', '.join(column(n) for n in names)} FROM {quote(meta.db_table)} "
+        f"WHERE {column('lookup')} = %s AND ({expires} IS NULL OR {expires} > %s)"
+    )
+
+
+def _datetime_from_db(value: Any) -> datetime | None:
+    """A DateTimeField's value as the ORM returns it: aware (SQLite hands back naive ones)."""
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    if convert is not None:
+        value = convert(value, None, connection)
+    return cast(datetime | None, value)
 
 
 def cached_pdf(saved: Saved, *, again: bool = False) -> bytes | None:

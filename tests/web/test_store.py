@@ -1,0 +1,59 @@
+"""paintrace.web.store reads rows with its own SQL: it must read what the ORM would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from paintrace.web import crypto, store
+from paintrace.web.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+CASE = {"drawing": {"right.buttock-center": ["pain"]}, "findings": {"worse-sitting": True}}
+
+
+def _row(aid: str) -> Any:
+    return Assessment.objects.get(pk=crypto.lookup_key(aid))
+
+
+def test_get_reads_the_dates_the_orm_reads(api: Any) -> None:
+    aid = api.post("/api/assessments", CASE).json()["id"]
+    saved = store.get(aid)
+    assert saved is not None and saved.input["drawing"] == CASE["drawing"]
+    row = _row(aid)
+    assert saved.created_at == row.created_at and timezone.is_aware(saved.created_at)
+    assert saved.expires_at == row.expires_at and timezone.is_aware(saved.expires_at)
+    store.keep(aid)  # saved to an account: no expiry
+    kept = store.get(aid)
+    assert kept is not None and kept.expires_at is None
+
+
+def test_get_skips_an_expired_row_to_the_second(api: Any) -> None:
+    aid = api.post("/api/assessments", CASE).json()["id"]
+    now = timezone.now()
+    Assessment.objects.filter(pk=crypto.lookup_key(aid)).update(expires_at=now)
+    assert store.get(aid) is None  # expiring now is expired
+    Assessment.objects.filter(pk=crypto.lookup_key(aid)).update(
+        expires_at=now + timedelta(seconds=30)
+    )
+    assert store.get(aid) is not None
+
+
+def test_the_handout_comes_with_the_record_only_when_asked(api: Any) -> None:
+    aid = api.post("/api/assessments", CASE).json()["id"]
+    plain = store.get(aid)
+    assert plain is not None
+    with_pdf = store.get(aid, with_pdf=True)
+    assert with_pdf is not None and with_pdf._pdf is None  # read: none kept yet
+    assert plain._pdf is store._UNREAD  # not read
+    assert store.cached_pdf(with_pdf) is None
+    store.keep_pdf(with_pdf, b"%PDF-1.7 handout")
+    assert store.cached_pdf(with_pdf) is None  # what was read with the record
+    assert store.cached_pdf(with_pdf, again=True) == b"%PDF-1.7 handout"
+    again = store.get(aid, with_pdf=True)
+    assert again is not None and store.cached_pdf(again) == b"%PDF-1.7 handout"
+    assert store.cached_pdf(plain) == b"%PDF-1.7 handout"  # not read with it: asks the database
