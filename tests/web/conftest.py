@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -53,6 +56,25 @@ class Api:
 @pytest.fixture
 def api(client: Client) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def rate_windows(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Empty rate-limit counters and a limiter clock held still, mid-window.
+
+    The limits count in fixed windows (a minute from :00, an hour from :00): a test that ran
+    across a window's end would see its count start again, and no 429 come (it happened, about
+    once in a hundred runs). Here the limiter's clock stands at half past the current hour.
+    """
+    from django.core.cache import caches
+
+    from paintrace.web import ratelimit
+
+    still = int(time.time()) // 3600 * 3600 + 1830.0
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: still))
+    caches["ratelimit"].clear()
+    yield
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture

@@ -84,13 +84,10 @@ def test_only_get(api: Any, created: dict[str, Any]) -> None:
 
 
 def test_renders_count_against_a_rate_limit_but_stored_handouts_do_not(
-    api: Any, settings: Any
+    api: Any, settings: Any, rate_windows: None
 ) -> None:
     """A handout not rendered yet costs up to a second of CPU and a stored copy: those count
     against the client's `render` limit; one already kept is served without counting."""
-    from django.core.cache import caches
-
-    caches["ratelimit"].clear()
     settings.RATE_LIMITS = {"render": [(1, 60)]}
     body = {**SELF_CARE, "findings": {**red_flags_false(), **SELF_CARE["findings"]}}
     first, second = (api.post("/api/assessments", body).json()["id"] for _ in range(2))
@@ -98,4 +95,3 @@ def test_renders_count_against_a_rate_limit_but_stored_handouts_do_not(
     refused = api.get(f"/api/assessments/{second}/plan.pdf")
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
     assert api.get(f"/api/assessments/{first}/plan.pdf").status_code == 200  # kept: free
-    caches["ratelimit"].clear()

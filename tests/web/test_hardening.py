@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -22,16 +21,14 @@ CASE = {"drawing": {"right.buttock-center": ["pain"]}, "findings": {"worse-sitti
 
 
 @pytest.fixture
-def limits(settings: Any) -> Any:
-    caches["ratelimit"].clear()
+def limits(settings: Any, rate_windows: None) -> Any:
     settings.RATE_LIMITS = {
         "assessment": [(3, 60)],
         "interview": [(5, 60)],
         "change": [(2, 60)],
         "write": [(4, 60)],
     }
-    yield settings
-    caches["ratelimit"].clear()
+    return settings
 
 
 # ------------------------------------------------------------------------------ rate limits
@@ -80,10 +77,9 @@ def test_clients_are_counted_apart_and_a_trusted_proxy_is_seen_through(
     assert post("198.51.100.1, 203.0.113.7") == 429  # a forged first hop changes nothing
 
 
-def test_the_limiter_is_reusable_for_new_scopes(rf: Any, settings: Any) -> None:
+def test_the_limiter_is_reusable_for_new_scopes(rf: Any, settings: Any, rate_windows: None) -> None:
     from paintrace.web import ratelimit
 
-    caches["ratelimit"].clear()
     settings.RATE_LIMITS = {"login": [(2, 60)]}
 
     @ratelimit.limit("login")
