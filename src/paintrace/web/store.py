@@ -198,15 +198,17 @@ def _insert(lookup: str, sealed: bytes, created: datetime, expires: datetime) ->
         )
 
 
-@functools.cache
-def _insert_sql(vendor: str) -> str:
+def _quoted(*names: str) -> tuple[str, ...]:
+    """The assessment table's name, then these fields' columns, quoted for this database."""
     meta = Assessment._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(meta.get_field(name).column)
-        for name in ("lookup", "sealed", "created_at", "expires_at")
-    )
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"
+    return (quote(meta.db_table), *(quote(meta.get_field(n).column) for n in names))
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> str:
+    table, *columns = _quoted("lookup", "sealed", "created_at", "expires_at")
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES (%s, %s, %s, %s)"
 
 
 def update(
@@ -277,17 +279,11 @@ def _read_live(lookup: str, with_pdf: bool) -> tuple[Any, ...] | None:
 
 @functools.cache
 def _select_sql(vendor: str, with_pdf: bool) -> str:
-    meta = Assessment._meta
-    quote = connection.ops.quote_name
-
-    def column(name: str) -> str:
-        return str(quote(meta.get_field(name).column))
-
-    names = ["sealed", "created_at", "expires_at", *(["pdf"] if with_pdf else [])]
-    expires = column("expires_at")
+    read = ("sealed", "created_at", "expires_at", *(("pdf",) if with_pdf else ()))
+    table, lookup, expires, *columns = _quoted("lookup", "expires_at", *read)
     return (
-        f"SELECT {', '.join(column(n) for n in names)} FROM {quote(meta.db_table)} "
-        f"WHERE {column('lookup')} = %s AND ({expires} IS NULL OR {expires} > %s)"
+        f"SELECT {', '.join(columns)} FROM {table} "
+        f"WHERE {lookup} = %s AND ({expires} IS NULL OR {expires} > %s)"
     )
 
 
