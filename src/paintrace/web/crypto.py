@@ -37,9 +37,14 @@ def _pepper() -> bytes:
     return str(getattr(settings, "DATA_PEPPER", "") or "").encode()
 
 
+def _lookup_hash(label: bytes, secret: str) -> str:
+    """HMAC-SHA256 of a secret from a link, keyed by its label and the pepper, in hex."""
+    return hmac.digest(label + _pepper(), secret.encode(), "sha256").hex()
+
+
 def lookup_key(aid: str) -> str:
     """What the database stores to find a record: 64 hex characters, one-way from the id."""
-    return hmac.digest(b"paintrace lookup v1" + _pepper(), aid.encode(), "sha256").hex()
+    return _lookup_hash(b"paintrace lookup v1", aid)
 
 
 def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes) -> bytes:
@@ -122,7 +127,7 @@ def open_for_account(user_id: int, sealed: bytes, context: bytes = b"link") -> b
 
 def view_lookup(token: str) -> str:
     """What a view link's row stores to be found: 64 hex characters, one-way from the token."""
-    return hmac.digest(b"paintrace view lookup v1" + _pepper(), token.encode(), "sha256").hex()
+    return _lookup_hash(b"paintrace view lookup v1", token)
 
 
 def _view_key(token: str) -> bytes:
