@@ -58,42 +58,40 @@ def _proc_stat(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def process_tree(root: int) -> list[int]:
-    """root and every process below it (Linux; [] elsewhere)."""
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from one scan of /proc (Linux; empty elsewhere)."""
     children: dict[int, list[int]] = defaultdict(list)
     try:
         entries = [e for e in Path("/proc").iterdir() if e.name.isdigit()]
     except OSError:
-        return []
+        return children
     for entry in entries:
         try:
             children[int(_proc_stat(int(entry.name))[1])].append(int(entry.name))
         except (OSError, IndexError, ValueError):  # gone meanwhile
             continue
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, ()))
-    return found
+    return children
 
 
-def cpu_seconds(root: int | None) -> float:
-    """User plus system CPU time used so far by root's process tree (0.0 if unknown).
+def cpu_seconds(*roots: int | None) -> list[float]:
+    """User plus system CPU time used so far by each root's process tree (0.0 if unknown).
 
     Each process counts its own time and that of its children that have exited (reaped): a
     PostgreSQL backend whose connection was closed mid-run still counts, in the postmaster's.
     """
-    if root is None:
-        return 0.0
-    ticks = 0
-    for pid in process_tree(root):
-        try:
-            fields = _proc_stat(pid)
-            ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-        except (OSError, IndexError, ValueError):
-            continue
-    return ticks / os.sysconf("SC_CLK_TCK")
+    children = _children()
+    out = []
+    for root in roots:
+        ticks, todo = 0, [root] if root is not None else []
+        while todo:
+            pid = todo.pop()
+            todo.extend(children.get(pid, ()))
+            try:
+                ticks += sum(int(f) for f in _proc_stat(pid)[11:15])  # utime stime cutime cstime
+            except (OSError, IndexError, ValueError):
+                continue
+        out.append(ticks / os.sysconf("SC_CLK_TCK"))
+    return out
 
 
 POSTMASTERS: dict[str, int] = {}  # URL -> pid of the server postgres() started there
@@ -139,9 +137,9 @@ def measured(
     url: str, c: int, seconds: float, script: Path | None, app: int, db: int | None
 ) -> dict[str, Any]:
     """One wrk run, with the CPU milliseconds per request of the app and database servers."""
-    app0, db0 = cpu_seconds(app), cpu_seconds(db)
+    app0, db0 = cpu_seconds(app, db)
     out = wrk(url, c, seconds, script)
-    app1, db1 = cpu_seconds(app), cpu_seconds(db)
+    app1, db1 = cpu_seconds(app, db)
     served = max(1, out["requests"])
     out["app_ms"] = (app1 - app0) * 1000 / served
     out["db_ms"] = (db1 - db0) * 1000 / served
