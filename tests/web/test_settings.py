@@ -53,8 +53,13 @@ class TestParsing:
         assert db["ENGINE"] == "paintrace.web.postgresql"  # Django's, with a cheaper health check
         assert (db["NAME"], db["USER"], db["PASSWORD"]) == ("paintrace", "app", "p@ss")
         assert (db["HOST"], db["PORT"]) == ("db.internal", "6432")
-        assert db["OPTIONS"] == {"sslmode": "require"}
+        assert db["OPTIONS"] == {"sslmode": "require", "prepare_threshold": s.PREPARE_THRESHOLD}
         assert db["CONN_HEALTH_CHECKS"] is True
+
+    @pytest.mark.parametrize(("raw", "want"), [("0", 0), ("12", 12), ("off", None)])
+    def test_database_url_prepare_threshold(self, raw: str, want: int | None) -> None:
+        db = s.parse_database_url(f"postgres://u@h/db?prepare_threshold={raw}")
+        assert db["OPTIONS"] == {"prepare_threshold": want}  # None: never prepare (old poolers)
 
     def test_database_url_with_socket_and_defaults(self) -> None:
         db = s.parse_database_url("postgresql://%2Fvar%2Frun%2Fpostgresql/paintrace")
@@ -69,6 +74,8 @@ class TestParsing:
             ("postgres://u:p@h:99999/db", "bad port"),
             ("postgres://u:p@h:abc/db", "bad port"),
             ("postgres://u@h/db?conn_max_age=soon", "conn_max_age"),
+            ("postgres://u@h/db?prepare_threshold=-1", "prepare_threshold"),
+            ("postgres://u@h/db?prepare_threshold=never", "prepare_threshold"),
         ],
     )
     def test_bad_database_url(self, url: str, complaint: str) -> None:

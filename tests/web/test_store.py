@@ -57,3 +57,27 @@ def test_the_handout_comes_with_the_record_only_when_asked(api: Any) -> None:
     again = store.get(aid, with_pdf=True)
     assert again is not None and store.cached_pdf(again) == b"%PDF-1.7 handout"
     assert store.cached_pdf(plain) == b"%PDF-1.7 handout"  # not read with it: asks the database
+
+
+def test_postgresql_prepares_the_write_after_a_few_runs(api: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no server to prepare on")
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert threshold is not None  # paintrace prepares unless the URL says off
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if row[0].startswith("INSERT INTO")]
+
+    for _ in range(threshold):
+        api.post("/api/assessments", CASE)
+    assert prepared() == []  # run `threshold` times: not yet
+    api.post("/api/assessments", CASE)
+    server_form = store._insert_sql(connection.vendor).replace("%s", "${}").format(1, 2, 3, 4)
+    assert prepared() == [server_form]
+    aid = api.post("/api/assessments", CASE).json()["id"]  # written by the prepared statement
+    saved = store.get(aid)
+    assert saved is not None and saved.input["drawing"] == CASE["drawing"]
