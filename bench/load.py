@@ -1,8 +1,8 @@
 """`make load`: throughput of the write and page endpoints against /healthz, in the same run.
 
-Starts `paintrace serve` (2 workers) on a throwaway data folder, on SQLite and on a throwaway
-PostgreSQL server (when its binaries are installed), and runs wrk against each endpoint at
-concurrency 1, 8 and 32 for a few seconds each:
+Starts `paintrace serve` (its default workers) on a throwaway data folder, on SQLite and on a
+throwaway PostgreSQL server (when its binaries are installed), and runs wrk against each
+endpoint at concurrency 1, 8 and 32 for a few seconds each:
 
     GET  /healthz                      the bare endpoint every ratio is relative to
     POST /api/assessments              engine + database write
@@ -16,7 +16,10 @@ raw numbers. Rate limits are switched off for the run (PAINTRACE_RATE_LIMITS=off
 
     python bench/load.py [--seconds 3] [--repeat 3] [--db sqlite|postgres|both] [--json FILE]
 
-Each cell is the median of `--repeat` runs. For that run the table below it gives the CPU time
+Every run of an endpoint comes right after a run of /healthz at the same concurrency, and its
+ratio is to that run: the machine's speed drifts, and runs minutes apart would compare unlike
+moments. Each cell is the run with the median ratio of `--repeat`; /healthz's own row, the
+median of its runs. For that run the table below it gives the CPU time
 per request of the app server's processes and of the database server's (PostgreSQL's
 postmaster and backends; on Linux, from /proc): the machine's cores are shared, so every
 millisecond the database server spends on a write is one the app cannot serve with.
@@ -205,18 +208,31 @@ def run_one(
             ("GET /a/<id>/ (result page)", f"{base}/a/{aid}/", None),
             ("GET plan.pdf", f"{base}/api/assessments/{aid}/plan.pdf", None),
         ]
-        for name, url, script in endpoints:
-            if only and name != "GET /healthz" and only not in name:
+        bare_url = endpoints[0][1]
+        bare_runs: dict[int, list[dict[str, Any]]] = {c: [] for c in CONCURRENCY}
+        results["GET /healthz"] = {}  # first in the table; filled in from the paired runs
+        for name, url, script in endpoints[1:]:
+            if only and only not in name:
                 continue
             results[name] = {}
             for c in CONCURRENCY:
                 runs = []
                 for _ in range(repeat):
-                    runs.append(measured(url, c, seconds, script, server.pid, db_pid))
+                    # Each run right after a /healthz run at the same concurrency, its ratio to
+                    # that one: the machine's speed drifts (other virtual machines share the
+                    # host), and runs minutes apart differ by more than the bar's margin.
+                    bare = measured(bare_url, c, seconds, None, server.pid, db_pid)
                     time.sleep(0.5)
+                    run = measured(url, c, seconds, script, server.pid, db_pid)
+                    time.sleep(0.5)
+                    run["ratio"] = run["rps"] / bare["rps"] if bare["rps"] else 0.0
+                    bare_runs[c].append(bare)
+                    runs.append(run)
                 # the median run: wrk and the server share the cores, and a worker keeps the
                 # connections it accepted, so single runs swing by a third either way
-                results[name][c] = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+                results[name][c] = _median(runs, "ratio")
+        for c in CONCURRENCY:
+            results["GET /healthz"][c] = {**_median(bare_runs[c], "rps"), "ratio": 1.0}
     finally:
         stop_server(server)
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -224,15 +240,18 @@ def run_one(
     return results
 
 
+def _median(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    return sorted(runs, key=lambda r: float(r[key]))[len(runs) // 2]
+
+
 def print_table(label: str, results: dict[str, Any]) -> None:
-    bare = results["GET /healthz"]
     print(f"\n{label}: requests/second (ratio to /healthz at the same concurrency)")
     print(f"{'endpoint':32}" + "".join(f"{'c=' + str(c):>20}" for c in CONCURRENCY))
     for name, row in results.items():
         cells = []
         for c in CONCURRENCY:
             cell = row[c]
-            ratio = cell["rps"] / bare[c]["rps"] if bare[c]["rps"] else 0.0
+            ratio = cell["ratio"]
             flag = "*" if cell["non_2xx"] or cell["socket_errors"] else " "
             cells.append(f"{cell['rps']:9.1f} ({ratio:5.1%}){flag}")
         print(f"{name:32}" + "".join(f"{c:>20}" for c in cells))
@@ -244,7 +263,7 @@ def print_table(label: str, results: dict[str, Any]) -> None:
     if post is None:
         return
     print(
-        f"POST/healthz at c=8: {post[8]['rps'] / bare[8]['rps']:.1%} (bar >= 30 %); "
+        f"POST/healthz at c=8: {post[8]['ratio']:.1%} (bar >= 30 %); "
         f"POST c=32 vs c=8: {post[32]['rps'] / post[8]['rps']:.2f}x (bar: no drop on PostgreSQL)"
     )
 
