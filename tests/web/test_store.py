@@ -59,6 +59,7 @@ def test_the_handout_comes_with_the_record_only_when_asked(api: Any) -> None:
     assert store.cached_pdf(plain) == b"%PDF-1.7 handout"  # not read with it: asks the database
 
 
+@pytest.mark.django_db(transaction=True)  # a fresh connection: it counts runs per connection
 def test_postgresql_prepares_the_write_after_a_few_runs(api: Any) -> None:
     from django.db import connection
 
@@ -66,6 +67,7 @@ def test_postgresql_prepares_the_write_after_a_few_runs(api: Any) -> None:
         pytest.skip("PostgreSQL only: SQLite has no server to prepare on")
     threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
     assert threshold is not None  # paintrace prepares unless the URL says off
+    connection.close()  # earlier tests may have run the INSERT on this one already
 
     def prepared() -> list[str]:
         with connection.cursor() as cursor:
