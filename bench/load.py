@@ -19,10 +19,10 @@ raw numbers. Rate limits are switched off for the run (PAINTRACE_RATE_LIMITS=off
 Every run of an endpoint comes right after a run of /healthz at the same concurrency, and its
 ratio is to that run: the machine's speed drifts, and runs minutes apart would compare unlike
 moments. Each cell is the run with the median ratio of `--repeat`; /healthz's own row, the
-median of its runs. For that run the table below it gives the CPU time
-per request of the app server's processes and of the database server's (PostgreSQL's
-postmaster and backends; on Linux, from /proc): the machine's cores are shared, so every
-millisecond the database server spends on a write is one the app cannot serve with.
+median of its runs. For that run the table below it gives the CPU time per request of the app
+server's processes and of the database server's (PostgreSQL's postmaster and backends; on
+Linux, from /proc): the machine's cores are shared, so every millisecond the database server
+spends on a write is one the app cannot serve with.
 """
 
 from __future__ import annotations
@@ -231,6 +231,8 @@ def run_one(
                 # the median run: wrk and the server share the cores, and a worker keeps the
                 # connections it accepted, so single runs swing by a third either way
                 results[name][c] = _median(runs, "ratio")
+        if not bare_runs[CONCURRENCY[0]]:
+            raise SystemExit(f"--only {only!r} names none of: {[n for n, _, _ in endpoints[1:]]}")
         for c in CONCURRENCY:
             results["GET /healthz"][c] = {**_median(bare_runs[c], "rps"), "ratio": 1.0}
     finally:
