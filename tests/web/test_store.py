@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from paintrace.web import crypto, store
@@ -16,15 +17,15 @@ pytestmark = pytest.mark.django_db
 CASE = {"drawing": {"right.buttock-center": ["pain"]}, "findings": {"worse-sitting": True}}
 
 
-def _row(aid: str) -> Any:
-    return Assessment.objects.get(pk=crypto.lookup_key(aid))
+def _rows(aid: str) -> Any:
+    return Assessment.objects.filter(pk=crypto.lookup_key(aid))
 
 
 def test_get_reads_the_dates_the_orm_reads(api: Any) -> None:
     aid = api.post("/api/assessments", CASE).json()["id"]
     saved = store.get(aid)
     assert saved is not None and saved.input["drawing"] == CASE["drawing"]
-    row = _row(aid)
+    row = _rows(aid).get()
     assert saved.created_at == row.created_at and timezone.is_aware(saved.created_at)
     assert saved.expires_at == row.expires_at and timezone.is_aware(saved.expires_at)
     store.keep(aid)  # saved to an account: no expiry
@@ -35,11 +36,9 @@ def test_get_reads_the_dates_the_orm_reads(api: Any) -> None:
 def test_get_skips_an_expired_row_to_the_second(api: Any) -> None:
     aid = api.post("/api/assessments", CASE).json()["id"]
     now = timezone.now()
-    Assessment.objects.filter(pk=crypto.lookup_key(aid)).update(expires_at=now)
+    _rows(aid).update(expires_at=now)
     assert store.get(aid) is None  # expiring now is expired
-    Assessment.objects.filter(pk=crypto.lookup_key(aid)).update(
-        expires_at=now + timedelta(seconds=30)
-    )
+    _rows(aid).update(expires_at=now + timedelta(seconds=30))
     assert store.get(aid) is not None
 
 
@@ -61,8 +60,6 @@ def test_the_handout_comes_with_the_record_only_when_asked(api: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)  # a fresh connection: it counts runs per connection
 def test_postgresql_prepares_the_write_after_a_few_runs(api: Any) -> None:
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite has no server to prepare on")
     threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
