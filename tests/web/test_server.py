@@ -181,3 +181,38 @@ def test_preload_loads_the_engine_and_freezes_it() -> None:
         assert all(obj is not model for obj in gc.get_objects())  # out of the collector's scans
     finally:
         gc.unfreeze()
+
+
+def test_preload_loads_what_first_requests_would(tmp_path: Path) -> None:
+    """The URLconf, the templates and the handout renderer are in the master before it forks,
+    so no worker's first request pays for them (nor holds its own copy). A fresh interpreter:
+    this one has loaded them already through other tests."""
+    probe = """
+import json, sys
+from pathlib import Path
+import django
+django.setup()
+from django.template import engines
+from paintrace.web import server
+root = Path(server.__file__).with_name("templates")
+names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+cache = engines["django"].engine.template_loaders[0].get_template_cache
+before = [m in sys.modules for m in ("weasyprint", "paintrace.web.pages.views")]
+before.append(any(n in cache for n in names))
+server.preload_for_workers()
+after = [m in sys.modules for m in ("weasyprint", "paintrace.web.pages.views")]
+after.append(all(n in cache for n in names))
+print(json.dumps({"before": before, "after": after, "names": names}))
+"""
+    env = {
+        **fresh_environment(),
+        "DJANGO_SETTINGS_MODULE": "paintrace.web.settings",
+        "PAINTRACE_DATA_DIR": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    seen = json.loads(out.stdout.splitlines()[-1])
+    assert seen["before"] == [False, False, False]  # all of it is loaded lazily otherwise
+    assert seen["after"] == [True, True, True]
+    assert {"paintrace/bodymap.html", "paintrace/result.html"} <= set(seen["names"])
