@@ -14,12 +14,14 @@ DESIGN.md's bar: POST /api/assessments at least 30 % of /healthz at concurrency 
 from 8 to 32 on PostgreSQL. wrk and the server share the machine's cores, so ratios matter, not
 raw numbers. Rate limits are switched off for the run (PAINTRACE_RATE_LIMITS=off).
 
-    python bench/load.py [--seconds 3] [--repeat 3] [--db sqlite|postgres|both] [--json FILE]
+    python bench/load.py [--seconds 3] [--repeat 5] [--db sqlite|postgres|both] [--json FILE]
 
 Every run of an endpoint comes right after a run of /healthz at the same concurrency, and its
 ratio is to that run: the machine's speed drifts, and runs minutes apart would compare unlike
-moments. Each cell is the run with the median ratio of `--repeat`; /healthz's own row, the
-median of its runs. For that run the table below it gives the CPU time per request of the app
+moments. Each cell is the run with the median ratio of `--repeat` (5: single runs of the same
+build on PostgreSQL ranged from 21 % to 41 % at 8 clients, because each run's connections land
+on the workers afresh and a worker keeps those it accepted); /healthz's own row, the median of
+its runs. For that run the table below it gives the CPU time per request of the app
 server's processes and of the database server's (PostgreSQL's postmaster and backends; on
 Linux, from /proc): the machine's cores are shared, so every millisecond the database server
 spends on a write is one the app cannot serve with.
@@ -277,7 +279,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: the server's)")
     parser.add_argument("--only", default="", help="only endpoints whose name contains this")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per cell; the median counts")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per cell; the median counts")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
