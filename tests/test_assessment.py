@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from paintrace.assessment import InputError, assess, assess_payload, parse_input
+from paintrace.assessment import InputError, assess, assess_input, assess_payload, parse_input
 
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
 
@@ -67,6 +67,19 @@ def test_output_follows_the_contract(path):
     if out["triage"]["level"] in ("emergency", "urgent"):
         assert out["plan"] is None
     json.dumps(out)  # plain JSON
+
+
+@pytest.mark.parametrize("path", VIGNETTES[:20], ids=lambda p: p.stem)
+def test_without_the_plan_everything_else_is_the_same(path):
+    """The interview's step leaves the plan out; the rest must not change with it."""
+    case = json.loads(path.read_text())
+    inp = parse_input({k: case[k] for k in ("drawing", "findings", "patient") if k in case})
+    full = assess_input(inp).to_dict()
+    lean = assess_input(inp, with_plan=False).to_dict()
+    assert lean["plan"] is None
+    assert {k: v for k, v in lean.items() if k != "plan"} == {
+        k: v for k, v in full.items() if k != "plan"
+    }
 
 
 def test_no_plan_at_emergency_or_urgent():

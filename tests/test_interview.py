@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from paintrace.assessment import AssessmentInput, Patient, assess_input
 from paintrace.knowledge import load_knowledge
 from paintrace.plan_modifiers import plan_modifier_ids
@@ -144,6 +146,24 @@ def test_the_estimate_of_questions_left_counts_down_to_the_end():
     first = ask(PIRIFORMIS, {})
     applicable = [f for f in RED_FLAGS if applies(KB, f, PIRIFORMIS)]
     assert first.remaining > len(applicable)
+
+
+def test_open_warning_signs_are_asked_without_weighing_the_other_questions(monkeypatch):
+    """While warning signs are open, no information gain is worked out (most of a step's
+    cost): the warning sign is asked whatever it would be, and the count still covers the
+    ranking questions to come."""
+    import paintrace.interview as interview
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("information gain worked out while warning signs are open")
+
+    monkeypatch.setattr(interview, "information_gain", must_not_run)
+    first = ask(PIRIFORMIS, {})
+    applicable = [f for f in RED_FLAGS if applies(KB, f, PIRIFORMIS)]
+    assert first.finding == applicable[0]
+    assert first.remaining > len(applicable)
+    with pytest.raises(AssertionError, match="information gain"):
+        ask(PIRIFORMIS, dict(NO_FLAGS))  # once they are answered, the gain chooses
 
 
 def test_interview_ends_within_the_cap():

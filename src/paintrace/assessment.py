@@ -187,9 +187,18 @@ def rank(
 
 
 def assess_input(
-    inp: AssessmentInput, knowledge: Knowledge | None = None, *, skip: Collection[str] = ()
+    inp: AssessmentInput,
+    knowledge: Knowledge | None = None,
+    *,
+    skip: Collection[str] = (),
+    with_plan: bool = True,
 ) -> Result:
-    """Assess one input. `skip`: questions answered "I don't know", never asked again."""
+    """Assess one input. `skip`: questions answered "I don't know", never asked again.
+
+    `with_plan` False leaves the plan out (None) for callers that show only the question, the
+    triage and the ranking, such as ``POST /api/interview/next``: one step of an interview
+    should not pay for a plan that nobody reads.
+    """
     kb = knowledge or load_knowledge()
     age, sex = inp.patient.age, inp.patient.sex
     findings = kb.with_implied(inp.findings)  # answers plus what they imply
@@ -197,7 +206,7 @@ def assess_input(
     posterior = infer(compiled_model(kb), inp.drawing, findings, age, sex)
     sources = rank(posterior, inp.drawing, findings)
     question = next_question(kb, posterior, inp.drawing, findings, tri, skip, sex)
-    plan = build_plan(kb, tri, sources, inp.drawing, findings)
+    plan = build_plan(kb, tri, sources, inp.drawing, findings) if with_plan else None
     return Result(tri, sources, question, plan, inp)
 
 

@@ -172,7 +172,9 @@ def next_question(
     # Triage already knows which warning signs apply and are open; "I don't know" ones are
     # not asked again.
     warning = [fid for fid in tri.unanswered_red_flags if fid not in skip]
-    best, gain, estimate = _ranking_choice(knowledge, posterior, drawing, findings, skip, sex)
+    best, gain, estimate = _ranking_choice(
+        knowledge, posterior, drawing, findings, skip, sex, choose=not warning
+    )
     plan_left = plan_questions(knowledge, posterior, findings, tri, skip, sex)
     remaining = max(len(warning) + estimate + len(plan_left), 1)
     if warning:
@@ -191,9 +193,17 @@ def _ranking_choice(
     findings: Mapping[str, bool],
     skip: Collection[str],
     sex: str | None,
+    *,
+    choose: bool = True,
 ) -> tuple[str | None, float, int]:
     """The most informative question (None: none is worth asking), its gain, and an estimate
-    of how many such questions are left."""
+    of how many such questions are left.
+
+    While warning signs are still open they are asked first, so the ranking question is not
+    chosen yet (`choose` False): only the estimate is made, assuming one is worth asking. The
+    information gain of every open question is most of an interview step's cost (about half of
+    the first step's), and it would be worked out again after the warning signs anyway.
+    """
     params = knowledge.model
     plan_only = set(plan_modifier_ids(knowledge))
     skipped = sum(
@@ -208,15 +218,18 @@ def _ranking_choice(
     must_ask = max(params.min_questions - asked, 0)
     if confident and must_ask == 0:
         return None, 0.0, 0
-    gains = information_gain(posterior, candidates(knowledge, drawing, findings, skip, sex))
-    if not gains:
+    open_questions = candidates(knowledge, drawing, findings, skip, sex)
+    if not open_questions:
         return None, 0.0, 0
+    # An estimate: the questions still owed, or about one per 0.6 bit of uncertainty left.
+    spread = math.ceil(float(entropy(posterior.source_probs)) / 0.6)
+    estimate = min(budget, max(must_ask, 1 if confident else spread, 1))
+    if not choose:
+        return None, 0.0, estimate
+    gains = information_gain(posterior, open_questions)
     fid, gain = max(gains.items(), key=lambda kv: kv[1])
     # The owed confirming questions need only gain something; further ones must be worth it.
     threshold = params.min_confirming_gain if must_ask else params.min_information_gain
     if gain < threshold:
         return None, 0.0, 0
-    # An estimate: the questions still owed, or about one per 0.6 bit of uncertainty left.
-    spread = math.ceil(float(entropy(posterior.source_probs)) / 0.6)
-    estimate = min(budget, max(must_ask, 1 if confident else spread, 1))
     return fid, gain, estimate

@@ -288,7 +288,7 @@ def interview_next(request: HttpRequest) -> HttpResponse:
     inp = _parse(request, allow_empty=True)
     if isinstance(inp, JsonResponse):
         return inp
-    result = assess_input(inp).to_dict()
+    result = assess_input(inp, with_plan=False).to_dict()
     return json_response(
         {
             "next_question": result["next_question"],
