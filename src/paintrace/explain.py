@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from paintrace.inference import Model, Posterior, finding_factor, partners
 from paintrace.knowledge.schema import Knowledge, Source
 
-_NEURAL = ("numbness", "tingling")
+_NEURAL = frozenset({"numbness", "tingling"})
+_SYMPTOM_ORDER = ("pain", "burning", "numbness", "tingling")
 
 
 def _join(items: Sequence[str]) -> str:
@@ -42,14 +43,16 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SYMPTOM_WORDS = {
+    "pain": "pain",
+    "burning": "burning",
+    "numbness": "numbness",
+    "tingling": "pins and needles",
+}
+
+
 def _symptom_words(symptoms: Sequence[str]) -> str:
-    words = {
-        "pain": "pain",
-        "burning": "burning",
-        "numbness": "numbness",
-        "tingling": "pins and needles",
-    }
-    return _join([words[s] for s in symptoms])
+    return _join([_SYMPTOM_WORDS[s] for s in symptoms])
 
 
 def region_reasons(
@@ -65,7 +68,8 @@ def region_reasons(
     for_lines: list[str] = []
     against: list[str] = []
     if in_zone:
-        symptoms = sorted({s for rid in in_zone for s in drawing[rid]}, key=_order)
+        present = {s for rid in in_zone for s in drawing[rid]}
+        symptoms = [s for s in _SYMPTOM_ORDER if s in present]
         names = _join([_region_label(knowledge, rid) for rid in in_zone])
         verb = "sends symptoms" if source.kind != "muscle" else "refers pain"
         for_lines.append(
@@ -75,7 +79,7 @@ def region_reasons(
             else f"Your {_symptom_words(symptoms)} in the {names} "
             f"{'follows' if len(in_zone) == 1 else 'follow'} the path of {source.phrase}."
         )
-        neural_in_zone = [rid for rid in in_zone if any(s in _NEURAL for s in drawing[rid])]
+        neural_in_zone = not _NEURAL.isdisjoint(present)
         if source.kind == "nerve_root" and neural_in_zone:
             for_lines.append(
                 "Numbness or pins and needles along a nerve's skin area (dermatome) point to "
@@ -94,13 +98,6 @@ def region_reasons(
         names = _join([_in_sentence(knowledge.base_regions[b].name) for b in missing[:3]])
         against.append(f"Its pain usually also reaches the {names}, which you did not mark.")
     return for_lines, against
-
-
-_SYMPTOM_ORDER = ("pain", "burning", "numbness", "tingling")
-
-
-def _order(symptom: str) -> int:
-    return _SYMPTOM_ORDER.index(symptom)
 
 
 def finding_reasons(
