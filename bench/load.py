@@ -232,7 +232,10 @@ def run_one(
                     runs.append(run)
                 # the median run: wrk and the server share the cores, and a worker keeps the
                 # connections it accepted, so single runs swing by a third either way
-                results[name][c] = _median(runs, "ratio")
+                results[name][c] = {
+                    **_median(runs, "ratio"),
+                    "ratios": [round(r["ratio"], 4) for r in runs],  # the spread, in --json
+                }
         if not bare_runs[CONCURRENCY[0]]:
             raise SystemExit(f"--only {only!r} names none of: {[n for n, _, _ in endpoints[1:]]}")
         for c in CONCURRENCY:
@@ -273,6 +276,11 @@ def print_table(label: str, results: dict[str, Any]) -> None:
         f"POST c=32 vs c=8: {post[32]['rps'] / post[8]['rps']:.2f}x (bar: no drop on PostgreSQL); "
         f"as ratios to /healthz: {post[32]['ratio'] / post[8]['ratio']:.2f}x"
     )
+    # Each cell is the median of its runs; the lowest and highest show how far one run strays.
+    spread = ", ".join(
+        f"c={c} {min(post[c]['ratios']):.1%} to {max(post[c]['ratios']):.1%}" for c in CONCURRENCY
+    )
+    print(f"POST/healthz over the {len(post[8]['ratios'])} runs of each cell: {spread}")
 
 
 def main() -> None:
