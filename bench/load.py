@@ -276,6 +276,15 @@ def print_table(label: str, results: dict[str, Any]) -> None:
         f"POST c=32 vs c=8: {post[32]['rps'] / post[8]['rps']:.2f}x (bar: no drop on PostgreSQL); "
         f"as ratios to /healthz: {post[32]['ratio'] / post[8]['ratio']:.2f}x"
     )
+    # Whether the ratio is held down by the CPU each write costs or by cores left idle while
+    # writes wait (on PostgreSQL's round trip and commit): /healthz's CPU over POST's, and the
+    # cores each kept busy (requests a second times CPU per request).
+    bare = results["GET /healthz"][8]
+    cpu_h, cpu_p = bare["app_ms"] + bare["db_ms"], post[8]["app_ms"] + post[8]["db_ms"]
+    print(
+        f"At c=8, /healthz's CPU per request over POST's: {cpu_h / cpu_p:.1%}; cores kept busy: "
+        f"/healthz {bare['rps'] * cpu_h / 1000:.2f}, POST {post[8]['rps'] * cpu_p / 1000:.2f}"
+    )
     # Each cell is the median of its runs; the lowest and highest show how far one run strays.
     spread = ", ".join(
         f"c={c} {min(post[c]['ratios']):.1%} to {max(post[c]['ratios']):.1%}" for c in CONCURRENCY
