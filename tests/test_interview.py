@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from paintrace import interview
 from paintrace.assessment import AssessmentInput, Patient, assess_input
 from paintrace.knowledge import load_knowledge
 from paintrace.plan_modifiers import plan_modifier_ids
@@ -152,7 +153,6 @@ def test_open_warning_signs_are_asked_without_weighing_the_other_questions(monke
     """While warning signs are open, no information gain is worked out (most of a step's
     cost): the warning sign is asked whatever it would be, and the count still covers the
     ranking questions to come."""
-    import paintrace.interview as interview
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("information gain worked out while warning signs are open")

@@ -12,10 +12,9 @@ import math
 from collections.abc import Mapping, Sequence
 
 from paintrace.inference import Model, Posterior, finding_factor, partners
-from paintrace.knowledge.schema import Knowledge, Source
+from paintrace.knowledge.schema import SYMPTOMS, Knowledge, Source
 
 _NEURAL = frozenset({"numbness", "tingling"})
-_SYMPTOM_ORDER = ("pain", "burning", "numbness", "tingling")
 
 
 def _join(items: Sequence[str]) -> str:
@@ -69,7 +68,7 @@ def region_reasons(
     against: list[str] = []
     if in_zone:
         present = {s for rid in in_zone for s in drawing[rid]}
-        symptoms = [s for s in _SYMPTOM_ORDER if s in present]
+        symptoms = [s for s in SYMPTOMS if s in present]  # in the vocabulary's order
         names = _join([_region_label(knowledge, rid) for rid in in_zone])
         verb = "sends symptoms" if source.kind != "muscle" else "refers pain"
         for_lines.append(
