@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from paintrace.assessment import InputError, assess, assess_input, assess_payload, parse_input
+from paintrace.assessment import (
+    InputError,
+    assess,
+    assess_input,
+    assess_payload,
+    parse_input,
+    with_plan,
+)
 
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
 
@@ -80,6 +87,7 @@ def test_without_the_plan_everything_else_is_the_same(path):
     assert {k: v for k, v in lean.items() if k != "plan"} == {
         k: v for k, v in full.items() if k != "plan"
     }
+    assert with_plan(assess_input(inp, with_plan=False)).to_dict() == full
 
 
 def test_no_plan_at_emergency_or_urgent():

@@ -8,7 +8,7 @@ The CLI, the API and the web pages all call :func:`assess` and render the same R
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from paintrace.errors import InputError
@@ -208,6 +208,20 @@ def assess_input(
     question = next_question(kb, posterior, inp.drawing, findings, tri, skip, sex)
     plan = build_plan(kb, tri, sources, inp.drawing, findings) if with_plan else None
     return Result(tri, sources, question, plan, inp)
+
+
+def with_plan(result: Result, knowledge: Knowledge | None = None) -> Result:
+    """The same result with its plan, for one worked out with ``with_plan=False``.
+
+    The web interview assesses at every step but shows a plan only at the end: the plan is
+    built from what the result already holds (the triage, the ranking, the input) instead of
+    running the engine again.
+    """
+    kb = knowledge or load_knowledge()
+    inp = result.input
+    findings = kb.with_implied(inp.findings)
+    plan = build_plan(kb, result.triage, result.sources, inp.drawing, findings)
+    return replace(result, plan=plan)
 
 
 def assess(

@@ -168,8 +168,19 @@ def test_the_whole_flow_ends_on_the_result_page(
     assert saved.input["patient"] == {"age": 38}
     assert saved.result["sources"][0]["id"] == "piriformis"
     assert saved.result["next_question"] is None
+    assert saved.result["plan"] is not None
+    assert saved.result == worked_out_again(saved)
     page = client.get(walk.result_url)
     assert page.status_code == 200
+
+
+def worked_out_again(saved: store.Saved) -> dict[str, object]:
+    """The saved input's result from the engine, not the one the interview handed the cache
+    (its steps work without a plan; the end must add it)."""
+    store._forget(saved.version)
+    again = store.get(saved.id)
+    assert again is not None
+    return again.result
 
 
 def test_i_dont_know_leaves_the_finding_unknown_and_is_not_asked_again(
@@ -259,6 +270,7 @@ def test_show_my_result_now_names_the_skipped_question(client: Client, nojs: Bro
     assert response.status_code == 302 and response["Location"].startswith("/a/")
     saved = store.from_url(response["Location"])
     assert saved.result["next_question"]["finding"] == fid
+    assert saved.result == worked_out_again(saved)
     page = client.get(response["Location"]).content.decode()
     assert "You chose to see your result before this question" in page
     question = load_knowledge().findings[fid].question

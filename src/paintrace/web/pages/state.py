@@ -119,13 +119,18 @@ class Interview:
         data = {"drawing": self.drawing, "findings": self.findings(upto), "patient": self.patient}
         return parse_input(data)
 
-    def assess(self, upto: int | None = None) -> Result:
+    def assess(self, upto: int | None = None, *, plan: bool = True) -> Result:
         skip = self.skipped(upto) - set(self.findings(upto))
-        return assess_input(self.input(upto), skip=skip)
+        return assess_input(self.input(upto), skip=skip, with_plan=plan)
 
     def screen(self, step: int) -> Screen:
-        """What step `step` shows, given the answers of the steps before it."""
-        result = self.assess(step)
+        """What step `step` shows, given the answers of the steps before it.
+
+        A step shows a question, never the plan, so its result is worked out without one
+        (``result.plan`` is None): whoever saves the result when the interview ends, here or at
+        "show my result now", adds it with :func:`paintrace.assessment.with_plan`.
+        """
+        result = self.assess(step, plan=False)
         question = result.next_question
         if question is None:
             return Screen("done", result)
