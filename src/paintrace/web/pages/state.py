@@ -51,7 +51,7 @@ class Screen:
     """What to show at one step: one theme of warning signs, one question, or nothing (done)."""
 
     kind: Literal["red-flags", "question", "done"]
-    result: Result
+    result: Result  # without the plan (Interview.assess)
     question: Question | None = None
     theme: warning_signs.Theme | None = None
     flags: tuple[str, ...] = ()  # the theme's questions that apply to this person
@@ -119,18 +119,19 @@ class Interview:
         data = {"drawing": self.drawing, "findings": self.findings(upto), "patient": self.patient}
         return parse_input(data)
 
-    def assess(self, upto: int | None = None, *, plan: bool = True) -> Result:
+    def assess(self, upto: int | None = None) -> Result:
+        """The result after the steps before `upto`, without the plan (``plan`` is None).
+
+        A step shows a question, never the plan: whoever saves the result when the interview
+        ends (all questions answered, or "show my result now") adds the plan with
+        :func:`paintrace.assessment.with_plan`.
+        """
         skip = self.skipped(upto) - set(self.findings(upto))
-        return assess_input(self.input(upto), skip=skip, with_plan=plan)
+        return assess_input(self.input(upto), skip=skip, with_plan=False)
 
     def screen(self, step: int) -> Screen:
-        """What step `step` shows, given the answers of the steps before it.
-
-        A step shows a question, never the plan, so its result is worked out without one
-        (``result.plan`` is None): whoever saves the result when the interview ends, here or at
-        "show my result now", adds it with :func:`paintrace.assessment.with_plan`.
-        """
-        result = self.assess(step, plan=False)
+        """What step `step` shows, given the answers of the steps before it."""
+        result = self.assess(step)
         question = result.next_question
         if question is None:
             return Screen("done", result)
