@@ -5,7 +5,8 @@ throwaway PostgreSQL server (when its binaries are installed), and runs wrk agai
 endpoint at concurrency 1, 8 and 32 for a few seconds each:
 
     GET  /healthz                      the bare endpoint every ratio is relative to
-    POST /api/assessments              engine + database write
+    POST /api/assessments              engine + database write (one case, the bar's row)
+    POST /api/assessments, 76 cases    the same, the development cases in turn
     POST /api/interview/next           engine only
     GET  /a/<id>/                      a saved result's page
     GET  /api/assessments/<id>/plan.pdf  the PDF handout
@@ -55,6 +56,7 @@ from web import (  # the same folder: bench/web.py starts servers and runs wrk t
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
+MIX = sorted((ROOT / "tests" / "vignettes").glob("dev-*.json"))  # the varied row's inputs
 CONCURRENCY = (1, 8, 32)
 
 
@@ -151,6 +153,31 @@ def measured(
     return out
 
 
+def _input_body(path: Path) -> str:
+    case = json.loads(path.read_text())
+    return json.dumps({k: case[k] for k in ("drawing", "findings", "patient") if k in case})
+
+
+def rotating_lua(path: Path, method: str, bodies: list[str]) -> Path:
+    """A wrk script whose connections send these bodies in turn.
+
+    The bar's row sends one case (dev-023: a piriformis picture with 13 answers, heavier than
+    most); this row shows what a mix of people costs: red flags, nerve roots, sparse drawings.
+    Building each request in Lua costs wrk a little more CPU than a fixed body, on shared cores.
+    """
+    items = ",\n".join(f"[==[{b}]==]" for b in bodies)
+    path.write_text(
+        f"local bodies = {{\n{items}\n}}\n"
+        "local i = 0\n"
+        'local headers = {["Content-Type"] = "application/json"}\n'
+        "request = function()\n"
+        "  i = i % #bodies + 1\n"
+        f'  return wrk.format("{method}", nil, headers, bodies[i])\n'
+        "end\n"
+    )
+    return path
+
+
 def run_one(
     label: str,
     database_url: str | None,
@@ -185,7 +212,7 @@ def run_one(
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz")
         case = json.loads(CASE.read_text())
-        body = json.dumps({k: case[k] for k in ("drawing", "findings", "patient") if k in case})
+        body = _input_body(CASE)
         req = urllib.request.Request(
             f"{base}/api/assessments",
             data=body.encode(),
@@ -201,6 +228,11 @@ def run_one(
                 "POST /api/assessments",
                 f"{base}/api/assessments",
                 lua(data_dir / "post.lua", "POST", body),
+            ),
+            (
+                f"POST /api/assessments, {len(MIX)} cases",
+                f"{base}/api/assessments",
+                rotating_lua(data_dir / "mix.lua", "POST", [_input_body(p) for p in MIX]),
             ),
             (
                 "POST /api/interview/next",
