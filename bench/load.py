@@ -153,8 +153,8 @@ def measured(
     return out
 
 
-def _input_body(path: Path) -> str:
-    case = json.loads(path.read_text())
+def _input_body(case: dict[str, Any]) -> str:
+    """A vignette's input as the API takes it (its labels and expectations left out)."""
     return json.dumps({k: case[k] for k in ("drawing", "findings", "patient") if k in case})
 
 
@@ -212,7 +212,8 @@ def run_one(
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz")
         case = json.loads(CASE.read_text())
-        body = _input_body(CASE)
+        body = _input_body(case)
+        mix = [_input_body(json.loads(p.read_text())) for p in MIX]
         req = urllib.request.Request(
             f"{base}/api/assessments",
             data=body.encode(),
@@ -232,7 +233,7 @@ def run_one(
             (
                 f"POST /api/assessments, {len(MIX)} cases",
                 f"{base}/api/assessments",
-                rotating_lua(data_dir / "mix.lua", "POST", [_input_body(p) for p in MIX]),
+                rotating_lua(data_dir / "mix.lua", "POST", mix),
             ),
             (
                 "POST /api/interview/next",

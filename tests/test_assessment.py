@@ -9,11 +9,11 @@ import pytest
 
 from paintrace.assessment import (
     InputError,
+    add_plan,
     assess,
     assess_input,
     assess_payload,
     parse_input,
-    with_plan,
 )
 
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
@@ -82,12 +82,13 @@ def test_without_the_plan_everything_else_is_the_same(path):
     case = json.loads(path.read_text())
     inp = parse_input({k: case[k] for k in ("drawing", "findings", "patient") if k in case})
     full = assess_input(inp).to_dict()
-    lean = assess_input(inp, with_plan=False).to_dict()
+    lean_result = assess_input(inp, with_plan=False)
+    lean = lean_result.to_dict()
     assert lean["plan"] is None
     assert {k: v for k, v in lean.items() if k != "plan"} == {
         k: v for k, v in full.items() if k != "plan"
     }
-    assert with_plan(assess_input(inp, with_plan=False)).to_dict() == full
+    assert add_plan(lean_result).to_dict() == full
 
 
 def test_no_plan_at_emergency_or_urgent():

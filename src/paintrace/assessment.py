@@ -210,7 +210,7 @@ def assess_input(
     return Result(tri, sources, question, plan, inp)
 
 
-def with_plan(result: Result, knowledge: Knowledge | None = None) -> Result:
+def add_plan(result: Result, knowledge: Knowledge | None = None) -> Result:
     """The same result with its plan, for one worked out with ``with_plan=False``.
 
     The web interview assesses at every step but shows a plan only at the end: the plan is

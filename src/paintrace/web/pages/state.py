@@ -124,7 +124,7 @@ class Interview:
 
         A step shows a question, never the plan: whoever saves the result when the interview
         ends (all questions answered, or "show my result now") adds the plan with
-        :func:`paintrace.assessment.with_plan`.
+        :func:`paintrace.assessment.add_plan`.
         """
         skip = self.skipped(upto) - set(self.findings(upto))
         return assess_input(self.input(upto), skip=skip, with_plan=False)

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from paintrace import bodymap
-from paintrace.assessment import assess_input, parse_input, with_plan
+from paintrace.assessment import add_plan, assess_input, parse_input
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
 from paintrace.web import store
@@ -98,7 +98,7 @@ def _finish(request: HttpRequest, interview: Interview, screen: Screen) -> HttpR
     """
     saved = store.save(
         interview.input(len(interview.steps)),
-        with_plan(screen.result).to_dict(),  # a screen's result has no plan (Interview.screen)
+        add_plan(screen.result).to_dict(),  # a screen's result has no plan (Interview.assess)
         unknown=interview.skipped(),
         about=interview.about,
     )
