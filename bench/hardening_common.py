@@ -16,10 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from web import free_port, stop_server, wait_for  # the same folder: bench/web.py
+from web import (  # the same folder: bench/web.py
+    CASE,
+    free_port,
+    input_body,
+    stop_server,
+    wait_for,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
 TABLE = "paintrace_assessment"  # the Assessment model (app label "paintrace")
 DB_FILE = "paintrace.sqlite3"
 HOST = "127.0.0.1"
@@ -38,10 +42,7 @@ BEFORE = {
 
 
 def case_body() -> bytes:
-    case = json.loads(CASE.read_text())
-    return json.dumps(
-        {k: case[k] for k in ("drawing", "findings", "patient") if k in case}
-    ).encode()
+    return input_body(json.loads(CASE.read_text())).encode()
 
 
 def request(

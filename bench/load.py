@@ -47,15 +47,16 @@ from pathlib import Path
 from typing import Any
 
 from web import (  # the same folder: bench/web.py starts servers and runs wrk the same way
+    CASE,
+    ROOT,
     free_port,
+    input_body,
     lua,
     stop_server,
     wait_for,
     wrk,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-CASE = ROOT / "tests" / "vignettes" / "dev-023.json"
 MIX = sorted((ROOT / "tests" / "vignettes").glob("dev-*.json"))  # the varied row's inputs
 CONCURRENCY = (1, 8, 32)
 
@@ -153,11 +154,6 @@ def measured(
     return out
 
 
-def _input_body(case: dict[str, Any]) -> str:
-    """A vignette's input as the API takes it (its labels and expectations left out)."""
-    return json.dumps({k: case[k] for k in ("drawing", "findings", "patient") if k in case})
-
-
 def rotating_lua(path: Path, method: str, bodies: list[str]) -> Path:
     """A wrk script whose connections send these bodies in turn.
 
@@ -212,8 +208,8 @@ def run_one(
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz")
         case = json.loads(CASE.read_text())
-        body = _input_body(case)
-        mix = [_input_body(json.loads(p.read_text())) for p in MIX]
+        body = input_body(case)
+        mix = [input_body(json.loads(p.read_text())) for p in MIX]
         req = urllib.request.Request(
             f"{base}/api/assessments",
             data=body.encode(),
