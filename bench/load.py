@@ -16,6 +16,7 @@ from 8 to 32 on PostgreSQL. wrk and the server share the machine's cores, so rat
 raw numbers. Rate limits are switched off for the run (PAINTRACE_RATE_LIMITS=off).
 
     python bench/load.py [--seconds 3] [--repeat 5] [--db sqlite|postgres|both] [--json FILE]
+                         [--split]
 
 Every run of an endpoint comes right after a run of /healthz at the same concurrency, and its
 ratio is to that run: the machine's speed drifts, and runs minutes apart would compare unlike
@@ -26,6 +27,11 @@ its runs. For that run the table below it gives the CPU time per request of the 
 server's processes and of the database server's (PostgreSQL's postmaster and backends; on
 Linux, from /proc): the machine's cores are shared, so every millisecond the database server
 spends on a write is one the app cannot serve with.
+
+`--split` takes the load generator and the database server off the app's cores: the app server
+runs on the first half of the cores this process may use, wrk and PostgreSQL on the rest (as in
+production, where clients and the database are other machines). Each ratio is then the app
+server's alone; the app has half the cores, so its requests a second are about half.
 """
 
 from __future__ import annotations
@@ -181,6 +187,7 @@ def run_one(
     workers: int | None = None,
     only: str = "",
     repeat: int = 1,
+    app_cores: set[int] | None = None,
 ) -> dict[str, Any]:
     port = free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="paintrace-load-"))
@@ -202,6 +209,8 @@ def run_one(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        # before exec, so gunicorn's workers inherit it (this process is single-threaded)
+        preexec_fn=(lambda: os.sched_setaffinity(0, app_cores)) if app_cores else None,
     )
     results: dict[str, Any] = {}
     try:
@@ -292,7 +301,7 @@ def print_table(label: str, results: dict[str, Any]) -> None:
             cells.append(f"{cell['rps']:9.1f} ({ratio:5.1%}){flag}")
         print(f"{name:32}" + "".join(f"{c:>20}" for c in cells))
     print("(* = some non-2xx responses or socket errors)")
-    print("CPU per request at c=8, ms: app server + database server (they share the cores)")
+    print("CPU per request at c=8, ms: app server + database server")
     for name, row in results.items():
         print(f"  {name:32}{row[8]['app_ms']:7.3f} + {row[8]['db_ms']:.3f}")
     post = results.get("POST /api/assessments")
@@ -321,6 +330,19 @@ def print_table(label: str, results: dict[str, Any]) -> None:
     print(f"POST/healthz over the {len(post[8]['ratios'])} runs of each cell: {spread}")
 
 
+def split_cores() -> set[int]:
+    """Keep this process (and so wrk and the PostgreSQL it starts) off the app server's cores;
+    return those: the first half of the cores this process may use."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        print("--split needs at least two cores", file=sys.stderr)
+        raise SystemExit(2)
+    app, rest = set(cores[: len(cores) // 2]), set(cores[len(cores) // 2 :])
+    os.sched_setaffinity(0, rest)
+    print(f"--split: app server on cores {sorted(app)}, wrk and PostgreSQL on {sorted(rest)}")
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3)
@@ -329,19 +351,27 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: the server's)")
     parser.add_argument("--only", default="", help="only endpoints whose name contains this")
     parser.add_argument("--repeat", type=int, default=5, help="runs per cell; the median counts")
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="the app server on half the cores, wrk and PostgreSQL on the others",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
+    app_cores = split_cores() if args.split else None
     out: dict[str, Any] = {}
     if args.db in ("sqlite", "both"):
-        out["sqlite"] = run_one("SQLite", None, args.seconds, args.workers, args.only, args.repeat)
+        out["sqlite"] = run_one(
+            "SQLite", None, args.seconds, args.workers, args.only, args.repeat, app_cores
+        )
     if args.db in ("postgres", "both"):
         with postgres() as url:
             if url is None:
                 print("PostgreSQL server binaries not found: skipping PostgreSQL")
             else:
                 out["postgres"] = run_one(
-                    "PostgreSQL", url, args.seconds, args.workers, args.only, args.repeat
+                    "PostgreSQL", url, args.seconds, args.workers, args.only, args.repeat, app_cores
                 )
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
