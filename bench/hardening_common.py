@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from web import (  # the same folder: bench/web.py
-    CASE,
     free_port,
     input_body,
+    load_case,
     stop_server,
     wait_for,
 )
@@ -42,7 +42,7 @@ BEFORE = {
 
 
 def case_body() -> bytes:
-    return input_body(json.loads(CASE.read_text())).encode()
+    return input_body(load_case()).encode()
 
 
 def request(

@@ -37,6 +37,7 @@ server's alone; the app has half the cores, so its requests a second are about h
 from __future__ import annotations
 
 import argparse
+import functools
 import glob
 import json
 import os
@@ -53,10 +54,10 @@ from pathlib import Path
 from typing import Any
 
 from web import (  # the same folder: bench/web.py starts servers and runs wrk the same way
-    CASE,
     ROOT,
     free_port,
     input_body,
+    load_case,
     lua,
     stop_server,
     wait_for,
@@ -160,6 +161,12 @@ def measured(
     return out
 
 
+@functools.cache
+def mix_bodies() -> list[str]:
+    """The varied row's bodies, read once for both databases."""
+    return [input_body(json.loads(p.read_text())) for p in MIX]
+
+
 def rotating_lua(path: Path, method: str, bodies: list[str]) -> Path:
     """A wrk script whose connections send these bodies in turn.
 
@@ -216,9 +223,8 @@ def run_one(
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz")
-        case = json.loads(CASE.read_text())
+        case = load_case()
         body = input_body(case)
-        mix = [input_body(json.loads(p.read_text())) for p in MIX]
         req = urllib.request.Request(
             f"{base}/api/assessments",
             data=body.encode(),
@@ -238,7 +244,7 @@ def run_one(
             (
                 f"POST /api/assessments, {len(MIX)} cases",
                 f"{base}/api/assessments",
-                rotating_lua(data_dir / "mix.lua", "POST", mix),
+                rotating_lua(data_dir / "mix.lua", "POST", mix_bodies()),
             ),
             (
                 "POST /api/interview/next",
