@@ -59,6 +59,7 @@ from web import (  # the same folder: bench/web.py starts servers and runs wrk t
     input_body,
     load_case,
     lua,
+    lua_string,
     stop_server,
     wait_for,
     wrk,
@@ -174,7 +175,7 @@ def rotating_lua(path: Path, method: str, bodies: list[str]) -> Path:
     most); this row shows what a mix of people costs: red flags, nerve roots, sparse drawings.
     Building each request in Lua costs wrk a little more CPU than a fixed body, on shared cores.
     """
-    items = ",\n".join(f"[==[{b}]==]" for b in bodies)
+    items = ",\n".join(lua_string(b) for b in bodies)
     path.write_text(
         f"local bodies = {{\n{items}\n}}\n"
         "local i = 0\n"
@@ -182,7 +183,8 @@ def rotating_lua(path: Path, method: str, bodies: list[str]) -> Path:
         "request = function()\n"
         "  i = i % #bodies + 1\n"
         f'  return wrk.format("{method}", nil, headers, bodies[i])\n'
-        "end\n"
+        "end\n",
+        encoding="utf-8",
     )
     return path
 
