@@ -213,7 +213,7 @@ def test_the_load_bodies_are_inputs_the_api_takes(bench_load, bench_web):
     body = json.loads(bench_web.input_body(case))
     assert set(body) <= {"drawing", "findings", "patient"}
     assert parse_input(body).drawing  # the bar's case: a drawing and answers
-    assert len(bench_load.mix_bodies()) == len(bench_load.MIX) == 76
+    assert len(bench_load.mix_bodies()) == len(bench_load.MIX) > 0  # every dev case, once
     for text in bench_load.mix_bodies():
         parse_input(json.loads(text))
 
