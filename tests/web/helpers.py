@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import socket
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -27,3 +31,25 @@ def fresh_environment() -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("PAINTRACE_", "DJANGO_")) and k != "DATABASE_URL"
     }
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop_process(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """`sig` to a process started with start_new_session=True and its group (gunicorn's or
+    nginx's workers), then SIGKILL if it has not ended within 15 s."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -9,7 +9,6 @@ the test's folder, and `user root;` when the test runs as root."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import http.client
 import ipaddress
@@ -17,13 +16,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import ssl
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .helpers import free_port
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
@@ -46,12 +45,6 @@ def swap(text: str, old: str, new: str) -> str:
     """Replace `old`, which must occur exactly once, so that a changed document fails loudly."""
     assert text.count(old) == 1, f"docs/deploy.md section 6 should contain {old!r} once"
     return text.replace(old, new)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -90,20 +83,6 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
         )
     )
     return cert_path, key_path
-
-
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process group (gunicorn's workers, nginx's workers), SIGKILL if stuck."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 @dataclass

@@ -20,15 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import fresh_environment
+from .helpers import free_port, fresh_environment, stop_process
 from .nginx_harness import (
     HOST,
     NGINX,
     Proxy,
     build_config,
-    free_port,
     nginx_args,
-    stop_process,
     upstream_connections,
 )
 

@@ -17,7 +17,7 @@ import pytest
 
 from paintrace.web import server
 
-from .helpers import VIGNETTES, fresh_environment, load_vignette
+from .helpers import VIGNETTES, free_port, fresh_environment, load_vignette
 
 
 def test_collectstatic_runs_only_when_files_changed(settings: Any, tmp_path: Path) -> None:
@@ -44,12 +44,6 @@ def test_a_requested_address_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None
     assert os.environ["PAINTRACE_ALLOWED_HOSTS"] == "mine.example.org"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _request(url: str, data: bytes | None = None, method: str = "GET") -> tuple[int, Any, bytes]:
     req = urllib.request.Request(
         url, data=data, method=method, headers={"Content-Type": "application/json"}
@@ -63,7 +57,7 @@ def _request(url: str, data: bytes | None = None, method: str = "GET") -> tuple[
 
 def test_serve_end_to_end(tmp_path: Path) -> None:
     """A fresh data folder: serve() must set everything up and answer real HTTP requests."""
-    port = _free_port()
+    port = free_port()
     env = fresh_environment()
     env["PAINTRACE_DATA_DIR"] = str(tmp_path)
     env["WEB_CONCURRENCY"] = "1"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import os
 import signal
 import socket
 import sqlite3
@@ -21,15 +20,9 @@ from typing import Any
 
 import pytest
 
-from .helpers import fresh_environment
+from .helpers import free_port, fresh_environment, stop_process
 
 CASE = json.dumps({"drawing": {"right.buttock-center": ["pain"]}, "findings": {}}).encode()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _start(data_dir: Path, port: int, **extra_env: str) -> subprocess.Popen[bytes]:
@@ -52,30 +45,18 @@ def _start(data_dir: Path, port: int, **extra_env: str) -> subprocess.Popen[byte
             return proc
         except OSError:
             time.sleep(0.1)
-    _stop(proc)
+    stop_process(proc)
     raise AssertionError("server did not start")
-
-
-def _stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    try:
-        os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
-    port = _free_port()
+    port = free_port()
     proc = _start(tmp_path, port)
     try:
         yield f"http://127.0.0.1:{port}", port, tmp_path
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 def _post(url: str, body: bytes = CASE, timeout: float = 10) -> tuple[int, Any]:
@@ -185,7 +166,7 @@ def test_a_body_larger_than_the_limit_is_refused_unread(server: Any) -> None:
 
 
 def test_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = _start(tmp_path, port)
     acknowledged: list[str] = []
@@ -206,7 +187,7 @@ def test_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
     for t in threads:
         t.start()
     time.sleep(3)
-    _stop(proc, signal.SIGKILL)  # the arbiter and its workers, mid-write
+    stop_process(proc, signal.SIGKILL)  # the arbiter and its workers, mid-write
     stop.set()
     for t in threads:
         t.join(timeout=10)
@@ -220,14 +201,14 @@ def test_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
             with urllib.request.urlopen(f"{base}/api/assessments/{aid}", timeout=10) as resp:
                 assert resp.status == 200
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 def test_rate_limits_count_across_worker_processes(tmp_path: Path) -> None:
     """Counters live in one file shared by the workers (paintrace.web.counters): a client that
     opens a new connection for each request, so reaching every worker, still gets its limit,
     not the limit times the number of workers."""
-    port = _free_port()
+    port = free_port()
     proc = _start(tmp_path, port, WEB_CONCURRENCY="4", PAINTRACE_RATE_LIMITS="assessment=5/m")
     try:
         statuses = []
@@ -237,4 +218,4 @@ def test_rate_limits_count_across_worker_processes(tmp_path: Path) -> None:
         assert statuses.count(201) == 5, statuses
         assert statuses.count(429) == 7, statuses
     finally:
-        _stop(proc)
+        stop_process(proc)
