@@ -98,16 +98,26 @@ def cpu_seconds(*roots: int | None) -> list[float]:
     children = _children()
     out = []
     for root in roots:
-        ticks, todo = 0, [root] if root is not None else []
-        while todo:
-            pid = todo.pop()
-            todo.extend(children.get(pid, ()))
+        ticks = 0
+        tree = process_tree(root, children) if root is not None else []
+        for pid in tree:
             try:
                 ticks += sum(int(f) for f in _proc_stat(pid)[11:15])  # utime stime cutime cstime
             except (OSError, IndexError, ValueError):
                 continue
         out.append(ticks / os.sysconf("SC_CLK_TCK"))
     return out
+
+
+def process_tree(root: int, children: dict[int, list[int]] | None = None) -> list[int]:
+    """The root and all its descendants, from one scan of /proc (`children`, or a new one)."""
+    children = _children() if children is None else children
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, ()))
+    return tree
 
 
 POSTMASTERS: dict[str, int] = {}  # URL -> pid of the server postgres() started there

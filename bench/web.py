@@ -95,10 +95,9 @@ def lua_string(text: str) -> str:
     ``=`` signs) is the lowest whose closing bracket first appears where the string ends, not
     inside the text. Lua drops a line break right after the opening bracket and reads ``\\r``
     as ``\\n``: compact JSON has no raw line breaks, so it comes through unchanged."""
-    level = 0
-    while (text + f"]{'=' * level}]").find(f"]{'=' * level}]") != len(text):
-        level += 1
-    eq = "=" * level
+    eq = ""
+    while (text + f"]{eq}]").find(f"]{eq}]") < len(text):
+        eq += "="
     return f"[{eq}[{text}]{eq}]"
 
 

@@ -168,10 +168,7 @@ def test_cpu_seconds_counts_the_whole_process_tree(bench_load, tmp_path):
 
 
 def _kill_tree(bench_load: ModuleType, pid: int) -> None:
-    todo, children = [pid], bench_load._children()
-    while todo:
-        p = todo.pop()
-        todo.extend(children.get(p, ()))
+    for p in bench_load.process_tree(pid):
         with contextlib.suppress(ProcessLookupError):
             os.kill(p, signal.SIGKILL)
 
@@ -218,12 +215,12 @@ def test_the_load_bodies_are_inputs_the_api_takes(bench_load, bench_web):
         parse_input(json.loads(text))
 
 
-def _split_in_child(cores: list[int]) -> subprocess.CompletedProcess[str]:
+def _split_in_child(bench_load: ModuleType, cores: list[int]) -> subprocess.CompletedProcess[str]:
     """split_cores() changes the calling process's affinity: run it in a child of its own."""
     code = textwrap.dedent(
         f"""
         import os, sys
-        sys.path.insert(0, {str(Path(__file__).resolve().parents[2] / "bench")!r})
+        sys.path.insert(0, {str(Path(bench_load.__file__).parent)!r})
         os.sched_setaffinity(0, {set(cores)!r})
         import load
         app = load.split_cores()
@@ -234,15 +231,15 @@ def _split_in_child(cores: list[int]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
-def test_split_cores_gives_the_app_the_first_half_and_keeps_the_rest():
+def test_split_cores_gives_the_app_the_first_half_and_keeps_the_rest(bench_load):
     cores = sorted(os.sched_getaffinity(0))
-    done = _split_in_child(cores)
+    done = _split_in_child(bench_load, cores)
     assert done.returncode == 0, done.stderr
     half = len(cores) // 2
     assert done.stdout.splitlines()[-1] == f"{cores[:half]} {cores[half:]}"
 
 
-def test_split_cores_refuses_one_core():
-    done = _split_in_child([min(os.sched_getaffinity(0))])
+def test_split_cores_refuses_one_core(bench_load):
+    done = _split_in_child(bench_load, [min(os.sched_getaffinity(0))])
     assert done.returncode == 2
     assert "--split needs at least two cores" in done.stderr
