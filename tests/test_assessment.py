@@ -14,6 +14,7 @@ from paintrace.assessment import (
     assess_input,
     assess_payload,
     parse_input,
+    refuse_null_objects,
 )
 
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
@@ -49,6 +50,16 @@ def test_whole_number_ages_may_be_written_as_floats():
     assert (
         parse_input({"drawing": {"perineum": ["pain"]}, "patient": {"age": 46.0}}).patient.age == 46
     )
+
+
+@pytest.mark.parametrize("field", ["drawing", "findings"])
+def test_input_from_outside_may_not_send_null_for_an_object(field):
+    data = {"drawing": {"perineum": ["pain"]}, "findings": {"fever": False}, field: None}
+    parse_input(data)  # the app's own stored data may hold it: read as empty
+    with pytest.raises(InputError) as info:
+        refuse_null_objects(data)
+    assert (info.value.field, info.value.kind) == (field, "object_type")
+    refuse_null_objects({"drawing": {"perineum": ["pain"]}, "patient": None})  # patient may be
 
 
 def test_null_finding_means_unknown():

@@ -79,6 +79,16 @@ def test_assess_summary_lists_open_warning_signs_and_holds_the_plan():
         (["assess", "-i", "-"], '{"drawing": {"left.elbow": ["pain"]}}', "drawing.left.elbow"),
         (["assess", "-i", "-"], '{"drawing": {}}', "drawing"),
         (["assess", "-i", "-"], "[1, 2]", "(root)"),
+        (
+            ["assess", "-i", "-"],
+            '{"drawing": {"left.buttock-center": ["pain"]}, "findings": null}',
+            "findings: expected an object, not null",
+        ),
+        (
+            ["plan", "-i", "-"],
+            '{"drawing": null, "findings": {"fever": false}}',
+            "drawing: expected",
+        ),
         (["assess", "-i", "tests"], None, "is a directory"),
         (["assess", "-i", "no-such-file.json"], None, "no such file"),
         (["evaluate", "no-such-dir"], None, "not a directory"),

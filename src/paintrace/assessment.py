@@ -80,6 +80,21 @@ class Result:
         }
 
 
+def refuse_null_objects(data: Any) -> None:
+    """Refuse ``"findings": null`` (and the same for the drawing) in input from outside.
+
+    parse_input reads null there as empty, which suits the app's own stored data. From a person
+    or a client, a null object is more likely a bug upstream than a wish to say nothing, and
+    reading it as "no answers" would hide that. So the API and the CLI refuse it alike.
+    """
+    if isinstance(data, Mapping):
+        for key in ("drawing", "findings"):
+            if key in data and data[key] is None:
+                raise InputError(
+                    key, "expected an object, not null (leave the field out)", kind="object_type"
+                )
+
+
 def parse_input(
     data: Any, knowledge: Knowledge | None = None, *, allow_empty: bool = False
 ) -> AssessmentInput:

@@ -80,10 +80,11 @@ def read_json_input(source: str) -> Any:
 
 
 def run_assess(source: str, as_json: bool) -> None:
-    from paintrace.assessment import InputError, assess_input, parse_input
+    from paintrace.assessment import InputError, assess_input, parse_input, refuse_null_objects
 
     data = read_json_input(source)
     try:
+        refuse_null_objects(data)
         result = assess_input(parse_input(data))
     except InputError as exc:
         fail(str(exc))

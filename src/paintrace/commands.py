@@ -53,11 +53,12 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="print the plan as JSON")] = False,
 ) -> None:
     """The self-care plan for an assessment, as text, JSON or a printable PDF."""
-    from paintrace.assessment import InputError, assess_input, parse_input
+    from paintrace.assessment import InputError, assess_input, parse_input, refuse_null_objects
     from paintrace.cli import read_json_input
 
     data = read_json_input(input)
     try:
+        refuse_null_objects(data)
         result = assess_input(parse_input(data))
     except InputError as exc:
         fail(str(exc))

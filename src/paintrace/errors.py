@@ -8,9 +8,13 @@ from __future__ import annotations
 
 
 class InputError(ValueError):
-    """Bad input; `field` names the offending field (e.g. ``drawing.left.calf``)."""
+    """Bad input; `field` names the offending field (e.g. ``drawing.left.calf``).
 
-    def __init__(self, field: str, message: str) -> None:
+    `kind` is the machine-readable class of the problem the API reports beside the message.
+    """
+
+    def __init__(self, field: str, message: str, kind: str = "value_error") -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.kind = kind

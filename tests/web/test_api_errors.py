@@ -175,7 +175,9 @@ def test_json_with_a_charset_or_a_json_suffix_is_accepted(client: Any) -> None:
 @pytest.mark.parametrize("field", ["drawing", "findings"])
 def test_null_where_an_object_is_required_is_a_422(api: Any, endpoint: str, field: str) -> None:
     data = {"drawing": {"left.calf-upper": ["pain"]}, "findings": {}, field: None}
-    assert_422(api.post(endpoint, data), ["body", field])
+    response = api.post(endpoint, data)
+    assert_422(response, ["body", field])
+    assert response.json()["detail"][0]["type"] == "object_type"
 
 
 def test_a_duplicate_key_never_silently_wins(api: Any) -> None:

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from ninja import NinjaAPI, Swagger
 
 from paintrace import __version__, strict_json
-from paintrace.assessment import InputError, assess_input, parse_input
+from paintrace.assessment import InputError, assess_input, parse_input, refuse_null_objects
 from paintrace.knowledge import load_knowledge
 from paintrace.web import api_schemas as s
 from paintrace.web import store
@@ -90,7 +90,7 @@ def _error(status: int, loc: list[str], msg: str, kind: str) -> JsonResponse:
 def _input_error(exc: InputError) -> JsonResponse:
     # "drawing.left.calf" -> ["body", "drawing", "left.calf"]: region ids contain dots.
     loc = ["body"] if exc.field == "(root)" else ["body", *exc.field.split(".", 1)]
-    return _error(422, loc, exc.message, "value_error")
+    return _error(422, loc, exc.message, exc.kind)
 
 
 def _is_json(content_type: str) -> bool:
@@ -132,16 +132,8 @@ def _parse(request: HttpRequest, *, allow_empty: bool) -> Any:
     data = _read_json(request)
     if isinstance(data, JsonResponse):
         return data
-    if isinstance(data, dict):
-        for key in ("drawing", "findings"):
-            if key in data and data[key] is None:
-                return _error(
-                    422,
-                    ["body", key],
-                    "expected an object, not null (leave the field out)",
-                    "object_type",
-                )
     try:
+        refuse_null_objects(data)
         return parse_input(data, allow_empty=allow_empty)
     except InputError as exc:
         return _input_error(exc)
