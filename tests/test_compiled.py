@@ -21,12 +21,27 @@ def test_pair_probabilities_never_reach_the_clipping_bounds() -> None:
         assert lo >= model.leak - 1e-12
 
 
-def test_answer_factors_are_the_likelihood_ratios() -> None:
-    model = compiled_model(load_knowledge())
-    for comp in model.components[:5]:
-        yes = model.answer_factor[(comp.source, True)]
-        no = model.answer_factor[(comp.source, False)]
-        first = next(c for c in model.components if c.source == comp.source).index
-        for fid, f in list(model.finding_index.items())[:10]:
-            assert np.isclose(yes[fid], np.exp(model.comp_log_yes[first, f]))
-            assert np.isclose(no[fid], np.exp(model.comp_log_no[first, f]))
+def test_answer_factors_are_the_published_likelihood_ratios() -> None:
+    """Each source's factor for an answer is the knowledge base's LR+ (yes) or LR- (no), for
+    every piece of evidence; a finding a source has no evidence on moves it by 1."""
+    kb = load_knowledge()
+    model = compiled_model(kb)
+    exact = 0
+    for sid, source in kb.sources.items():
+        yes = model.answer_factor[(sid, True)]
+        no = model.answer_factor[(sid, False)]
+        cited = {ev.finding: ev for ev in source.evidence}
+        for fid in model.finding_ids:
+            ev = cited.get(fid)
+            if ev is None:
+                assert (yes[fid], no[fid]) == (1.0, 1.0), (sid, fid)
+                continue
+            base = float(model.base_rate[model.finding_index[fid]])
+            # LR+ as published unless base * LR+ would not be a probability
+            assert np.isclose(yes[fid], min(ev.lr_pos, 0.97 / base)), (sid, fid)
+            exact += ev.lr_pos <= 0.97 / base
+            if ev.lr_neg is not None:
+                assert np.isclose(no[fid], ev.lr_neg), (sid, fid)
+            else:  # the LR- that P(yes | source) = base * LR+ implies
+                assert no[fid] < 1.0 if ev.lr_pos > 1 else no[fid] >= 1.0, (sid, fid)
+    assert exact > 50  # most evidence is used exactly as published

@@ -209,17 +209,20 @@ def test_pregnancy_means_no_calf_or_belly_massage():
             blocked = set(mod.no_massage)
     assert {"iliopsoas", "gastrocnemius", "soleus"} <= blocked
     plan = _plan({"right.heel": ["pain"], "right.calf-lower": ["pain"]}, findings)
-    for m in plan["muscles"]:
-        if m["id"] in blocked:
-            assert m["massage"] is None
+    listed = [m for m in plan["muscles"] if m["id"] in blocked]
+    assert listed, "the heel and calf drawing implicates a calf muscle"
+    assert all(m["massage"] is None for m in listed)
 
 
 def test_weak_bones_mean_no_ball_work_beside_the_spine():
     findings = {**NO_FLAGS, "osteoporosis-or-long-term-steroids": True}
     plan = assess(QL, findings).plan
-    for m in (plan or {}).get("muscles", []):
-        if m["id"] in ("quadratus-lumborum", "lumbar-paraspinals"):
-            assert m["massage"] is None
+    assert plan is not None
+    beside_spine = [
+        m for m in plan["muscles"] if m["id"] in ("quadratus-lumborum", "lumbar-paraspinals")
+    ]
+    assert beside_spine, "the low-back drawing implicates the quadratus lumborum"
+    assert all(m["massage"] is None for m in beside_spine)
 
 
 def test_a_likely_root_leads_the_plan_with_its_self_management():

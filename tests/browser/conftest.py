@@ -110,6 +110,13 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
     )
 
 
+# Page weights in decoded bytes (sent gzipped, a page is a fraction of this). DESIGN.md's bar is
+# for the body map page; the interview's pages keep to it too. The result page draws the marks
+# and each likely source's referral maps inline (SVG): heavier, but bounded all the same.
+PAGE_BUDGET = 150 * 1024
+RESULT_BUDGET = 200 * 1024
+
+
 def body_size(response: Response) -> int:
     """The response body's length. Chromium may already have dropped the body of a response
     from a page that was replaced ("No resource with given identifier"); then the size the

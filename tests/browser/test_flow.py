@@ -106,7 +106,8 @@ def test_questions_left_and_show_my_result_now(page: Page, site: str, width: int
     expect(page.locator(".message")).to_have_text("Your result has been updated with your answers.")
 
 
-def test_the_calf_questions_only_with_a_calf_drawn(page: Page, site: str) -> None:
+def test_the_calf_questions_show_with_a_calf_drawn(page: Page, site: str) -> None:
+    """Their absence without a calf: web_pages/test_interview_pages.py, without a browser."""
     draw(page, site, 375, ("right.buttock-center", "right.calf-upper"))
     page.get_by_role("button", name="Continue to the questions").click()
     for _ in range(3):

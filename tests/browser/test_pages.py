@@ -9,14 +9,13 @@ from playwright.sync_api import Page, Response, expect
 
 from paintrace.web import store
 
-from .conftest import body_size, run_axe, screenshot, serious
+from .conftest import PAGE_BUDGET, RESULT_BUDGET, body_size, run_axe, screenshot, serious
 
 PIRIFORMIS_YES = {
     "worse-sitting",
     "hip-rotation-reproduces-buttock-pain",
     "pressure-point-reproduces-pain",
 }
-PAGE_BUDGET = 150 * 1024
 
 
 def region(page: Page, rid: str, view: str | None = None) -> Any:
@@ -246,16 +245,16 @@ def test_pages_are_light_and_talk_only_to_their_server(page: Page, site: str) ->
     region(page, "right.buttock-center", "back").click()
     region(page, "right.thigh-posterior-upper", "back").click()
     page.get_by_role("button", name="Continue to the questions").click()
-    weight("red-flags (full load)")
+    assert weight("red-flags (full load)") <= PAGE_BUDGET
     none_of_these(page)
     expect(page.locator('input[name="finding"]')).to_have_count(1)
-    weight("question (htmx swap)")
+    assert weight("question (htmx swap)") <= PAGE_BUDGET
     page.reload()
-    weight("question (full load)")
+    assert weight("question (full load)") <= PAGE_BUDGET
     answer_until_result(page, lambda fid: "Yes" if fid in PIRIFORMIS_YES else "No")
     responses.clear()
     page.reload()
-    weight("result (full load)")
+    assert weight("result (full load)") <= RESULT_BUDGET
     assert requests and all(url.startswith(site + "/") for url in requests), requests
 
 

@@ -13,14 +13,13 @@ from paintrace.assessment import assess_input, parse_input
 from paintrace.knowledge import load_knowledge
 from paintrace.web import store
 
-from .conftest import body_size, run_axe, screenshot, serious
+from .conftest import PAGE_BUDGET, RESULT_BUDGET, body_size, run_axe, screenshot, serious
 
 PIRIFORMIS_DRAWING = {
     "right.buttock-center": ["pain"],
     "right.sacroiliac": ["pain"],
     "right.thigh-posterior-upper": ["pain"],
 }
-PAGE_BUDGET = 150 * 1024
 
 
 @pytest.fixture
@@ -195,6 +194,7 @@ def test_axe_and_weight_on_the_self_care_pages(
     page.goto(f"{site}/a/{self_care['id']}/")
     check("result-with-plan")
     print("page weights:", json.dumps(weights))
+    assert weights["result-with-plan"] < RESULT_BUDGET, weights
     assert weights["session"] < PAGE_BUDGET, weights
     assert weights["faq"] < PAGE_BUDGET, weights
     assert found == {k: [] for k in found}, json.dumps(found, indent=1)

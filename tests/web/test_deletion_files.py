@@ -16,15 +16,19 @@ CASE = {
     "patient": {"age": 47, "sex": "female"},
 }
 # Text that would be in the files if the input were stored as it came: finding ids, region ids
-MARKERS = [b"worse-sitting", b"saddle-numbness", b"right.calf-upper", b"right.buttock-center"]
+MARKERS = {
+    m: m.encode()
+    for m in ("worse-sitting", "saddle-numbness", "right.calf-upper", "right.buttock-center")
+}
 
 
-def _scan(files: list[Path], needles: list[bytes]) -> dict[str, list[str]]:
+def _scan(files: list[Path], needles: dict[str, bytes]) -> dict[str, list[str]]:
+    """file -> the names of the needles found in it."""
     hits: dict[str, list[str]] = {}
     for path in files:
         if path.is_file():
             data = path.read_bytes()
-            found = [n.decode() for n in needles if n in data]
+            found = [name for name, n in needles.items() if n in data]
             if found:
                 hits[str(path)] = found
     return hits
@@ -43,7 +47,7 @@ def test_postgres_files_never_hold_the_id_or_the_input(api: Any) -> None:
         data_dir = Path(cursor.fetchone()[0])
     files = [*data_dir.joinpath("base").rglob("*"), *data_dir.joinpath("pg_wal").rglob("*")]
     assert files
-    assert _scan(files, [aid.encode(), *MARKERS]) == {}
+    assert _scan(files, {"id": aid.encode(), **MARKERS}) == {}
 
 
 def test_sqlite_files_after_delete(tmp_path: Path) -> None:
@@ -62,12 +66,19 @@ from paintrace.assessment import parse_input
 from paintrace.web import store
 from django.db import connection
 inp = parse_input({CASE!r})
+from paintrace.web import crypto
 ids = [store.save(inp).id for _ in range(20)]
-gone = ids[5]
+gone, kept = ids[5], ids[6]
+rows = {{}}
+with connection.cursor() as c:
+    for aid in (gone, kept):
+        lookup = crypto.lookup_key(aid)
+        c.execute("SELECT sealed FROM paintrace_assessment WHERE lookup = %s", [lookup])
+        rows[aid] = [lookup, bytes(c.fetchone()[0]).hex()]
 assert store.delete(gone)
 with connection.cursor() as c:
     c.execute("PRAGMA secure_delete"); assert c.fetchone()[0] == 1
-print(json.dumps({{"gone": gone, "kept": ids[6]}}))
+print(json.dumps({{"gone": [gone, *rows[gone]], "kept": [kept, *rows[kept]]}}))
 """
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PAINTRACE_")}
     env["PAINTRACE_RATE_LIMITS"] = "off"
@@ -76,9 +87,20 @@ print(json.dumps({{"gone": gone, "kept": ids[6]}}))
     ).stdout
     import json
 
-    ids = json.loads(out.strip().splitlines()[-1])
+    rows = json.loads(out.strip().splitlines()[-1])
     files = sorted(tmp_path.glob("paintrace.sqlite3*"))
+    assert files
     wal = tmp_path / "paintrace.sqlite3-wal"
     assert not wal.exists() or wal.stat().st_size == 0, "the WAL was checkpointed and truncated"
-    assert _scan(files, [ids["gone"].encode(), ids["kept"].encode(), *MARKERS]) == {}
+    (gone, gone_lookup, gone_sealed), (kept, kept_lookup, kept_sealed) = rows["gone"], rows["kept"]
+    needles = {
+        "deleted id": gone.encode(),
+        "kept id": kept.encode(),
+        "deleted lookup hash": gone_lookup.encode(),
+        "deleted sealed record": bytes.fromhex(gone_sealed),
+    }
+    assert _scan(files, {**needles, **MARKERS}) == {}
+    # the scan finds what is there: the row that was kept, sealed, under its lookup hash
+    kept_row = {"lookup": kept_lookup.encode(), "sealed": bytes.fromhex(kept_sealed)}
+    assert list(_scan(files, kept_row).values()) == [["lookup", "sealed"]]
     assert store is not None
