@@ -135,8 +135,8 @@ def server_settings(env: dict[str, str]) -> dict[str, Any]:
         "import json, os\n"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'paintrace.web.settings')\n"
         "from django.conf import settings\n"
-        "from paintrace.web.server import _workers\n"
-        "print(json.dumps({'rate_limits': settings.RATE_LIMITS, 'workers': _workers(),\n"
+        "from paintrace.web.server import configured_workers\n"
+        "print(json.dumps({'rate_limits': settings.RATE_LIMITS, 'workers': configured_workers(),\n"
         "  'body_read_timeout': settings.BODY_READ_TIMEOUT, 'pdf_renders': settings.PDF_RENDERS,\n"
         "  'pdf_wait_seconds': settings.PDF_WAIT_SECONDS}))\n"
     )

@@ -122,9 +122,9 @@ def test_default_workers_two_per_core_within_bounds(
     monkeypatch.setattr(server.os, "sched_getaffinity", lambda pid: set(range(cores)))
     assert server.default_workers() == workers
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
-    assert server._workers() == workers
+    assert server.configured_workers() == workers
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
-    assert server._workers() == 3
+    assert server.configured_workers() == 3
 
 
 def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:

@@ -115,7 +115,8 @@ def compile_templates() -> list[str]:
     return names
 
 
-def _workers() -> int:
+def configured_workers() -> int:
+    """WEB_CONCURRENCY if set (1-64), else default_workers()."""
     raw = os.environ.get("WEB_CONCURRENCY", "").strip() or str(default_workers())
     if not raw.isdigit() or not 1 <= int(raw) <= 64:
         from django.core.exceptions import ImproperlyConfigured
@@ -215,7 +216,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     try:
         prepare()
-        workers = _workers()
+        workers = configured_workers()
     except ImproperlyConfigured as exc:
         print(f"paintrace: configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
