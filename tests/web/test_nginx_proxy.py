@@ -304,6 +304,11 @@ def test_a_body_over_client_max_body_size_gets_413_from_nginx(proxy: Proxy) -> N
     status, resp, body = proxy.request("POST", "/api/assessments", at_limit)
     assert status == 422 and resp.getheader("Content-Type") == "application/json", body
     assert '"POST /api/assessments" 413' in proxy.access_log
+    # a journal import may be larger (the app's limit there is 4 MB): it reaches the app, which
+    # asks who is importing
+    status, resp, body = proxy.request("POST", "/api/journal/import", at_limit * 8)
+    assert not _nginx_page(body) and resp.getheader("Content-Type") == "application/json", body
+    assert status in (401, 403), body
 
 
 def test_writes_past_the_burst_get_429_while_reads_go_on(proxy: Proxy) -> None:
