@@ -52,6 +52,22 @@ def _all_warning_signs_answered_no(path: Path) -> Path:
     return path
 
 
+def test_plan_is_held_back_while_warning_signs_are_open(tmp_path):
+    """Unknown is not no: as on the result page, the routine waits for the warning signs."""
+    proc = run("plan", "--input", str(CASE))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "self-care plan on hold" in proc.stderr
+    assert "  ? " in proc.stderr  # the open questions, in words
+    answered = _all_warning_signs_answered_no(tmp_path / "answered.json")
+    proc = run("plan", "--input", str(answered))
+    assert proc.returncode == 0, proc.stderr
+    assert "Piriformis" in proc.stdout and "on hold" not in proc.stderr
+    pdf = tmp_path / "plan.pdf"
+    proc = run("plan", "--input", str(CASE), "--pdf", str(pdf))
+    assert proc.returncode == 0 and "held back" in proc.stdout
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
 def test_assess_summary_shows_banner_ranking_and_plan(tmp_path):
     case = _all_warning_signs_answered_no(tmp_path / "case.json")
     result = runner.invoke(app, ["assess", "-i", str(case)])

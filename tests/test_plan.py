@@ -196,6 +196,22 @@ def test_blood_thinners_mean_light_pressure_and_no_firm_tools():
     assert _muscle(again, "piriformis")["massage"]["pressure"] == before["pressure"]
 
 
+def test_with_a_blood_thinner_in_pregnancy_the_lighter_pressure_holds():
+    both = {**PIRIFORMIS_FINDINGS, "blood-thinners": True, "pregnant-or-recently-gave-birth": True}
+    massage = _muscle(_plan(PIRIFORMIS, both), "piriformis")["massage"]
+    limits = {m.finding: m for m in KB.care.modifiers}
+    assert massage["pressure"] == limits["blood-thinners"].pressure  # 2 to 3, not 3 to 5
+    assert {t["tool"] for t in massage["tools"]} <= set(limits["blood-thinners"].tools or [])
+    assert massage["position"] == limits["pregnant-or-recently-gave-birth"].position
+    assert "on your back with" not in massage["position"]  # the technique's own, replaced
+
+
+def test_every_pressure_limit_says_how_light_it_is():
+    for mod in KB.care.modifiers:
+        assert (mod.pressure is None) == (mod.pressure_max is None), mod.finding
+        assert mod.pressure_max is None or f"{mod.pressure_max} out of 10" in mod.pressure
+
+
 def test_an_unanswered_modifier_is_stated_not_assumed_no():
     plan = _plan(PIRIFORMIS, PIRIFORMIS_FINDINGS)
     states = {a["finding"]: a["state"] for a in plan["adaptations"]}

@@ -20,7 +20,7 @@ def plan_modifier_ids(knowledge: Knowledge) -> list[str]:
     return [m.finding for m in knowledge.care.modifiers]
 
 
-def _restrict(muscle: dict[str, Any], mod: PlanModifier) -> None:
+def _restrict(muscle: dict[str, Any], mod: PlanModifier, *, pressure: bool) -> None:
     massage = muscle.get("massage")
     if not massage:
         return
@@ -29,13 +29,13 @@ def _restrict(muscle: dict[str, Any], mod: PlanModifier) -> None:
         muscle["massage_blocked"] = mod.text
         return
     massage = muscle["massage"] = dict(massage)
-    if mod.pressure:
+    if pressure and mod.pressure:
         massage["pressure"] = mod.pressure
     if mod.tools is not None:
         allowed = [t for t in massage["tools"] if t["tool"] in mod.tools]
         massage["tools"] = allowed or [t for t in massage["tools"] if t["tool"] == "hands"]
     if mod.position:
-        massage["position"] = f"{mod.position} {massage['position']}"
+        massage["position"] = mod.position
 
 
 def adapt(
@@ -43,11 +43,18 @@ def adapt(
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """The muscles with each applying modifier's limits, and what changed (or may apply)."""
     notes: list[dict[str, str]] = []
+    applying = [m for m in knowledge.care.modifiers if findings.get(m.finding) is True]
+    # Blood thinners in pregnancy are common: each pressure is a limit, so the lightest holds.
+    lightest = min(
+        (m for m in applying if m.pressure),
+        key=lambda m: m.pressure_max if m.pressure_max is not None else 10,
+        default=None,
+    )
     for mod in knowledge.care.modifiers:
         answer = findings.get(mod.finding)
         if answer is True:
             for muscle in muscles:
-                _restrict(muscle, mod)
+                _restrict(muscle, mod, pressure=mod is lightest)
             notes.append(
                 {"finding": mod.finding, "state": "yes", "title": mod.title, "text": mod.text}
             )

@@ -143,9 +143,11 @@ class PlanModifier:
     text: str  # what changes, in plain words
     references: list[str]
     pressure: str | None = None  # replaces every massage's pressure
+    pressure_max: int | None = None  # its top, out of 10: of two that apply, the lighter wins
     tools: list[Tool] | None = None  # the only tools allowed; None keeps them all
     no_massage: list[str] = field(default_factory=list)  # muscles not to massage at all
-    position: str | None = None  # added to every massage's position
+    position: str | None = None  # replaces every massage's position (a technique's own may
+    # be the very one to avoid, such as lying on your back)
     unknown: str | None = None  # said when the question was not answered
 
 
