@@ -243,6 +243,30 @@ def test_clinician_pdf_for_the_owner(client: Client, vignette: dict[str, Any]) -
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
 
 
+def test_clinician_pdfs_count_as_renders_and_wait_their_turn(
+    client: Client, settings: Any, rate_windows: None, vignette: dict[str, Any]
+) -> None:
+    """Rendered afresh each time, from a journal that may be years long, and open to anyone with
+    a share link: each one counts against `render` and takes its turn among the PDF renders."""
+    from django.contrib.auth import get_user_model
+
+    from paintrace.web import pdf
+
+    fill(sign_up(client, "dora"), vignette)
+    client.force_login(get_user_model().objects.get(username="dora"))
+    settings.PDF_WAIT_SECONDS = 0.01
+    assert pdf._RENDERS.acquire()
+    try:
+        busy = client.get("/journal/summary.pdf")
+    finally:
+        pdf._RENDERS.release()
+    assert busy.status_code == 503 and busy["Retry-After"] == "5"
+    settings.RATE_LIMITS = {"render": [(1, 60)]}
+    assert client.get("/journal/summary.pdf").status_code == 200
+    refused = client.get("/journal/summary.pdf")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+
+
 def test_a_long_journal_reimports(alice: Bearer, bob: Bearer) -> None:
     start = datetime(2025, 1, 1, 8, tzinfo=UTC)
     checkins = [

@@ -9,6 +9,7 @@ and since when, and the plan's adaptations.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -45,18 +46,39 @@ def handout_pdf(saved: Any) -> bytes:
 _RENDERS = threading.BoundedSemaphore(settings.PDF_RENDERS)
 
 
-def _render_and_keep(saved: Any) -> bytes | None:
-    """Render the handout of a version not kept yet, once; None when too busy."""
+def rendered(render: Callable[[], bytes]) -> bytes | None:
+    """`render()` within the process's limit on PDF renders at once; None when too busy.
+
+    Every PDF the app makes goes through here (the plan handout, the journal's clinician
+    summary), so no mix of them can take more than PDF_RENDERS threads of a worker.
+    """
     if not _RENDERS.acquire(timeout=settings.PDF_WAIT_SECONDS):
         return None
     try:
+        return render()
+    finally:
+        _RENDERS.release()
+
+
+def busy_response() -> JsonResponse:
+    busy = JsonResponse(
+        {"detail": "Busy making other PDFs; please try again in a few seconds."}, status=503
+    )
+    busy["Retry-After"] = "5"
+    return busy
+
+
+def _render_and_keep(saved: Any) -> bytes | None:
+    """Render the handout of a version not kept yet, once; None when too busy."""
+
+    def render() -> bytes:
         pdf = store.cached_pdf(saved, again=True)  # another thread may have rendered it
         if pdf is None:
             pdf = handout_pdf(saved)
             store.keep_pdf(saved, pdf)
-    finally:
-        _RENDERS.release()
-    return pdf
+        return pdf
+
+    return rendered(render)
 
 
 def plan_pdf_response(saved: Any, request: HttpRequest) -> HttpResponse:
@@ -70,12 +92,7 @@ def plan_pdf_response(saved: Any, request: HttpRequest) -> HttpResponse:
             return ratelimit.too_many(request, wait)
         pdf = _render_and_keep(saved)
     if pdf is None:
-        busy = JsonResponse(
-            {"detail": "Busy making other handouts; please try again in a few seconds."},
-            status=503,
-        )
-        busy["Retry-After"] = "5"
-        return busy
+        return busy_response()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
     # Health information: no shared cache may keep a copy.

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from paintrace.errors import InputError
 from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
-from paintrace.web import accounts, journal_store, store
+from paintrace.web import accounts, journal_store, ratelimit, store
 from paintrace.web.pages import checkin_map
 
 PAIN_SCALE = list(range(11))
@@ -359,6 +359,24 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _clinician_pdf(request: HttpRequest, user: Any) -> HttpResponse:
+    """Rendered afresh each time (a journal changes daily), so every request counts against
+    the client's `render` limit and waits its turn among the PDF renders: a full journal takes
+    seconds of CPU, and a share link lets anyone who holds it ask."""
+    from paintrace.web.pdf import busy_response, rendered
+
+    wait = ratelimit.hit(request, "render")
+    if wait:
+        return ratelimit.too_many(request, wait)
+    pdf = rendered(lambda: _clinician_pdf_bytes(request, user))
+    if pdf is None:
+        return busy_response()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="paintrace-clinician-summary.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _clinician_pdf_bytes(request: HttpRequest, user: Any) -> bytes:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
@@ -376,10 +394,8 @@ def _clinician_pdf(request: HttpRequest, user: Any) -> HttpResponse:
     )
     html = render_to_string("paintrace/account/clinician_pdf.html", context, request=request)
     pdf = HTML(string=html).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="paintrace-clinician-summary.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    assert pdf is not None  # write_pdf() without a target returns the bytes
+    return pdf
 
 
 @never_cache
