@@ -109,6 +109,18 @@ def test_wrong_password_401_then_locked_out_429() -> None:
     assert r.status_code == 429  # locked out even with the right password
 
 
+def test_a_token_is_revoked_by_deleting_it(client: Client) -> None:
+    dora = sign_up(client, "dora")
+    other = Bearer(Client(), dora.headers["HTTP_AUTHORIZATION"].split()[1])
+    kept = sign_up(Client(), "dora2")
+    assert dora.get("/api/journal/entries").status_code == 200
+    assert dora.delete("/api/auth/token").status_code == 204
+    assert other.get("/api/journal/entries").status_code == 401  # the same token, anywhere
+    assert dora.delete("/api/auth/token").status_code == 401  # already gone
+    assert Bearer(Client(), None).delete("/api/auth/token").status_code == 401
+    assert kept.get("/api/journal/entries").status_code == 200  # another account's token stays
+
+
 def test_journal_needs_a_login() -> None:
     anon = Bearer(Client(), None)
     assert anon.get("/api/journal/entries").status_code == 401

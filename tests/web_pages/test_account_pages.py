@@ -78,6 +78,9 @@ def test_log_in_locks_out_after_repeated_failures() -> None:
 
 def test_change_password(client: Client) -> None:
     sign_up(client)
+    token = accounts.issue_token(get_user_model().objects.get(username="alice"))
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert Client().get("/api/journal/entries", **bearer).status_code == 200
     new = "a different long passphrase"
     r = client.post(
         "/accounts/password/",
@@ -86,6 +89,8 @@ def test_change_password(client: Client) -> None:
     assert r.status_code == 302
     assert client.get("/journal/").status_code == 200  # still logged in
     assert get_user_model().objects.get(username="alice").check_password(new)
+    # a token someone may have taken does not outlive the old password
+    assert Client().get("/api/journal/entries", **bearer).status_code == 401
 
 
 def test_check_in_and_progress(client: Client) -> None:

@@ -76,17 +76,39 @@ def issue_token(user: Any) -> str:
     return token
 
 
-def bearer_user(request: HttpRequest) -> Any | None:
-    """The account of an ``Authorization: Bearer <token>`` header, or None."""
+def _bearer(request: HttpRequest) -> str | None:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
+    return token
+
+
+def bearer_user(request: HttpRequest) -> Any | None:
+    """The account of an ``Authorization: Bearer <token>`` header, or None."""
+    token = _bearer(request)
+    if token is None:
+        return None
     row = ApiToken.objects.select_related("user").filter(digest=digest(token)).first()
     if row is None or not row.user.is_active:
         return None
     return row.user
+
+
+def revoke_bearer_token(request: HttpRequest) -> bool:
+    """Delete the token this request was sent with (log out one device); False if none."""
+    token = _bearer(request)
+    if token is None:
+        return False
+    deleted, _ = ApiToken.objects.filter(digest=digest(token)).delete()
+    return deleted > 0
+
+
+def revoke_tokens(user: Any) -> None:
+    """Every token of the account stops working: after a password change, a token someone
+    may have taken must not outlive the old password."""
+    ApiToken.objects.filter(user=user).delete()
 
 
 # ---------------------------------------------------------------- assessments on the account

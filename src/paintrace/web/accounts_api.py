@@ -79,7 +79,8 @@ def create_account(request: HttpRequest) -> HttpResponse:
 )
 def create_token(request: HttpRequest) -> HttpResponse:
     """Send the token as ``Authorization: Bearer <token>``. Only a hash of it is stored; it
-    works until the account is deleted. Repeated failures lock the name out (429)."""
+    works until it is revoked (``DELETE /api/auth/token``), the password is changed, 20 newer
+    tokens are issued or the account is deleted. Repeated failures lock the name out (429)."""
     data = json_body(request)
     if isinstance(data, JsonResponse):
         return data
@@ -98,6 +99,21 @@ def create_token(request: HttpRequest) -> HttpResponse:
     if user is None:
         return JsonResponse({"detail": "Wrong user name or password."}, status=401)
     return JsonResponse({"token": accounts.issue_token(user)})
+
+
+@router.delete(
+    "/auth/token",
+    operation_id=op("delete_token"),
+    response={204: None, 401: MessageOut, 429: MessageOut},
+    summary="Log out: revoke the token this request is sent with",
+    tags=["accounts"],
+)
+def delete_token(request: HttpRequest) -> HttpResponse:
+    if not accounts.revoke_bearer_token(request):
+        return JsonResponse(
+            {"detail": "Send the token to revoke as Authorization: Bearer <token>."}, status=401
+        )
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
 
 
 @router.delete(

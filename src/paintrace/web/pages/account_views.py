@@ -106,7 +106,10 @@ def password_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        messages.success(request, "Your password has been changed.")
+        accounts.revoke_tokens(user)
+        messages.success(
+            request, "Your password has been changed. Apps that used the old one must log in again."
+        )
         return redirect("pt-account")
     return render(request, "paintrace/account/password.html", {"form": form})
 
