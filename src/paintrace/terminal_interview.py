@@ -43,7 +43,8 @@ def _pick_regions(console: Console) -> dict[str, list[str]]:
         for i, rid in enumerate(matches[:20], 1):
             console.print(f"  {i:2}. {kb.region_name(rid)}  [dim]{rid}[/]")
         choice = Prompt.ask("Number", default="1", console=console).strip()
-        if not choice.isdigit() or not 1 <= int(choice) <= min(len(matches), 20):
+        shown = min(len(matches), 20)
+        if not (choice.isascii() and choice.isdigit()) or not 1 <= int(choice) <= shown:
             console.print("[yellow]Please type one of the numbers shown.[/]")
             continue
         rid = matches[int(choice) - 1]

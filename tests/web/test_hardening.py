@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from datetime import timedelta
@@ -276,6 +277,26 @@ def test_django_warnings_carry_no_id(client: Any, caplog: Any) -> None:
     record = caplog.records[-1]
     RedactFilter().filter(record)
     assert aid not in record.getMessage()
+
+
+def test_a_traceback_in_a_log_line_carries_no_id() -> None:
+    """The formatter writes a traceback after the filters ran: the filter must write it first."""
+    aid = "q3X8vZkT0m1sNw2bYc4dEf"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactFilter())
+    log = logging.getLogger("paintrace.test.redact")
+    log.addHandler(handler)
+    try:
+        try:
+            raise LookupError(f"no record for /a/{aid}/")
+        except LookupError:
+            log.exception("reading /api/assessments/%s failed", aid)
+    finally:
+        log.removeHandler(handler)
+    written = stream.getvalue()
+    assert "Traceback" in written and "LookupError: no record for /a/<aid>/" in written
+    assert aid not in written
 
 
 def test_the_session_is_short_and_ends_with_the_browser(settings: Any) -> None:

@@ -184,6 +184,17 @@ def test_share_page_makes_and_revokes_links(client: Client) -> None:
     assert clinician.get(path).status_code == 404
 
 
+@pytest.mark.parametrize("digit", ["²", "٣", "१"])  # digits to str.isdigit(), not to int()
+def test_other_scripts_digits_are_refused_not_a_server_error(client: Client, digit: str) -> None:
+    sign_up(client)
+    assert client.post("/journal/share/", {"revoke": digit}).status_code == 200
+    assert client.post("/journal/share/", {"days": digit}).status_code == 200
+    assert checkin(client, digit, digit).status_code == 400  # the form again, with the error
+    r = client.post("/journal/check-in/", {"leg_pain": 5, "back_pain": 2, "minutes": digit})
+    assert r.status_code == 400
+    assert JournalEntry.objects.count() == 0
+
+
 def test_rate_up_to_three_activities_weekly(client: Client) -> None:
     sign_up(client)
     for name, score in (("sitting", "3"), ("walking", "5"), ("driving", "6")):

@@ -111,13 +111,14 @@ def test_deleting_the_assessment_ends_its_view_links(client: Client, aid: str) -
 
 
 def test_bad_days_and_unknown_links_get_a_clear_answer(client: Client, aid: str) -> None:
-    for days in ("0", "31", "abc", "", "7.5", "9" * 40):
+    for days in ("0", "31", "abc", "", "7.5", "9" * 40, "²", "٣"):
         r = client.post(f"/a/{aid}/views/", {"days": days})
         assert r.status_code == 400, days
         assert "a whole number from 1 to 30" in r.content.decode()
     assert AssessmentViewLink.objects.count() == 0
-    r = client.post(f"/a/{aid}/views/", {"revoke": "123456"}, follow=True)
-    assert "already revoked" in r.content.decode()
+    for revoke in ("123456", "²"):
+        r = client.post(f"/a/{aid}/views/", {"revoke": revoke}, follow=True)
+        assert "already revoked" in r.content.decode()
     assert client.get("/v/not-a-token/").status_code == 404
     assert client.get("/v/" + "A" * 32 + "/").status_code == 404
     assert client.post("/a/no-such-assessment-id/views/", {"days": "7"}).status_code == 404

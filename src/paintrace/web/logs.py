@@ -51,9 +51,18 @@ class RedactFilter(logging.Filter):
         clean = redact_text(message)
         if clean != message:
             record.msg, record.args = clean, ()
+        # A handler's formatter writes the traceback only after the filters ran, and uses
+        # exc_text when it is set: so write it here, redacted.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_text(record.stack_info)
         return True
+
+
+_TRACEBACKS = logging.Formatter()
 
 
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'

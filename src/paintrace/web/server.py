@@ -118,7 +118,7 @@ def compile_templates() -> list[str]:
 def configured_workers() -> int:
     """WEB_CONCURRENCY if set (1-64), else default_workers()."""
     raw = os.environ.get("WEB_CONCURRENCY", "").strip() or str(default_workers())
-    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 64:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(f"WEB_CONCURRENCY must be a number from 1 to 64, got {raw!r}")

@@ -30,6 +30,7 @@ from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.web import accounts, journal_store, ratelimit, store
 from paintrace.web.pages import checkin_map
+from paintrace.web.pages.forms import whole_number
 
 PAIN_SCALE = list(range(11))
 
@@ -165,7 +166,7 @@ def _checkin_data(post: Any) -> dict[str, Any]:
 
     def score(name: str) -> Any:
         raw = post.get(name, "")
-        return int(raw) if raw.isdigit() else (raw or None)
+        return int(raw) if whole_number(raw) else (raw or None)
 
     data: dict[str, Any] = {
         "leg_pain": score("leg_pain"),
@@ -179,7 +180,7 @@ def _checkin_data(post: Any) -> dict[str, Any]:
     }
     minutes = post.get("minutes", "").strip()
     if minutes:
-        data["minutes"] = int(minutes) if minutes.isdigit() else minutes
+        data["minutes"] = int(minutes) if whole_number(minutes) else minutes
     if post.get("felt_after") in FELT_AFTER:
         data["felt_after"] = post["felt_after"]
     if post.get("sleep_disturbed") in ("yes", "no"):
@@ -423,12 +424,12 @@ def shares_page(request: HttpRequest) -> HttpResponse:
     """Make a link for a clinician (1-30 days), see the links, revoke them."""
     new_url = ""
     if request.method == "POST":
-        if request.POST.get("revoke", "").isdigit():
+        if whole_number(request.POST.get("revoke", "")):
             accounts.revoke_share(request.user, int(request.POST["revoke"]))
             messages.success(request, "The link no longer works.")
             return redirect("pt-shares")
         days = request.POST.get("days", "")
-        if days.isdigit() and 1 <= int(days) <= 30:
+        if whole_number(days) and 1 <= int(days) <= 30:
             try:
                 _, url = accounts.create_share(request.user, int(days))
             except InputError as exc:  # too many live links (paintrace.web.quotas)
@@ -471,4 +472,4 @@ def activities_page(request: HttpRequest) -> HttpResponse:
 
 
 def _int(raw: Any) -> Any:
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else raw
+    return int(raw) if isinstance(raw, str) and whole_number(raw) else raw

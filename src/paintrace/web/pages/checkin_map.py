@@ -16,6 +16,7 @@ from typing import Any
 
 from paintrace import bodymap
 from paintrace.web.pages import present
+from paintrace.web.pages.forms import whole_number
 
 LEVELS = tuple(range(1, 11))
 _PREFIXES = ("r:", "ri:")
@@ -31,7 +32,7 @@ def regions_from_post(post: Any, leg_pain: Any) -> dict[str, Any]:
     for rid in rids:
         raw = str(post.get(f"ri:{rid}", "")).strip()
         if raw:
-            regions[rid] = int(raw) if raw.isdigit() and len(raw) <= 3 else raw
+            regions[rid] = int(raw) if whole_number(raw) and len(raw) <= 3 else raw
         elif post.get(f"r:{rid}"):
             regions[rid] = default
     return regions

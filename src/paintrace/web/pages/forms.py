@@ -10,6 +10,13 @@ from paintrace.assessment import InputError, parse_input
 from paintrace.bodymap import SYMPTOMS, region_ids
 from paintrace.web.pages.state import SINCE_CHOICES
 
+
+def whole_number(raw: str) -> bool:
+    """True if `raw` is written in the digits 0-9 only: str.isdigit() also takes "²" and other
+    digits that int() refuses, which made a form field a server error."""
+    return raw.isascii() and raw.isdigit()
+
+
 REGION_PREFIX = "r:"
 RED_FLAG_PREFIX = "rf:"
 ANSWERS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": None}

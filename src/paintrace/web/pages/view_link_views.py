@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from paintrace.web import store, view_links
 from paintrace.web.pages import page_cache
+from paintrace.web.pages.forms import whole_number
 from paintrace.web.pages.views import _result_context
 from paintrace.web.pdf import plan_pdf_response
 
@@ -29,7 +30,7 @@ def _get_or_404(aid: str) -> store.Saved:
 
 def _days(raw: str) -> int | None:
     raw = raw.strip()
-    days = int(raw) if raw.isdigit() and len(raw) <= 3 else None
+    days = int(raw) if whole_number(raw) and len(raw) <= 3 else None
     return days if view_links.valid_days(days) else None
 
 
@@ -43,7 +44,7 @@ def view_links_page(request: HttpRequest, aid: str) -> HttpResponse:
     if request.method == "POST":
         revoke = request.POST.get("revoke", "")
         if revoke:
-            if revoke.isdigit() and len(revoke) < 19 and view_links.revoke(aid, int(revoke)):
+            if whole_number(revoke) and len(revoke) < 19 and view_links.revoke(aid, int(revoke)):
                 messages.success(request, "That view-only link no longer works.")
             else:
                 messages.error(request, "That link was already revoked or has expired.")
