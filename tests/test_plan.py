@@ -206,6 +206,15 @@ def test_with_a_blood_thinner_in_pregnancy_the_lighter_pressure_holds():
     assert "on your back with" not in massage["position"]  # the technique's own, replaced
 
 
+def test_the_weeks_ahead_keep_each_muscles_own_dose():
+    """The progression names no pressure of its own: on a blood thinner, '5 to 7 out of 10'
+    beside the muscle's '2 to 3' would contradict it."""
+    thin = _plan(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "blood-thinners": True})
+    assert [step["weeks"] for step in thin["progression"]] == ["1", "2", "3-4"]
+    assert not any("out of 10" in step["text"] for step in thin["progression"])
+    assert "given for each muscle" in thin["progression"][1]["text"]
+
+
 def test_every_pressure_limit_says_how_light_it_is():
     for mod in KB.care.modifiers:
         assert (mod.pressure is None) == (mod.pressure_max is None), mod.finding

@@ -248,7 +248,12 @@ def build_plan(
         "muscles": muscles,
         "self_management": guidance,
         "schedule": {"minutes": round(seconds / 60), "steps": steps},
-        "progression": _progression(massage_first and bool(muscles)),
+        "progression": [
+            {"weeks": step.weeks, "text": step.text}
+            for step in (
+                care.progression_massage if massage_first and muscles else care.progression_active
+            )
+        ],
         "review": {"after_days": REVIEW_DAYS, "text": care.review},
         "keep_active": list(care.keep_active),
         "cautions": cautions,
@@ -256,33 +261,3 @@ def build_plan(
         "red_flag_card": list(care.red_flag_card),
         "references": references,
     }
-
-
-def _progression(massage: bool) -> list[dict[str, str]]:
-    if not massage:
-        return [
-            {"weeks": "1", "text": "Keep moving: short walks several times a day, within comfort."},
-            {"weeks": "2", "text": "Build up walking and daily activities a little each day."},
-            {
-                "weeks": "3-4",
-                "text": "Keep building up. If it is not clearly better by the review, see a "
-                "professional.",
-            },
-        ]
-    return [
-        {
-            "weeks": "1",
-            "text": "Start gently: pressure about 4 to 5 out of 10, once a day, and see how the "
-            "muscle feels the next day. Stretch after each massage.",
-        },
-        {
-            "weeks": "2",
-            "text": "If the day after is fine, use the full routine: pressure 5 to 7 out of 10, "
-            "once or twice a day.",
-        },
-        {
-            "weeks": "3-4",
-            "text": "As the points soften, massage every other day and keep stretching daily. "
-            "Keep active and change the habits that load the muscle.",
-        },
-    ]

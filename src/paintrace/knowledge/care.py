@@ -152,6 +152,16 @@ class PlanModifier:
 
 
 @dataclass(frozen=True)
+class ProgressionStep:
+    """What to do in some weeks of the plan. The doses stay each muscle's own (and its
+    adaptations'), so a step says how to use them, not another number."""
+
+    __pydantic_config__ = STRICT
+    weeks: str  # "1", "3-4"
+    text: str
+
+
+@dataclass(frozen=True)
 class CareRules:
     """Cautions that apply to every plan."""
 
@@ -164,6 +174,8 @@ class CareRules:
     red_flag_card: list[str]
     review: str  # the two-week review rule
     keep_active: list[str]
+    progression_massage: list[ProgressionStep]  # weeks of a massage-and-stretch plan
+    progression_active: list[ProgressionStep]  # weeks of a plan without massage
     references: list[str]
     faq: list[FaqEntry] = field(default_factory=list)
     modifiers: list[PlanModifier] = field(default_factory=list)
