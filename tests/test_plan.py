@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from paintrace.assessment import assess
-from paintrace.handout import plan_pdf, render_plan_html
+from paintrace.handout import plan_pdf, render_plan_html, render_plan_markdown
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import knowledge_root
 from paintrace.plan import SETUP_SECONDS, STRETCH_SETUP_SECONDS, _schedule, _seconds
@@ -213,6 +213,18 @@ def test_the_weeks_ahead_keep_each_muscles_own_dose():
     assert [step["weeks"] for step in thin["progression"]] == ["1", "2", "3-4"]
     assert not any("out of 10" in step["text"] for step in thin["progression"])
     assert "given for each muscle" in thin["progression"][1]["text"]
+
+
+def test_the_terminal_plan_carries_the_handouts_cautions():
+    plan = _plan(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "blood-thinners": True})
+    text = render_plan_markdown(plan)
+    massage = _muscle(plan, "piriformis")["massage"]
+    assert all(item in text for item in massage["avoid"])
+    assert plan["nerve_sites"] and all(site["why"] in text for site in plan["nerve_sites"])
+    assert "## Changed for you" in text and plan["adaptations"][0]["text"] in text
+    assert f"Pressure: {massage['pressure'].rstrip('.')}. Hold" in text
+    assert all(step["text"] in text for step in plan["progression"])
+    assert ".." not in text.replace("...", "")
 
 
 def test_every_pressure_limit_says_how_light_it_is():

@@ -96,12 +96,13 @@ def _massage_html(m: dict[str, Any]) -> str:
         f"<p><b>Find the points:</b></p>{_list(m['find_it'], 'ol')}"
         f"<p><b>Tools</b> (start with the gentlest):</p><ul>{tools}</ul>"
         f"<p><b>How:</b></p>{_list(m['steps'], 'ol')}"
-        f'<p class="dose">Pressure: {escape(m["pressure"])}. Hold each point {hold[0]}–{hold[1]} '
+        f'<p class="dose">Pressure: {escape(m["pressure"].rstrip("."))}. Hold each point '
+        f"{hold[0]}–{hold[1]} "
         f"seconds, {m['points_today']} points, {m['sessions_per_day']} time(s) a day, "
         f"{m['days_per_week']} days a week.</p>"
         f"<p><b>It should feel like:</b> {escape(m['feels_like'])}</p>"
         f"<p><b>Stop if:</b></p>{_list(m['stop_if'])}"
-        f"<p><b>Never press hard on:</b></p>{_list(m['avoid'])}"
+        f"<p><b>Avoid:</b></p>{_list(m['avoid'])}"
         f'<p class="note"><b>Evidence:</b> {escape(m["evidence"])}</p></div>'
     )
 
@@ -139,15 +140,17 @@ def _about_html(about: Mapping[str, Any] | None) -> str:
     return f"<p>{' · '.join(items)}</p>" if items else ""
 
 
+ROOT_FIRST = (
+    "A nerve root may be the main source: follow its advice first, and massage gently only if "
+    "it does not make the leg symptoms worse."
+)
+
+
 def _adaptations_html(plan: Mapping[str, Any]) -> str:
     notes = plan.get("adaptations") or []
     parts = []
     if plan.get("root_first"):
-        parts.append(
-            '<div class="adapt"><b>Nerve root first.</b> A nerve root may be the main source: '
-            "follow its advice first, and massage gently only if it does not make the leg "
-            "symptoms worse.</div>"
-        )
+        parts.append(f'<div class="adapt"><b>Nerve root first.</b> {escape(ROOT_FIRST)}</div>')
     for note in notes:
         label = f"{note.get('title', '')}." if note.get("state") == "yes" else "You did not say:"
         parts.append(
@@ -255,9 +258,13 @@ def render_plan_html(
 
 
 def render_plan_markdown(plan: dict[str, Any]) -> str:
-    """The plan as Markdown, for the terminal."""
+    """The plan as Markdown, for the terminal: the same cautions as the handout, in the same
+    places (what to avoid beside each massage, the nerve sites, what changed for you)."""
     lines = ["# Your self-care plan", "", plan["summary"], "", "## Stop and get help if", ""]
     lines += [f"- {item}" for item in plan["red_flag_card"]]
+    changed = _adaptations_markdown(plan)
+    if changed:
+        lines += ["", "## Changed for you", "", *changed]
     if plan["muscles"]:
         lines += ["", f"## Today's routine (about {plan['schedule']['minutes']} minutes)", ""]
         for step in plan["schedule"]["steps"]:
@@ -269,9 +276,21 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         lines += ["", f"## {muscle['name']}", ""]
         m = muscle["massage"]
         if m:
+            hold = m["hold_seconds"]
             lines += [f"**Massage: {m['name']}.** {m['position']}", ""]
             lines += [f"{i}. {step}" for i, step in enumerate(m["find_it"] + m["steps"], 1)]
-            lines += ["", f"Pressure: {m['pressure']}. Stop if: " + "; ".join(m["stop_if"])]
+            lines += [
+                "",
+                f"Pressure: {m['pressure'].rstrip('.')}. Hold each point {hold[0]}-{hold[1]} "
+                f"seconds, {m['points_today']} points, {m['sessions_per_day']} time(s) a day, "
+                f"{m['days_per_week']} days a week.",
+                "",
+                "Stop if: " + "; ".join(m["stop_if"]),
+                "",
+                "Avoid:",
+                "",
+                *[f"- {item}" for item in m["avoid"]],
+            ]
         elif muscle["massage_blocked"]:
             lines += [f"No massage here for now: {muscle['massage_blocked']}"]
         for s in muscle["stretches"]:
@@ -282,13 +301,32 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
                 "",
             ]
             lines += [f"{i}. {step}" for i, step in enumerate(s["steps"], 1)]
+            if s["cautions"]:
+                lines += ["", *[f"- {c}" for c in s["cautions"]]]
     for sm in plan["self_management"]:
         lines += ["", f"## {sm['name']}", "", sm["summary"], ""]
         lines += [f"- {item}" for item in sm["do"]]
+        lines += ["", "Avoid:", "", *[f"- {item}" for item in sm["avoid"]]]
+        lines += ["", "Watch for:", "", *[f"- {item}" for item in sm["watch_for"]]]
         lines += ["", f"Who to see: {sm['see']}"]
+    lines += ["", "## Over the next weeks", ""]
+    lines += [f"- Week {p['weeks']}: {p['text']}" for p in plan["progression"]]
     lines += ["", "## Review", "", plan["review"]["text"], "", "## Cautions", ""]
     lines += [f"- {c}" for c in plan["cautions"]]
+    if plan["nerve_sites"]:
+        lines += ["", "## Never press hard on", ""]
+        lines += [f"- {site['site']}: {site['why']}" for site in plan["nerve_sites"]]
     return "\n".join(lines)
+
+
+def _adaptations_markdown(plan: Mapping[str, Any]) -> list[str]:
+    lines = []
+    if plan.get("root_first"):
+        lines.append(f"- **Nerve root first.** {ROOT_FIRST}")
+    for note in plan.get("adaptations") or []:
+        label = f"{note.get('title', '')}." if note.get("state") == "yes" else "You did not say:"
+        lines.append(f"- **{label}** {note.get('text', '')}")
+    return lines
 
 
 def plan_pdf(
