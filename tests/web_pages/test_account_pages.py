@@ -116,6 +116,25 @@ def test_a_warning_sign_at_check_in_shows_the_banner_and_pauses_the_plan(client:
     assert "Plan paused" in client.get("/journal/").content.decode()
 
 
+def test_an_unticked_warning_sign_is_not_recorded_as_no(client: Client) -> None:
+    """ "Tick any that apply": an empty box was not answered, so exports must not say "no"."""
+    sign_up(client)
+    assert checkin(client, 4, 2).status_code == 302
+    assert checkin(client, 5, 2, **{f"flag-{RESCREEN[0]}": "yes"}).status_code == 200
+    items = client.get("/api/journal/entries").json()["items"]
+    flags = [item["red_flags"] for item in items]
+    assert len(flags) == 2 and {} in flags and {RESCREEN[0]: True} in flags
+    bundle = client.get("/api/journal/export?format=fhir").json()
+    answered = [
+        (item["linkId"], item["answer"])
+        for entry in bundle["entry"]
+        if entry["resource"]["resourceType"] == "QuestionnaireResponse"
+        for item in entry["resource"]["item"]
+        if item["linkId"].startswith("red-flag.")
+    ]
+    assert answered == [(f"red-flag.{RESCREEN[0]}", [{"valueBoolean": True}])]
+
+
 def test_check_in_errors_are_shown(client: Client) -> None:
     sign_up(client)
     r = checkin(client, 11, 2)

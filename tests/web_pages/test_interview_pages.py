@@ -89,6 +89,16 @@ def test_none_of_these_does_not_overwrite_a_yes(client: Client, nojs: Browserles
     assert client.session[SESSION_KEY]["steps"] == []
 
 
+def test_none_of_these_keeps_an_i_dont_know(client: Client, nojs: Browserless) -> None:
+    """Unknown is never no: a warning sign marked "I don't know" stays open."""
+    nojs.draw(PIRIFORMIS_DRAWING)
+    data = {"step": "0", "theme": "nerves", "action": "none", "rf:saddle-numbness": "unknown"}
+    assert client.post("/interview/", data).status_code == 302
+    answers = client.session[SESSION_KEY]["steps"][0]["answers"]
+    assert answers["saddle-numbness"] is None
+    assert {v for fid, v in answers.items() if fid != "saddle-numbness"} == {False}
+
+
 def test_an_unanswered_red_flag_is_asked_for(client: Client, nojs: Browserless) -> None:
     nojs.draw(PIRIFORMIS_DRAWING)
     nerves = warning_signs.theme("nerves")

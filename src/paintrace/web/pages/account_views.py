@@ -172,7 +172,8 @@ def _checkin_data(post: Any) -> dict[str, Any]:
         "leg_pain": score("leg_pain"),
         "back_pain": score("back_pain"),
         "note": post.get("note", ""),
-        "red_flags": {fid: post.get(f"flag-{fid}") == "yes" for fid in RESCREEN},
+        # "Tick any that apply": a tick is a yes; an empty box was not answered no.
+        "red_flags": {fid: True for fid in RESCREEN if post.get(f"flag-{fid}") == "yes"},
         "massaged": post.getlist("massaged"),
         "stretched": post.getlist("stretched"),
         "new_numbness": True if post.get("new_numbness") == "yes" else None,

@@ -154,7 +154,11 @@ def interview(request: HttpRequest) -> HttpResponse:
                 return _render_step(
                     request, state, step, screen, posted=posted, conflict=said_yes, status=400
                 )
-            answers: dict[str, bool | None] = {fid: False for fid in screen.flags}
+            # ... nor turn one marked "I don't know" into a no: unknown is never no.
+            answers: dict[str, bool | None] = {
+                fid: None if fid in posted and posted[fid] is None else False
+                for fid in screen.flags
+            }
         elif missing:
             return _render_step(
                 request, state, step, screen, posted=posted, missing=missing, status=400
