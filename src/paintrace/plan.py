@@ -261,3 +261,18 @@ def build_plan(
         "red_flag_card": list(care.red_flag_card),
         "references": references,
     }
+
+
+def plan_to_show(result: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The plan of a result (the contract's output) where a person may follow it, else None.
+
+    The engine builds a plan at the soon and self-care levels even while warning-sign questions
+    are open, so that answering them on the result page shows it at once. Anything that offers
+    the plan (a page, a handout, a calendar, a check-in's list of muscles, a summary for a
+    clinician) offers it only when no warning sign is open: unknown is never no.
+    """
+    triage = result.get("triage") or {}
+    if triage.get("level") not in ("soon", "self-care") or triage.get("unanswered"):
+        return None
+    plan = result.get("plan")
+    return plan if isinstance(plan, dict) and plan else None

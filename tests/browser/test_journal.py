@@ -14,13 +14,15 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from paintrace.journal import RESCREEN
+from paintrace.knowledge import load_knowledge
 
 from .conftest import run_axe, screenshot
 
 PASSWORD = "correct horse battery staple"
+# every warning sign answered no: a plan with open ones is not offered at check-in
 CASE = {
     "drawing": {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]},
-    "findings": {fid: False for fid in RESCREEN},
+    "findings": {f.id: False for f in load_knowledge().findings.values() if f.group == "red-flag"},
 }
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -226,7 +228,19 @@ def test_exports_need_a_login() -> None:
 
 
 def test_reminders_ics(alice: Bearer, vignette: dict[str, Any]) -> None:
+    from paintrace.knowledge import load_knowledge
+    from paintrace.triage import open_red_flags
+
     fill(alice, vignette)
+    # unknown is never no: no reminders for a plan whose warning signs are still open
+    r = alice.get("/api/journal/reminders.ics?at=07:30")
+    assert r.status_code == 404 and "warning-sign questions" in r.json()["detail"]
+    answered = {**vignette, "findings": dict(vignette["findings"])}
+    for fid in open_red_flags(load_knowledge(), vignette["drawing"], vignette["findings"]):
+        answered["findings"][fid] = False
+    assert (
+        alice.post("/api/journal/assessments", {"id": assessment_id(answered)}).status_code == 201
+    )
     r = alice.get("/api/journal/reminders.ics?at=07:30")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
     assert r.content.startswith(b"BEGIN:VCALENDAR")
@@ -241,6 +255,27 @@ def test_clinician_pdf_for_the_owner(client: Client, vignette: dict[str, Any]) -
     client.force_login(get_user_model().objects.get(username="carl"))
     r = client.get("/journal/summary.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) missing")
+def test_a_plan_with_open_warning_signs_is_not_offered_on_the_journal(
+    client: Client, vignette: dict[str, Any]
+) -> None:
+    """Unknown is never no: the check-in does not offer the plan's muscles, and the clinician
+    summary lists the unanswered questions instead of the plan."""
+    from django.contrib.auth import get_user_model
+
+    from paintrace.web import store
+
+    aid = fill(sign_up(client, "erin"), vignette)
+    assert store.get(aid).result["triage"]["unanswered"], "the case leaves warning signs open"
+    client.force_login(get_user_model().objects.get(username="erin"))
+    assert "Massaged the" not in client.get("/journal/check-in/").content.decode()
+    pdf = client.get("/journal/summary.pdf").content
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Warning signs not asked about" in text and "Self-care plan" not in text
 
 
 def test_clinician_pdfs_count_as_renders_and_wait_their_turn(

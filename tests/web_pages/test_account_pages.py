@@ -16,6 +16,8 @@ from paintrace.knowledge import load_knowledge
 from paintrace.web import accounts, store
 from paintrace.web.models import JournalEntry
 
+from .conftest import red_flag_ids
+
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
 
@@ -33,10 +35,9 @@ def checkin(client: Client, leg: int, back: int, **extra: Any) -> Any:
 
 
 def anonymous_assessment() -> str:
-    body = {
-        "drawing": {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]},
-        "findings": {fid: False for fid in RESCREEN},
-    }
+    drawing = {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]}
+    # every warning sign answered no, so the plan may be followed (and offered at check-in)
+    body = {"drawing": drawing, "findings": dict.fromkeys(red_flag_ids(), False)}
     r = Client().post("/api/assessments", data=json.dumps(body), content_type="application/json")
     return str(r.json()["id"])
 

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 
 from paintrace.errors import InputError
+from paintrace.plan import plan_to_show
 from paintrace.web import crypto, quotas, store
 from paintrace.web.models import AccountAssessment, ApiToken, ShareLink
 
@@ -274,12 +275,13 @@ def reminders_ics(user: Any, at: str, days: int) -> str | InputError | None:
         return InputError("at", "expected a time as HH:MM, e.g. 08:00")
     if not 1 <= days <= 90:
         return InputError("days", "expected 1 to 90 days")
-    for aid in saved_links(user):
-        saved = store.get(aid)
-        plan = saved.result.get("plan") if saved else None
-        if plan:
-            try:
-                return plan_calendar(plan, date.today(), days=days, at=at)
-            except ValueError as exc:
-                return InputError("at", str(exc))
-    return None
+    # The latest assessment's plan only, and only while it may be followed: not an older plan
+    # behind a newer urgent result, nor one whose warning signs are still open.
+    saved = latest_assessment(user)
+    plan = plan_to_show(saved.result) if saved else None
+    if plan is None:
+        return None
+    try:
+        return plan_calendar(plan, date.today(), days=days, at=at)
+    except ValueError as exc:
+        return InputError("at", str(exc))

@@ -158,5 +158,11 @@ def reminders(
     if isinstance(text, InputError):
         return invalid(text)
     if text is None:
-        return JsonResponse({"detail": "No saved assessment with a self-care plan."}, status=404)
+        return JsonResponse(
+            {
+                "detail": "Your latest saved assessment has no self-care plan to follow yet: "
+                "it needs a doctor first, or it has warning-sign questions to answer."
+            },
+            status=404,
+        )
     return download(text, "text/calendar; charset=utf-8", "paintrace-reminders.ics")

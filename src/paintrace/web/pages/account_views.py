@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from paintrace.errors import InputError
 from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
+from paintrace.plan import plan_to_show
 from paintrace.web import accounts, journal_store, ratelimit, store
 from paintrace.web.pages import checkin_map
 from paintrace.web.pages.forms import whole_number
@@ -150,7 +151,7 @@ def _plan_muscles(user: Any) -> list[dict[str, str]]:
     saved = accounts.latest_assessment(user)
     if saved is None:
         return []
-    plan = saved.result.get("plan") or {}
+    plan = plan_to_show(saved.result) or {}
     return [{"id": m["id"], "name": m.get("name", m["id"])} for m in plan.get("muscles", [])]
 
 
@@ -388,7 +389,11 @@ def _clinician_pdf_bytes(request: HttpRequest, user: Any) -> bytes:
     context = progress_context(user)
     saved = accounts.latest_assessment(user)
     context["assessment"] = saved
-    context["plan"] = (saved.result.get("plan") or {}) if saved else {}
+    context["plan"] = (plan_to_show(saved.result) or {}) if saved else {}
+    kb = load_knowledge()
+    context["open_questions"] = (
+        [kb.findings[fid].question for fid in saved.result["triage"]["unanswered"]] if saved else []
+    )
     context["ranking"] = (
         [
             {"name": _source_name(s["id"]), "probability": s["probability"]}

@@ -17,6 +17,7 @@ from paintrace import bodymap
 from paintrace.assessment import add_plan, assess_input, parse_input
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
+from paintrace.plan import plan_to_show
 from paintrace.web import store
 from paintrace.web.pages import page_cache, present, selfcare, warning_signs
 from paintrace.web.pages.forms import (
@@ -450,11 +451,7 @@ def delete(request: HttpRequest, aid: str) -> HttpResponse:
 def _calm_plan(saved: Any) -> dict[str, Any] | None:
     """The saved plan, only where the result page shows one: never at emergency or urgent, and
     not while warning signs are open."""
-    res = saved.result
-    if res["triage"]["level"] not in ("soon", "self-care") or open_warning_signs(saved):
-        return None
-    plan = res.get("plan")
-    return plan if isinstance(plan, dict) and plan else None
+    return plan_to_show(saved.result)
 
 
 def _no_plan(request: HttpRequest, saved: Any, kind: str) -> HttpResponse:
