@@ -227,6 +227,18 @@ def test_the_terminal_plan_carries_the_handouts_cautions():
     assert ".." not in text.replace("...", "")
 
 
+def test_a_plan_is_shown_only_with_no_warning_sign_open():
+    from paintrace.plan import plan_to_show
+
+    open_signs = assess(PIRIFORMIS, {"worse-sitting": True}).to_dict()
+    assert open_signs["plan"] and open_signs["triage"]["unanswered"]
+    assert plan_to_show(open_signs) is None
+    answered = assess(PIRIFORMIS, PIRIFORMIS_FINDINGS).to_dict()
+    assert plan_to_show(answered) == answered["plan"] is not None
+    urgent = {**answered, "triage": {**answered["triage"], "level": "urgent"}}
+    assert plan_to_show(urgent) is None
+
+
 def test_every_pressure_limit_says_how_light_it_is():
     for mod in KB.care.modifiers:
         assert (mod.pressure is None) == (mod.pressure_max is None), mod.finding
