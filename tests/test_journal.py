@@ -87,3 +87,13 @@ def test_activity_ratings_are_weekly_and_bounded():
         parse_activity({"activity": "walking", "score": 12})
     with pytest.raises(InputError, match="activity"):
         parse_activity({"activity": "", "score": 3})
+
+
+def test_a_nul_character_in_free_text_is_bad_input():
+    """PostgreSQL's text columns cannot hold one; it is refused before it gets there."""
+    with pytest.raises(InputError) as info:
+        parse_checkin({"leg_pain": 3, "back_pain": 2, "note": "a\x00b"}, KB, now=NOW)
+    assert info.value.field == "note"
+    with pytest.raises(InputError) as info:
+        parse_activity({"activity": "walk\x00ing", "score": 3}, now=NOW)
+    assert info.value.field == "activity"

@@ -204,8 +204,9 @@ def test_share_page_makes_and_revokes_links(client: Client) -> None:
     assert clinician.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("digit", ["²", "٣", "१"])  # digits to str.isdigit(), not to int()
-def test_other_scripts_digits_are_refused_not_a_server_error(client: Client, digit: str) -> None:
+# digits to str.isdigit() but not to int(), and more digits than int() converts
+@pytest.mark.parametrize("digit", ["²", "٣", "१", "9" * 5000])
+def test_numbers_int_cannot_read_are_refused_not_a_server_error(client: Client, digit: str) -> None:
     sign_up(client)
     assert client.post("/journal/share/", {"revoke": digit}).status_code == 200
     assert client.post("/journal/share/", {"days": digit}).status_code == 200
@@ -213,6 +214,8 @@ def test_other_scripts_digits_are_refused_not_a_server_error(client: Client, dig
     r = client.post("/journal/check-in/", {"leg_pain": 5, "back_pain": 2, "minutes": digit})
     assert r.status_code == 400
     assert JournalEntry.objects.count() == 0
+    r = client.post("/journal/activities/", {"new_activity": "walking", "score": digit})
+    assert r.status_code == 400
 
 
 def test_rate_up_to_three_activities_weekly(client: Client) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.http import HttpRequest
 
@@ -43,12 +44,20 @@ def clean_credentials(data: Any) -> tuple[str, str, str]:
         raise InputError("password", "required: a password")
     if len(username) > USERNAME_MAX:
         raise InputError("username", f"at most {USERNAME_MAX} characters")
+    if "\x00" in username:  # PostgreSQL cannot even look such a name up
+        raise InputError("username", "letters, digits and @.+-_ only")
     if len(password) > PASSWORD_MAX:
         raise InputError("password", f"at most {PASSWORD_MAX} characters")
     email = data.get("email") or ""
-    if not isinstance(email, str) or len(email) > 254 or (email and "@" not in email):
+    if not isinstance(email, str) or len(email) > 254:
         raise InputError("email", "expected an email address, or leave it out")
-    return username.strip(), password, email.strip()
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InputError("email", "expected an email address, or leave it out") from exc
+    return username.strip(), password, email
 
 
 def create_account(username: str, password: str, email: str = "") -> Any:
