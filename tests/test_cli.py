@@ -66,6 +66,9 @@ def test_plan_is_held_back_while_warning_signs_are_open(tmp_path):
     proc = run("plan", "--input", str(CASE), "--pdf", str(pdf))
     assert proc.returncode == 0 and "held back" in proc.stdout
     assert pdf.read_bytes().startswith(b"%PDF")
+    proc = run("plan", "--input", str(CASE), "--json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["muscles"]
+    assert "warning-sign questions are open" in proc.stderr
 
 
 def test_assess_summary_shows_banner_ranking_and_plan(tmp_path):

@@ -56,6 +56,7 @@ def plan(
     from paintrace.assessment import InputError, assess_input, parse_input, refuse_null_objects
     from paintrace.cli import read_json_input
     from paintrace.knowledge import load_knowledge
+    from paintrace.triage import open_questions
 
     data = read_json_input(input)
     try:
@@ -73,29 +74,35 @@ def plan(
     # result page and in the web handout. --json stays the engine's plan, for programs that
     # read `triage.unanswered` beside it (`paintrace assess --json`).
     kb = load_knowledge()
-    open_questions = [kb.findings[fid].question for fid in result.triage.unanswered_red_flags]
+    questions = open_questions(kb, result.triage.unanswered_red_flags)
     if pdf is not None:
         from paintrace.handout import plan_pdf
 
         if pdf.is_dir():
             fail(f"{pdf}: is a directory, expected a file name for the PDF")
         try:
-            pdf.write_bytes(plan_pdf(result.plan, kb, open_warning_signs=open_questions))
+            pdf.write_bytes(plan_pdf(result.plan, kb, open_warning_signs=questions))
         except OSError as exc:
             fail(f"{pdf}: cannot write: {exc}")
         held = " (the routine is held back: warning-sign questions are open)"
-        typer.echo(f"wrote {pdf}{held if open_questions else ''}")
+        typer.echo(f"wrote {pdf}{held if questions else ''}")
         return
     if as_json:
+        if questions:
+            typer.echo(
+                "paintrace: note: warning-sign questions are open; show no routine until they "
+                "are answered (`paintrace assess --json`: triage.unanswered)",
+                err=True,
+            )
         typer.echo(json.dumps(result.plan, indent=2, ensure_ascii=False))
         return
-    if open_questions:
+    if questions:
         typer.echo(
             "paintrace: self-care plan on hold: answer these warning-sign questions first "
             "(add them to the input's findings; unknown is not no):",
             err=True,
         )
-        for question in open_questions:
+        for question in questions:
             typer.echo(f"  ? {question}", err=True)
         raise typer.Exit(1)
     print_plan(_console(), result.plan)

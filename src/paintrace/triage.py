@@ -147,6 +147,12 @@ def open_red_flags(
     )
 
 
+def open_questions(knowledge: Knowledge, unanswered: Sequence[str]) -> list[str]:
+    """The questions of unanswered warning signs, in words, for whoever must answer them (a
+    stored result may name an id a newer knowledge base no longer has: it is left out)."""
+    return [knowledge.findings[fid].question for fid in unanswered if fid in knowledge.findings]
+
+
 @functools.cache
 def _red_flags(knowledge: Knowledge) -> tuple[Finding, ...]:
     """The warning-sign findings, in the knowledge base's order (asked about every assessment)."""

@@ -117,7 +117,8 @@ _checkin = st.fixed_dictionaries(
         ),
         "leg_pain": st.integers(0, 10),
         "back_pain": st.integers(0, 10),
-        "note": st.text(max_size=40),
+        # any text a person can type; NUL is refused as input (tests/web/test_nul_bytes.py)
+        "note": st.text(st.characters(exclude_characters="\x00"), max_size=40),
         "minutes": st.integers(0, 600),
         "felt_after": st.sampled_from([None, "better", "same", "worse"]),
         "sleep_disturbed": st.sampled_from([None, True, False]),
@@ -258,24 +259,46 @@ def test_clinician_pdf_for_the_owner(client: Client, vignette: dict[str, Any]) -
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) missing")
-def test_a_plan_with_open_warning_signs_is_not_offered_on_the_journal(
-    client: Client, vignette: dict[str, Any]
-) -> None:
-    """Unknown is never no: the check-in does not offer the plan's muscles, and the clinician
-    summary lists the unanswered questions instead of the plan."""
+def test_the_journal_offers_a_plan_only_while_it_may_be_followed(client: Client) -> None:
+    """Unknown is never no, and a warning sign at a check-in pauses the plan: in both cases the
+    check-in offers none of its muscles, the calendar has no sessions, and the clinician summary
+    names no plan (it lists the unanswered questions instead)."""
     from django.contrib.auth import get_user_model
 
+    from paintrace.knowledge import load_knowledge
     from paintrace.web import store
 
-    aid = fill(sign_up(client, "erin"), vignette)
-    assert store.get(aid).result["triage"]["unanswered"], "the case leaves warning signs open"
+    def pdf_text() -> str:
+        pdf = client.get("/journal/summary.pdf").content
+        out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+        return out.stdout.decode()
+
+    def offered() -> tuple[bool, int]:
+        checkin = client.get("/journal/check-in/").content.decode()
+        return "Massaged the" in checkin, erin.get("/api/journal/reminders.ics").status_code
+
+    erin = sign_up(client, "erin")
     client.force_login(get_user_model().objects.get(username="erin"))
-    assert "Massaged the" not in client.get("/journal/check-in/").content.decode()
-    pdf = client.get("/journal/summary.pdf").content
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
+    drawing = {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]}
+    case = {"drawing": drawing, "findings": {"worse-sitting": True}}
+    aid = assessment_id(case)
+    result = store.get(aid).result
+    assert result["plan"]["muscles"] and result["triage"]["unanswered"]
+    assert erin.post("/api/journal/assessments", {"id": aid}).status_code == 201
+    assert offered() == (False, 404)
+    text = pdf_text()
     assert "Warning signs not asked about" in text and "Self-care plan" not in text
+
+    flags = [f.id for f in load_knowledge().findings.values() if f.group == "red-flag"]
+    answered = {**case, "findings": {**case["findings"], **dict.fromkeys(flags, False)}}
+    assert erin.post("/api/journal/assessments", {"id": assessment_id(answered)}).status_code == 201
+    assert offered() == (True, 200)
+    text = pdf_text()
+    assert "Self-care plan" in text and "Warning signs not asked about" not in text
+
+    warning = {"leg_pain": 5, "back_pain": 2, "red_flags": {"saddle-numbness": True}}
+    assert erin.post("/api/journal/entries", warning).status_code == 201
+    assert offered() == (False, 404)  # paused by the journal
 
 
 def test_clinician_pdfs_count_as_renders_and_wait_their_turn(

@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 
 from paintrace.errors import InputError
-from paintrace.plan import plan_to_show
 from paintrace.web import crypto, quotas, store
 from paintrace.web.models import AccountAssessment, ApiToken, ShareLink
 
@@ -274,7 +273,8 @@ def shared_account(token: str) -> tuple[Any, bool] | None:
 # ------------------------------------------------------------------------------ reminders
 
 
-def reminders_ics(user: Any, at: str, days: int) -> str | InputError | None:
+def reminders_ics(plan: dict[str, Any] | None, at: str, days: int) -> str | InputError | None:
+    """A calendar of daily sessions of `plan` (summary_api.plan_to_follow); None without one."""
     import re
     from datetime import date
 
@@ -284,10 +284,6 @@ def reminders_ics(user: Any, at: str, days: int) -> str | InputError | None:
         return InputError("at", "expected a time as HH:MM, e.g. 08:00")
     if not 1 <= days <= 90:
         return InputError("days", "expected 1 to 90 days")
-    # The latest assessment's plan only, and only while it may be followed: not an older plan
-    # behind a newer urgent result, nor one whose warning signs are still open.
-    saved = latest_assessment(user)
-    plan = plan_to_show(saved.result) if saved else None
     if plan is None:
         return None
     try:

@@ -134,7 +134,10 @@ class AssessmentOut(_Open):
     triage: TriageOut
     sources: list[RankedSourceOut]
     next_question: QuestionOut | None
-    plan: dict[str, Any] | None = Field(description="the self-care plan; null unless self-care")
+    plan: dict[str, Any] | None = Field(
+        description="the self-care plan; null at the emergency and urgent levels. Show it only "
+        "when triage.unanswered is empty: unknown is not no"
+    )
 
 
 class SavedAssessmentOut(AssessmentOut):

@@ -22,6 +22,7 @@ from paintrace.web.journal_http import (
     large_json_body,
     op,
 )
+from paintrace.web.summary_api import plan_to_follow
 
 router = Router()
 
@@ -149,19 +150,20 @@ def reminders(
     at: str = Query("08:00", pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="HH:MM"),
     days: int = Query(14, ge=1, le=90),
 ) -> HttpResponse:
-    """``at``: the local time of the daily session (HH:MM); ``days``: 1 to 90. 404 when no
-    saved assessment has a self-care plan."""
+    """``at``: the local time of the daily session (HH:MM); ``days``: 1 to 90. 404 when there
+    is no plan to follow: no saved assessment, a latest one without a plan or with warning-sign
+    questions open, or a plan the journal paused after a warning sign at a check-in."""
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
-    text = accounts.reminders_ics(user, at, days)
+    text = accounts.reminders_ics(plan_to_follow(user), at, days)
     if isinstance(text, InputError):
         return invalid(text)
     if text is None:
         return JsonResponse(
             {
-                "detail": "Your latest saved assessment has no self-care plan to follow yet: "
-                "it needs a doctor first, or it has warning-sign questions to answer."
+                "detail": "There is no self-care plan to follow yet: save an assessment, answer "
+                "its warning-sign questions, or see a doctor first if it or a check-in says so."
             },
             status=404,
         )

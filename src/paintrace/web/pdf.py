@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from paintrace.handout import plan_pdf
 from paintrace.knowledge import load_knowledge
+from paintrace.triage import open_questions
 from paintrace.web import ratelimit, store
 from paintrace.web.pages.state import SINCE_CHOICES
 
@@ -24,9 +25,7 @@ FILENAME = "paintrace-plan.pdf"
 
 
 def _open_questions(saved: Any) -> list[str]:
-    kb = load_knowledge()
-    ids = saved.result["triage"]["unanswered"]
-    return [kb.findings[fid].question for fid in ids if fid in kb.findings]
+    return open_questions(load_knowledge(), saved.result["triage"]["unanswered"])
 
 
 def handout_pdf(saved: Any) -> bytes:

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 from paintrace.errors import InputError
 from paintrace.knowledge import load_knowledge
 from paintrace.measures import activity_mean, daily, weekly_activity
+from paintrace.plan import plan_to_show
 from paintrace.reassess import reassess
 from paintrace.web import accounts, journal_store, store
 from paintrace.web.api_schemas import MessageOut
@@ -131,6 +132,19 @@ def summary_for(user: Any, data: tuple[Any, list[Any], list[Any]] | None = None)
     result["assessment"] = saved.id if saved else None
     result["checkins"] = len(checkins)
     return result
+
+
+def plan_to_follow(user: Any) -> dict[str, Any] | None:
+    """The plan the journal offers (the reminders, the check-in's muscles): the latest saved
+    assessment's, only where it may be followed (plan_to_show), and not while the journal has
+    paused it because a check-in reported a warning sign. An older plan never stands in for a
+    newer result that has none."""
+    data = journal_data(user)
+    saved = data[0]
+    plan = plan_to_show(saved.result) if saved else None
+    if plan is None or summary_for(user, data)["plan_paused"]:
+        return None
+    return plan
 
 
 def journal_data(user: Any) -> tuple[Any, list[Any], list[Any]]:

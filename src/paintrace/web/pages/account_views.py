@@ -29,6 +29,7 @@ from paintrace.errors import InputError
 from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.plan import plan_to_show
+from paintrace.triage import open_questions
 from paintrace.web import accounts, journal_store, ratelimit, store
 from paintrace.web.pages import checkin_map
 from paintrace.web.pages.forms import whole_number
@@ -148,10 +149,9 @@ def delete_account_page(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_muscles(user: Any) -> list[dict[str, str]]:
-    saved = accounts.latest_assessment(user)
-    if saved is None:
-        return []
-    plan = plan_to_show(saved.result) or {}
+    from paintrace.web.summary_api import plan_to_follow
+
+    plan = plan_to_follow(user) or {}
     return [{"id": m["id"], "name": m.get("name", m["id"])} for m in plan.get("muscles", [])]
 
 
@@ -390,10 +390,8 @@ def _clinician_pdf_bytes(request: HttpRequest, user: Any) -> bytes:
     saved = accounts.latest_assessment(user)
     context["assessment"] = saved
     context["plan"] = (plan_to_show(saved.result) or {}) if saved else {}
-    kb = load_knowledge()
-    context["open_questions"] = (
-        [kb.findings[fid].question for fid in saved.result["triage"]["unanswered"]] if saved else []
-    )
+    unanswered = saved.result["triage"]["unanswered"] if saved else []
+    context["open_questions"] = open_questions(load_knowledge(), unanswered)
     context["ranking"] = (
         [
             {"name": _source_name(s["id"]), "probability": s["probability"]}
