@@ -63,6 +63,9 @@ def test_plain_gunicorn_serves_as_paintrace_serve_does(tmp_path: Path) -> None:
                     assert proc.poll() is None, log_err.read_text()
                     assert time.monotonic() < deadline, "gunicorn did not answer"
                     time.sleep(0.1)
+            # preloaded in the master before the fork, as `serve` does: WeasyPrint's libraries
+            # are mapped in the master itself
+            assert "libpango" in Path(f"/proc/{proc.pid}/maps").read_text()
             body = json.dumps(load_vignette(VIGNETTES[0])).encode()
             status, created = _get(f"{base}/api/assessments", body)
             assert status == 201
