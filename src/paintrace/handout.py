@@ -86,8 +86,20 @@ def _muscle_map(knowledge: Knowledge, muscle: dict[str, Any], sides: list[str]) 
     return f'<div class="bodymap">{"".join(views[:2])}</div>' if views else ""
 
 
-def _massage_html(m: dict[str, Any]) -> str:
+def _dose(m: Mapping[str, Any]) -> str:
     hold = m["hold_seconds"]
+    return (
+        f"Pressure: {m['pressure'].rstrip('.')}. Hold each point {hold[0]}–{hold[1]} seconds, "
+        f"{m['points_today']} points, {m['sessions_per_day']} time(s) a day, "
+        f"{m['days_per_week']} days a week."
+    )
+
+
+def _adaptation_label(note: Mapping[str, Any]) -> str:
+    return f"{note.get('title', '')}." if note.get("state") == "yes" else "You did not say:"
+
+
+def _massage_html(m: dict[str, Any]) -> str:
     tools = "".join(f"<li><b>{escape(t['tool'])}</b>: {escape(t['how'])}</li>" for t in m["tools"])
     return (
         f'<div class="technique"><div class="figure">{figure_svg(m["figure"])}</div>'
@@ -96,10 +108,7 @@ def _massage_html(m: dict[str, Any]) -> str:
         f"<p><b>Find the points:</b></p>{_list(m['find_it'], 'ol')}"
         f"<p><b>Tools</b> (start with the gentlest):</p><ul>{tools}</ul>"
         f"<p><b>How:</b></p>{_list(m['steps'], 'ol')}"
-        f'<p class="dose">Pressure: {escape(m["pressure"].rstrip("."))}. Hold each point '
-        f"{hold[0]}–{hold[1]} "
-        f"seconds, {m['points_today']} points, {m['sessions_per_day']} time(s) a day, "
-        f"{m['days_per_week']} days a week.</p>"
+        f'<p class="dose">{escape(_dose(m))}</p>'
         f"<p><b>It should feel like:</b> {escape(m['feels_like'])}</p>"
         f"<p><b>Stop if:</b></p>{_list(m['stop_if'])}"
         f"<p><b>Avoid:</b></p>{_list(m['avoid'])}"
@@ -140,19 +149,14 @@ def _about_html(about: Mapping[str, Any] | None) -> str:
     return f"<p>{' · '.join(items)}</p>" if items else ""
 
 
-ROOT_FIRST = (
-    "A nerve root may be the main source: follow its advice first, and massage gently only if "
-    "it does not make the leg symptoms worse."
-)
-
-
 def _adaptations_html(plan: Mapping[str, Any]) -> str:
     notes = plan.get("adaptations") or []
     parts = []
     if plan.get("root_first"):
-        parts.append(f'<div class="adapt"><b>Nerve root first.</b> {escape(ROOT_FIRST)}</div>')
+        text = escape(load_knowledge().care.root_first)
+        parts.append(f'<div class="adapt"><b>Nerve root first.</b> {text}</div>')
     for note in notes:
-        label = f"{note.get('title', '')}." if note.get("state") == "yes" else "You did not say:"
+        label = _adaptation_label(note)
         parts.append(
             f'<div class="adapt"><b>{escape(label)}</b> {escape(str(note.get("text", "")))}</div>'
         )
@@ -276,14 +280,11 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         lines += ["", f"## {muscle['name']}", ""]
         m = muscle["massage"]
         if m:
-            hold = m["hold_seconds"]
             lines += [f"**Massage: {m['name']}.** {m['position']}", ""]
             lines += [f"{i}. {step}" for i, step in enumerate(m["find_it"] + m["steps"], 1)]
             lines += [
                 "",
-                f"Pressure: {m['pressure'].rstrip('.')}. Hold each point {hold[0]}-{hold[1]} "
-                f"seconds, {m['points_today']} points, {m['sessions_per_day']} time(s) a day, "
-                f"{m['days_per_week']} days a week.",
+                _dose(m),
                 "",
                 "Stop if: " + "; ".join(m["stop_if"]),
                 "",
@@ -322,9 +323,9 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
 def _adaptations_markdown(plan: Mapping[str, Any]) -> list[str]:
     lines = []
     if plan.get("root_first"):
-        lines.append(f"- **Nerve root first.** {ROOT_FIRST}")
+        lines.append(f"- **Nerve root first.** {load_knowledge().care.root_first}")
     for note in plan.get("adaptations") or []:
-        label = f"{note.get('title', '')}." if note.get("state") == "yes" else "You did not say:"
+        label = _adaptation_label(note)
         lines.append(f"- **{label}** {note.get('text', '')}")
     return lines
 

@@ -173,6 +173,7 @@ class CareRules:
     nerve_sites: list[NerveSite]
     red_flag_card: list[str]
     review: str  # the two-week review rule
+    root_first: str  # when a nerve root is likely enough to come before the massage
     keep_active: list[str]
     progression_massage: list[ProgressionStep]  # weeks of a massage-and-stretch plan
     progression_active: list[ProgressionStep]  # weeks of a plan without massage

@@ -248,7 +248,7 @@ def plan_view(
         ],
         "red_flags": red_flag_groups(strings(plan.get("red_flag_card"))),
         "references": references(kb, ref_keys, sort=True),
-        "root_first": bool(plan.get("root_first")),
+        "root_first": kb.care.root_first if plan.get("root_first") else "",
         "adaptations": [
             {
                 "finding": a.get("finding", ""),
