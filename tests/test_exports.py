@@ -81,7 +81,7 @@ checkin_strategy = st.builds(
     ),
     leg_pain=st.integers(0, 10),
     back_pain=st.integers(0, 10),
-    note=st.text(max_size=40),
+    note=st.text(st.characters(exclude_characters="\x00"), max_size=40),  # NUL is refused
     regions=st.dictionaries(st.sampled_from(sorted(KB.regions)), st.integers(1, 10), max_size=4),
     massaged=st.lists(st.sampled_from(["piriformis", "gluteus-minimus"]), unique=True).map(tuple),
     minutes=st.integers(0, 120),
