@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from paintrace.errors import InputError
 from paintrace.knowledge.schema import Knowledge
+from paintrace.typed_text import refuse_nul
 
 FeltAfter = Literal["better", "same", "worse"]
 FELT_AFTER: tuple[FeltAfter, ...] = ("better", "same", "worse")
@@ -186,7 +187,7 @@ def parse_checkin(
             raise InputError("note", "expected text")
         if len(note) > MAX_NOTE:
             raise InputError("note", f"longer than {MAX_NOTE} characters")
-        _refuse_nul(note, "note")
+        refuse_nul(note, "note")
         fields["note"] = note
     if "regions" in data:
         regions = data["regions"] or {}
@@ -237,13 +238,6 @@ def parse_checkin(
     return CheckIn(**fields)
 
 
-def _refuse_nul(text: str, field: str) -> None:
-    """A NUL character is never meant in typed text, and PostgreSQL's text columns cannot hold
-    one: refused here, as bad input, rather than failing in the database."""
-    if "\x00" in text:
-        raise InputError(field, "contains a NUL character (\\u0000), which text may not hold")
-
-
 def parse_activity(data: Any, *, now: datetime | None = None) -> ActivityRating:
     if not isinstance(data, Mapping):
         raise InputError("(root)", "expected an object with activity, week and score")
@@ -252,7 +246,7 @@ def parse_activity(data: Any, *, now: datetime | None = None) -> ActivityRating:
         raise InputError("activity", "expected the activity's name, e.g. 'sitting through a film'")
     if len(name) > MAX_ACTIVITY_NAME:
         raise InputError("activity", f"longer than {MAX_ACTIVITY_NAME} characters")
-    _refuse_nul(name, "activity")
+    refuse_nul(name, "activity")
     score = _score(data, "score", required=True)
     assert score is not None
     raw_week = data.get("week")

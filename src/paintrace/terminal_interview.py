@@ -13,6 +13,7 @@ from rich.prompt import Prompt
 from paintrace.assessment import AssessmentInput, Patient, assess_input
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import SYMPTOMS
+from paintrace.typed_text import whole_number
 
 _SYMPTOM_KEYS = {"p": "pain", "b": "burning", "n": "numbness", "t": "tingling"}
 
@@ -44,7 +45,7 @@ def _pick_regions(console: Console) -> dict[str, list[str]]:
             console.print(f"  {i:2}. {kb.region_name(rid)}  [dim]{rid}[/]")
         choice = Prompt.ask("Number", default="1", console=console).strip()
         shown = min(len(matches), 20)
-        if not (choice.isascii() and choice.isdigit()) or not 1 <= int(choice) <= shown:
+        if not whole_number(choice) or not 1 <= int(choice) <= shown:
             console.print("[yellow]Please type one of the numbers shown.[/]")
             continue
         rid = matches[int(choice) - 1]

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 
 from paintrace.errors import InputError
+from paintrace.typed_text import refuse_nul
 from paintrace.web import crypto, quotas, store
 from paintrace.web.models import AccountAssessment, ApiToken, ShareLink
 
@@ -43,8 +44,7 @@ def clean_credentials(data: Any) -> tuple[str, str, str]:
         raise InputError("password", "required: a password")
     if len(username) > USERNAME_MAX:
         raise InputError("username", f"at most {USERNAME_MAX} characters")
-    if "\x00" in username:  # PostgreSQL cannot even look such a name up
-        raise InputError("username", "letters, digits and @.+-_ only")
+    refuse_nul(username, "username")
     if len(password) > PASSWORD_MAX:
         raise InputError("password", f"at most {PASSWORD_MAX} characters")
     email = data.get("email") or ""

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from paintrace.typed_text import whole_number
+
 _ANY_ADDRESS = {"0.0.0.0", "::", ""}
 
 
@@ -118,7 +120,7 @@ def compile_templates() -> list[str]:
 def configured_workers() -> int:
     """WEB_CONCURRENCY if set (1-64), else default_workers()."""
     raw = os.environ.get("WEB_CONCURRENCY", "").strip() or str(default_workers())
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 64:
+    if not whole_number(raw) or not 1 <= int(raw) <= 64:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(f"WEB_CONCURRENCY must be a number from 1 to 64, got {raw!r}")

@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
+from paintrace.typed_text import whole_number
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -101,10 +103,10 @@ def parse_database_url(url: str) -> dict[str, Any]:
         raise ImproperlyConfigured(f"DATABASE_URL has a bad port: {exc}") from exc
     options = dict(parse_qsl(parts.query, keep_blank_values=False, strict_parsing=False))
     conn_max_age = options.pop("conn_max_age", "60")
-    if not (conn_max_age.isascii() and conn_max_age.isdigit()):
+    if not whole_number(conn_max_age):
         raise ImproperlyConfigured("DATABASE_URL: conn_max_age must be a whole number of seconds")
     prepare = options.pop("prepare_threshold", str(PREPARE_THRESHOLD))
-    if prepare != "off" and not (prepare.isascii() and prepare.isdigit()):
+    if prepare != "off" and not whole_number(prepare):
         raise ImproperlyConfigured(
             "DATABASE_URL: prepare_threshold must be a whole number of runs, or off"
         )
@@ -354,7 +356,7 @@ LARGE_BODY_PATHS = {"/api/journal/import": MAX_IMPORT_BYTES}
 
 def parse_positive_int(name: str, default: int, lowest: int = 1, highest: int = 36_500) -> int:
     raw = os.environ.get(name, "").strip() or str(default)
-    if not (raw.isascii() and raw.isdigit()) or not lowest <= int(raw) <= highest:
+    if not whole_number(raw) or not lowest <= int(raw) <= highest:
         raise ImproperlyConfigured(f"{name} must be a whole number from {lowest} to {highest}")
     return int(raw)
 

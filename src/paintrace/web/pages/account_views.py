@@ -30,9 +30,9 @@ from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.plan import plan_to_show
 from paintrace.triage import open_questions
+from paintrace.typed_text import whole_number
 from paintrace.web import accounts, journal_store, ratelimit, store
 from paintrace.web.pages import checkin_map
-from paintrace.web.pages.forms import whole_number
 
 PAIN_SCALE = list(range(11))
 

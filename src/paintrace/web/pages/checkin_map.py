@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from paintrace import bodymap
+from paintrace.typed_text import whole_number
 from paintrace.web.pages import present
-from paintrace.web.pages.forms import whole_number
 
 LEVELS = tuple(range(1, 11))
 _PREFIXES = ("r:", "ri:")

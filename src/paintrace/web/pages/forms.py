@@ -10,15 +10,6 @@ from paintrace.assessment import InputError, parse_input
 from paintrace.bodymap import SYMPTOMS, region_ids
 from paintrace.web.pages.state import SINCE_CHOICES
 
-
-def whole_number(raw: str) -> bool:
-    """True if `raw` is up to 18 of the digits 0-9, so int(raw) cannot fail. str.isdigit() also
-    takes "²" and other digits that int() refuses, and int() refuses more than 4,300 digits:
-    either made a form field a server error. 18 digits hold any id; a bigger number is bad
-    input for every field here."""
-    return len(raw) <= 18 and raw.isascii() and raw.isdigit()
-
-
 REGION_PREFIX = "r:"
 RED_FLAG_PREFIX = "rf:"
 ANSWERS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": None}

@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from paintrace.typed_text import whole_number
 from paintrace.web import store, view_links
 from paintrace.web.pages import page_cache
-from paintrace.web.pages.forms import whole_number
 from paintrace.web.pages.views import _result_context
 from paintrace.web.pdf import plan_pdf_response
 
@@ -44,7 +44,7 @@ def view_links_page(request: HttpRequest, aid: str) -> HttpResponse:
     if request.method == "POST":
         revoke = request.POST.get("revoke", "")
         if revoke:
-            if whole_number(revoke) and len(revoke) < 19 and view_links.revoke(aid, int(revoke)):
+            if whole_number(revoke) and view_links.revoke(aid, int(revoke)):
                 messages.success(request, "That view-only link no longer works.")
             else:
                 messages.error(request, "That link was already revoked or has expired.")
