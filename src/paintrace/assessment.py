@@ -95,6 +95,13 @@ def refuse_null_objects(data: Any) -> None:
                 )
 
 
+def parse_outside_input(data: Any, *, allow_empty: bool = False) -> AssessmentInput:
+    """parse_input for input from a person or a client (the API, the CLI): null objects too
+    are refused."""
+    refuse_null_objects(data)
+    return parse_input(data, allow_empty=allow_empty)
+
+
 def parse_input(
     data: Any, knowledge: Knowledge | None = None, *, allow_empty: bool = False
 ) -> AssessmentInput:

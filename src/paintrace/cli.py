@@ -79,15 +79,19 @@ def read_json_input(source: str) -> Any:
         fail(str(exc))
 
 
-def run_assess(source: str, as_json: bool) -> None:
-    from paintrace.assessment import InputError, assess_input, parse_input, refuse_null_objects
+def assess_source(source: str) -> Result:
+    """The assessment of a JSON file (or - for standard input); bad input exits 2 (`fail`)."""
+    from paintrace.assessment import InputError, assess_input, parse_outside_input
 
     data = read_json_input(source)
     try:
-        refuse_null_objects(data)
-        result = assess_input(parse_input(data))
+        return assess_input(parse_outside_input(data))
     except InputError as exc:
         fail(str(exc))
+
+
+def run_assess(source: str, as_json: bool) -> None:
+    result = assess_source(source)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

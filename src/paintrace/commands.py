@@ -53,17 +53,11 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="print the plan as JSON")] = False,
 ) -> None:
     """The self-care plan for an assessment, as text, JSON or a printable PDF."""
-    from paintrace.assessment import InputError, assess_input, parse_input, refuse_null_objects
-    from paintrace.cli import read_json_input
+    from paintrace.cli import assess_source
     from paintrace.knowledge import load_knowledge
     from paintrace.triage import open_questions
 
-    data = read_json_input(input)
-    try:
-        refuse_null_objects(data)
-        result = assess_input(parse_input(data))
-    except InputError as exc:
-        fail(str(exc))
+    result = assess_source(input)
     if result.plan is None:
         typer.echo(
             f"paintrace: no self-care plan: {result.triage.title}. {result.triage.advice}",

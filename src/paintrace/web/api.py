@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from ninja import NinjaAPI, Swagger
 
 from paintrace import __version__, strict_json
-from paintrace.assessment import InputError, assess_input, parse_input, refuse_null_objects
+from paintrace.assessment import InputError, assess_input, parse_outside_input
 from paintrace.knowledge import load_knowledge
 from paintrace.web import api_schemas as s
 from paintrace.web import store
@@ -133,8 +133,7 @@ def _parse(request: HttpRequest, *, allow_empty: bool) -> Any:
     if isinstance(data, JsonResponse):
         return data
     try:
-        refuse_null_objects(data)
-        return parse_input(data, allow_empty=allow_empty)
+        return parse_outside_input(data, allow_empty=allow_empty)
     except InputError as exc:
         return _input_error(exc)
 
