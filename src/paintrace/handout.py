@@ -149,11 +149,11 @@ def _about_html(about: Mapping[str, Any] | None) -> str:
     return f"<p>{' · '.join(items)}</p>" if items else ""
 
 
-def _adaptations_html(plan: Mapping[str, Any]) -> str:
+def _adaptations_html(kb: Knowledge, plan: Mapping[str, Any]) -> str:
     notes = plan.get("adaptations") or []
     parts = []
     if plan.get("root_first"):
-        text = escape(load_knowledge().care.root_first)
+        text = escape(kb.care.root_first)
         parts.append(f'<div class="adapt"><b>Nerve root first.</b> {text}</div>')
     for note in notes:
         label = _adaptation_label(note)
@@ -200,7 +200,7 @@ def render_plan_html(
         '<div class="card"><h2>Stop and get help if</h2>',
         _list(plan["red_flag_card"]),
         "</div>",
-        _adaptations_html(plan),
+        _adaptations_html(kb, plan),
     ]
     if plan["muscles"]:
         minutes = plan["schedule"]["minutes"]

@@ -43,11 +43,11 @@ def adapt(
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """The muscles with each applying modifier's limits, and what changed (or may apply)."""
     notes: list[dict[str, str]] = []
-    applying = [m for m in knowledge.care.modifiers if findings.get(m.finding) is True]
-    # Blood thinners in pregnancy are common: each pressure is a limit, so the lightest holds.
+    # Blood thinners in pregnancy are common: each pressure is a limit, so the lightest holds
+    # (every modifier with a pressure states its top: tests/test_plan.py).
     lightest = min(
-        (m for m in applying if m.pressure),
-        key=lambda m: m.pressure_max if m.pressure_max is not None else 10,
+        (m for m in knowledge.care.modifiers if m.pressure and findings.get(m.finding) is True),
+        key=lambda m: m.pressure_max or 10,
         default=None,
     )
     for mod in knowledge.care.modifiers:

@@ -448,12 +448,6 @@ def delete(request: HttpRequest, aid: str) -> HttpResponse:
 # --------------------------------------------------------------------------- self-care
 
 
-def _calm_plan(saved: Any) -> dict[str, Any] | None:
-    """The saved plan, only where the result page shows one: never at emergency or urgent, and
-    not while warning signs are open."""
-    return plan_to_show(saved.result)
-
-
 def _no_plan(request: HttpRequest, saved: Any, kind: str) -> HttpResponse:
     context = {
         "aid": saved.id,
@@ -469,7 +463,7 @@ def _no_plan(request: HttpRequest, saved: Any, kind: str) -> HttpResponse:
 def session(request: HttpRequest, aid: str) -> HttpResponse:
     """Today's routine step by step: a checklist without JavaScript, a timed guide with it."""
     saved = _get_or_404(aid)
-    view = selfcare.session_view(_calm_plan(saved), saved.created_at)
+    view = selfcare.session_view(plan_to_show(saved.result), saved.created_at)
     if view is None:
         return _no_plan(request, saved, "session")
     context = {"aid": saved.id, "session": view}
