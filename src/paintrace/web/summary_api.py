@@ -12,7 +12,7 @@ from paintrace.errors import InputError
 from paintrace.knowledge import load_knowledge
 from paintrace.measures import activity_mean, daily, weekly_activity
 from paintrace.plan import plan_to_show
-from paintrace.reassess import reassess
+from paintrace.reassess import Reassessment, reassess
 from paintrace.web import accounts, journal_store, store
 from paintrace.web.api_schemas import MessageOut
 from paintrace.web.journal_http import ERRORS, Open, account, body_doc, invalid, json_body, op
@@ -102,16 +102,7 @@ def summary_for(user: Any, data: tuple[Any, list[Any], list[Any]] | None = None)
     """reassess() against the latest saved assessment, with the daily and weekly series.
     `data`: (saved assessment, check-ins, ratings) when the caller has read them already."""
     saved, checkins, ratings = data or journal_data(user)
-    assessment = {"input": saved.input, "result": saved.result} if saved else {}
-    result = reassess(
-        load_knowledge(),
-        assessment,
-        checkins,
-        assessment_pain=saved.pain_score if saved else None,
-        started=saved.created_at
-        if saved and checkins and saved.created_at < checkins[0].at
-        else None,
-    ).to_dict()
+    result = _reassessment(saved, checkins).to_dict()
     result["series"] = [
         {
             "day": d.day.isoformat(),
@@ -134,15 +125,28 @@ def summary_for(user: Any, data: tuple[Any, list[Any], list[Any]] | None = None)
     return result
 
 
+def _reassessment(saved: Any, checkins: list[Any]) -> Reassessment:
+    assessment = {"input": saved.input, "result": saved.result} if saved else {}
+    return reassess(
+        load_knowledge(),
+        assessment,
+        checkins,
+        assessment_pain=saved.pain_score if saved else None,
+        started=saved.created_at
+        if saved and checkins and saved.created_at < checkins[0].at
+        else None,
+    )
+
+
 def plan_to_follow(user: Any) -> dict[str, Any] | None:
     """The plan the journal offers (the reminders, the check-in's muscles): the latest saved
     assessment's, only where it may be followed (plan_to_show), and not while the journal has
     paused it because a check-in reported a warning sign. An older plan never stands in for a
     newer result that has none."""
-    data = journal_data(user)
-    saved = data[0]
+    saved = accounts.latest_assessment(user)
     plan = plan_to_show(saved.result) if saved else None
-    if plan is None or summary_for(user, data)["plan_paused"]:
+    # the pause is the reassessment's alone: no ratings, series or charts are needed for it
+    if plan is None or _reassessment(saved, journal_store.checkins(user)).plan_paused:
         return None
     return plan
 
