@@ -19,6 +19,7 @@ from paintrace.handout import plan_pdf
 from paintrace.knowledge import load_knowledge
 from paintrace.triage import open_questions
 from paintrace.web import ratelimit, store
+from paintrace.web.journal_http import download
 from paintrace.web.pages.state import SINCE_CHOICES
 
 FILENAME = "paintrace-plan.pdf"
@@ -92,8 +93,4 @@ def plan_pdf_response(saved: Any, request: HttpRequest) -> HttpResponse:
         pdf = _render_and_keep(saved)
     if pdf is None:
         return busy_response()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
-    # Health information: no shared cache may keep a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(pdf, "application/pdf", FILENAME)  # private, no-store: health information

@@ -368,6 +368,7 @@ def _clinician_pdf(request: HttpRequest, user: Any) -> HttpResponse:
     """Rendered afresh each time (a journal changes daily), so every request counts against
     the client's `render` limit and waits its turn among the PDF renders: a full journal takes
     seconds of CPU, and a share link lets anyone who holds it ask."""
+    from paintrace.web.journal_http import download
     from paintrace.web.pdf import busy_response, rendered
 
     wait = ratelimit.hit(request, "render")
@@ -376,10 +377,7 @@ def _clinician_pdf(request: HttpRequest, user: Any) -> HttpResponse:
     pdf = rendered(lambda: _clinician_pdf_bytes(request, user))
     if pdf is None:
         return busy_response()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="paintrace-clinician-summary.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(pdf, "application/pdf", "paintrace-clinician-summary.pdf")
 
 
 def _clinician_pdf_bytes(request: HttpRequest, user: Any) -> bytes:
