@@ -275,7 +275,7 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
 
     kb = load_knowledge()
     data = journal_data(user)
-    _, checkins, ratings = data
+    saved, checkins, ratings = data
     days_back, period_words = MAP_PERIODS[period]
     since = timezone.now() - timedelta(days=days_back) if days_back else None
     summary = summary_for(user, data)
@@ -295,6 +295,7 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
         if rid in kb.regions
     ]
     return {
+        "assessment": saved,  # the latest saved one, read once with the journal
         "summary": summary,
         "pain_rows": pain_rows,
         "days": days,
@@ -360,7 +361,7 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         return render(request, "paintrace/account/share_gone.html", {}, status=410)
     context = progress_context(user, map_period(request))
-    context.update(shared=True, token=token, assessment=accounts.latest_assessment(user))
+    context.update(shared=True, token=token)
     return render(request, "paintrace/account/shared.html", context)
 
 
@@ -385,8 +386,7 @@ def _clinician_pdf_bytes(request: HttpRequest, user: Any) -> bytes:
     from weasyprint import HTML
 
     context = progress_context(user)
-    saved = accounts.latest_assessment(user)
-    context["assessment"] = saved
+    saved = context["assessment"]
     context["plan"] = (plan_to_show(saved.result) or {}) if saved else {}
     unanswered = saved.result["triage"]["unanswered"] if saved else []
     context["open_questions"] = open_questions(load_knowledge(), unanswered)
