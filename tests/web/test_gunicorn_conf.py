@@ -6,20 +6,16 @@ import json
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from .helpers import VIGNETTES, free_port, fresh_environment, load_vignette, stop_process
-
-
-def _get(url: str, data: bytes | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+from .helpers import (
+    VIGNETTES,
+    free_port,
+    fresh_environment,
+    http_request,
+    load_vignette,
+    stop_process,
+)
 
 
 def test_plain_gunicorn_serves_as_paintrace_serve_does(tmp_path: Path) -> None:
@@ -57,7 +53,7 @@ def test_plain_gunicorn_serves_as_paintrace_serve_does(tmp_path: Path) -> None:
             deadline = time.monotonic() + 30
             while True:
                 try:
-                    assert _get(f"{base}/healthz")[0] == 200
+                    assert http_request(f"{base}/healthz")[0] == 200
                     break
                 except OSError:
                     assert proc.poll() is None, log_err.read_text()
@@ -67,11 +63,11 @@ def test_plain_gunicorn_serves_as_paintrace_serve_does(tmp_path: Path) -> None:
             # are mapped in the master itself
             assert "libpango" in Path(f"/proc/{proc.pid}/maps").read_text()
             body = json.dumps(load_vignette(VIGNETTES[0])).encode()
-            status, created = _get(f"{base}/api/assessments", body)
+            status, _, created = http_request(f"{base}/api/assessments", body, "POST")
             assert status == 201
             aid = json.loads(created)["id"]
-            assert _get(f"{base}/api/assessments/{aid}")[0] == 200
-            assert _get(f"{base}/a/{aid}/")[0] == 200
+            assert http_request(f"{base}/api/assessments/{aid}")[0] == 200
+            assert http_request(f"{base}/a/{aid}/")[0] == 200
         finally:
             stop_process(proc)
     logs = log_out.read_text() + log_err.read_text()

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 
 from paintrace.web import server
 
-from .helpers import VIGNETTES, free_port, fresh_environment, load_vignette
+from .helpers import VIGNETTES, free_port, fresh_environment, http_request, load_vignette
 
 
 def test_collectstatic_runs_only_when_files_changed(settings: Any, tmp_path: Path) -> None:
@@ -44,17 +43,6 @@ def test_a_requested_address_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None
     assert os.environ["PAINTRACE_ALLOWED_HOSTS"] == "mine.example.org"
 
 
-def _request(url: str, data: bytes | None = None, method: str = "GET") -> tuple[int, Any, bytes]:
-    req = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, resp.headers, resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers, err.read()
-
-
 def test_serve_end_to_end(tmp_path: Path) -> None:
     """A fresh data folder: serve() must set everything up and answer real HTTP requests."""
     port = free_port()
@@ -79,7 +67,7 @@ def test_serve_end_to_end(tmp_path: Path) -> None:
         deadline = time.monotonic() + 20
         while True:
             try:
-                status, _, _ = _request(f"{base}/api/knowledge/sources")
+                status, _, _ = http_request(f"{base}/api/knowledge/sources")
                 break
             except OSError:
                 assert time.monotonic() < deadline, "server did not answer"
@@ -87,20 +75,20 @@ def test_serve_end_to_end(tmp_path: Path) -> None:
         assert status == 200
 
         data = load_vignette(VIGNETTES[0])
-        status, headers, body = _request(
+        status, headers, body = http_request(
             f"{base}/api/assessments", json.dumps(data).encode(), "POST"
         )
         assert status == 201
         assert headers["Content-Security-Policy"].startswith("default-src 'self'")
         aid = json.loads(body)["id"]
-        assert _request(f"{base}/api/assessments/{aid}")[0] == 200
+        assert http_request(f"{base}/api/assessments/{aid}")[0] == 200
 
         # static files were collected: hashed names, served with far-future caching
-        status, _, html = _request(f"{base}/api/docs")
+        status, _, html = http_request(f"{base}/api/docs")
         assert status == 200
         css = next(part for part in html.decode().split('"') if part.endswith(".css"))
         assert css.startswith("/static/ninja/swagger-ui.") and css != "/static/ninja/swagger-ui.css"
-        status, headers, _ = _request(f"{base}{css}")
+        status, headers, _ = http_request(f"{base}{css}")
         assert status == 200 and "immutable" in headers["Cache-Control"]
 
         assert (tmp_path / "paintrace.sqlite3").exists() and (tmp_path / "secret_key").exists()
