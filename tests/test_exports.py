@@ -3,6 +3,8 @@ charts as accessible SVG, and the plan as an iCalendar file."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -54,6 +56,22 @@ def test_csv_has_a_row_per_check_in_and_no_formula_cells():
     assert "sitting at work" in text
 
 
+def test_unknown_minutes_are_a_blank_cell_and_no_fhir_answer():
+    """Minutes nobody typed are not 0 minutes: the CSV leaves the cell empty, FHIR leaves out
+    the answer (a clinician reading either must not see "did the plan for 0 minutes")."""
+    unknown = CheckIn(T0, 5, 2)
+    none_done = CheckIn(T0 + timedelta(days=1), 5, 2, minutes=0)
+    rows = list(csv.DictReader(io.StringIO(journal_csv([unknown, none_done]))))
+    assert [r["minutes"] for r in rows] == ["", "0"]
+    bundle = fhir_bundle("pseudo-1", [unknown, none_done], now=T0)
+    answers = [
+        [item["linkId"] for item in e["resource"]["item"]]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert ["minutes" in ids for ids in answers] == [False, True]
+
+
 def test_json_round_trip_keeps_everything():
     inp = {"drawing": {"right.buttock-center": ["pain"]}, "findings": {}, "patient": {"age": 40}}
     data = journal_json([{**inp, "pain": 7}], CHECKINS, ACTIVITIES)
@@ -84,7 +102,7 @@ checkin_strategy = st.builds(
     note=st.text(st.characters(exclude_characters="\x00"), max_size=40),  # NUL is refused
     regions=st.dictionaries(st.sampled_from(sorted(KB.regions)), st.integers(1, 10), max_size=4),
     massaged=st.lists(st.sampled_from(["piriformis", "gluteus-minimus"]), unique=True).map(tuple),
-    minutes=st.integers(0, 120),
+    minutes=st.none() | st.integers(0, 120),
     felt_after=st.none() | st.sampled_from(["better", "same", "worse"]),
     sleep_disturbed=st.none() | st.booleans(),
     red_flags=st.dictionaries(st.sampled_from(RESCREEN), st.booleans(), max_size=3),

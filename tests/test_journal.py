@@ -70,6 +70,15 @@ def test_bad_check_ins_name_the_field(data, field):
     assert err.value.field.startswith(field)
 
 
+def test_minutes_left_out_stay_unknown_not_zero():
+    """A blank "minutes" is not "I did nothing": it stays unknown through the round trip."""
+    for data in ({"leg_pain": 3, "back_pain": 2}, {"leg_pain": 3, "back_pain": 2, "minutes": None}):
+        c = parse_checkin(data, KB, now=NOW)
+        assert c.minutes is None
+        assert parse_checkin(c.to_dict(), KB, now=NOW).minutes is None
+    assert parse_checkin({"leg_pain": 3, "back_pain": 2, "minutes": 0}, KB, now=NOW).minutes == 0
+
+
 def test_a_partial_check_in_is_for_changes():
     assert parse_checkin({"note": "typo"}, KB, now=NOW, partial=True) == {"note": "typo"}
 

@@ -65,7 +65,7 @@ def journal_csv(checkins: Iterable[CheckIn], activities: Iterable[ActivityRating
                 c.back_pain,
                 _cell(" ".join(c.massaged)),
                 _cell(" ".join(c.stretched)),
-                c.minutes,
+                _cell(c.minutes),
                 _cell(c.felt_after),
                 _cell(c.sleep_disturbed),
                 _cell(" ".join(c.warning_signs)),

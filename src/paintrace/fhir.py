@@ -106,8 +106,9 @@ def _response(c: CheckIn, patient: str, full_url: str) -> dict[str, Any]:
     answers: list[tuple[str, dict[str, Any]]] = [
         ("leg_pain", {"valueInteger": c.leg_pain}),
         ("back_pain", {"valueInteger": c.back_pain}),
-        ("minutes", {"valueInteger": c.minutes}),
     ]
+    if c.minutes is not None:
+        answers.append(("minutes", {"valueInteger": c.minutes}))
     if c.felt_after:
         answers.append(("felt_after", {"valueString": c.felt_after}))
     for key in ("sleep_disturbed", "new_numbness", "new_weakness"):

@@ -53,7 +53,7 @@ class CheckIn:
     regions: Mapping[str, int] = field(default_factory=dict)  # region id -> intensity 1-10
     massaged: tuple[str, ...] = ()  # muscle source ids worked on
     stretched: tuple[str, ...] = ()  # muscle source ids stretched
-    minutes: int = 0
+    minutes: int | None = None  # None: not given, which is not "none"
     felt_after: FeltAfter | None = None  # how it felt right after the routine
     sleep_disturbed: bool | None = None
     red_flags: Mapping[str, bool] = field(default_factory=dict)  # the re-screen's answers
@@ -205,12 +205,15 @@ def parse_checkin(
         if key in data:
             fields[key] = _muscles(data, key, knowledge)
     if "minutes" in data:
-        minutes = data["minutes"] if data["minutes"] is not None else 0
-        if isinstance(minutes, bool) or not isinstance(minutes, int):
-            raise InputError("minutes", "expected a whole number of minutes")
-        if not 0 <= minutes <= MAX_MINUTES:
+        minutes = data["minutes"]
+        if minutes is None:
+            fields["minutes"] = None
+        elif isinstance(minutes, bool) or not isinstance(minutes, int):
+            raise InputError("minutes", "expected a whole number of minutes or null")
+        elif not 0 <= minutes <= MAX_MINUTES:
             raise InputError("minutes", f"expected 0 to {MAX_MINUTES}")
-        fields["minutes"] = minutes
+        else:
+            fields["minutes"] = minutes
     if "felt_after" in data and data["felt_after"] is not None:
         if data["felt_after"] not in FELT_AFTER:
             raise InputError("felt_after", f"expected one of {list(FELT_AFTER)} or null")

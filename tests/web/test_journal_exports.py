@@ -119,7 +119,7 @@ _checkin = st.fixed_dictionaries(
         "back_pain": st.integers(0, 10),
         # any text a person can type; NUL is refused as input (tests/web/test_nul_bytes.py)
         "note": st.text(st.characters(exclude_characters="\x00"), max_size=40),
-        "minutes": st.integers(0, 600),
+        "minutes": st.none() | st.integers(0, 600),
         "felt_after": st.sampled_from([None, "better", "same", "worse"]),
         "sleep_disturbed": st.sampled_from([None, True, False]),
         "red_flags": st.dictionaries(st.sampled_from(RESCREEN), st.booleans(), max_size=3),

@@ -108,6 +108,13 @@ def test_check_in_and_progress(client: Client) -> None:
     assert "<svg" in page and "<table" in page and "Download FHIR bundle" in page
 
 
+def test_a_blank_minutes_box_is_stored_as_unknown(client: Client) -> None:
+    sign_up(client)
+    checkin(client, 5, 2, minutes="")
+    checkin(client, 4, 2, minutes="0")
+    assert list(JournalEntry.objects.order_by("id").values_list("minutes", flat=True)) == [None, 0]
+
+
 def test_a_warning_sign_at_check_in_shows_the_banner_and_pauses_the_plan(client: Client) -> None:
     sign_up(client)
     r = checkin(client, 5, 5, **{f"flag-{RESCREEN[0]}": "yes"})

@@ -68,7 +68,9 @@ def to_checkin(row: JournalEntry) -> CheckIn:
     return _build(row.user_id, row.at, row.leg_pain, row.back_pain, row.minutes, row.sealed)
 
 
-def _build(user_id: int, at: datetime, leg: int, back: int, minutes: int, sealed: Any) -> CheckIn:
+def _build(
+    user_id: int, at: datetime, leg: int, back: int, minutes: int | None, sealed: Any
+) -> CheckIn:
     """A stored row as a CheckIn. Built directly: the data was validated when it came in
     (parse_checkin), and a progress page reads a hundred rows."""
     at = at if at.tzinfo else at.replace(tzinfo=UTC)

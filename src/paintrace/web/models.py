@@ -100,7 +100,7 @@ class JournalEntry(models.Model):
     at = models.DateTimeField()
     leg_pain = models.PositiveSmallIntegerField()
     back_pain = models.PositiveSmallIntegerField()
-    minutes = models.PositiveSmallIntegerField(default=0)
+    minutes = models.PositiveSmallIntegerField(null=True, default=None)  # None: not given
     warning = models.BooleanField(default=False, help_text="A warning sign was answered yes.")
     sealed = models.BinaryField(null=True, blank=True)
 
