@@ -263,6 +263,42 @@ def test_pregnancy_means_no_calf_or_belly_massage():
     assert all(m["massage"] is None for m in listed)
 
 
+def test_every_stretch_says_its_posture_as_its_words_do():
+    """The plan adapts stretches by posture, not by reading their words: the two must agree."""
+    words = {"lying-back": "on your back", "lying-side": "on your good side"}
+    for tech in KB.techniques.values():
+        for stretch in tech.stretches:
+            on_back = "on your back" in stretch.position.lower()
+            assert on_back == (stretch.posture == "lying-back"), stretch.id
+            assert stretch.posture not in words or words[stretch.posture] in stretch.position
+
+
+def test_in_pregnancy_stretches_on_the_back_are_done_propped_up():
+    pregnant = {**PIRIFORMIS_FINDINGS, "pregnant-or-recently-gave-birth": True}
+    mod = next(m for m in KB.care.modifiers if m.finding == "pregnant-or-recently-gave-birth")
+    assert mod.stretch_postures == ["lying-back"] and mod.stretch_position
+    stretches = [s for m in _plan(PIRIFORMIS, pregnant)["muscles"] for s in m["stretches"]]
+    on_back = [s for s in stretches if s["posture"] == "lying-back"]
+    assert on_back, "the piriformis stretches lie on the back"
+    assert all(s["position"] == mod.stretch_position for s in on_back)
+    assert all(s["adapted_for"] == mod.finding for s in on_back)
+    assert all("adapted_for" not in s for s in stretches if s["posture"] != "lying-back")
+    # the content itself is untouched: the next plan, not pregnant, lies on the back again
+    plain = _plan(PIRIFORMIS, {**PIRIFORMIS_FINDINGS, "pregnant-or-recently-gave-birth": False})
+    figure_4 = next(s for s in _muscle(plain, "piriformis")["stretches"] if s["id"] == "figure-4")
+    assert figure_4["position"].startswith("Lying on your back")
+
+
+def test_the_handout_shows_the_propped_up_position_in_pregnancy():
+    pregnant = {**PIRIFORMIS_FINDINGS, "pregnant-or-recently-gave-birth": True}
+    mod = next(m for m in KB.care.modifiers if m.finding == "pregnant-or-recently-gave-birth")
+    html = render_plan_html(_plan(PIRIFORMIS, pregnant))
+    assert mod.stretch_position.split(",")[0] in html
+    assert "Lying on your back with both knees bent" not in html
+    text = render_plan_markdown(_plan(PIRIFORMIS, pregnant))
+    assert mod.stretch_position in text and "Lying on your back" not in text
+
+
 def test_weak_bones_mean_no_ball_work_beside_the_spine():
     findings = {**NO_FLAGS, "osteoporosis-or-long-term-steroids": True}
     plan = assess(QL, findings).plan

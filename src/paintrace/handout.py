@@ -297,7 +297,7 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         for s in muscle["stretches"]:
             lines += [
                 "",
-                f"**Stretch: {s['name']}.** Hold {s['hold_seconds']} s, "
+                f"**Stretch: {s['name']}.** {s['position']} Hold {s['hold_seconds']} s, "
                 f"{s['repetitions']} times, {s['times_per_day']} a day.",
                 "",
             ]

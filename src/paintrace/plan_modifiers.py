@@ -2,7 +2,8 @@
 
 These answers change how a person may massage, never which muscle is the likely source, so they
 are applied to the plan after it is built: lighter pressure and soft tools on blood thinners, side
-lying and no deep belly or calf work in pregnancy and after a birth, no ball work beside the spine
+lying, stretches propped up rather than flat on the back, and no deep belly or calf work in
+pregnancy and after a birth, no ball work beside the spine
 with osteoporosis or long-term steroids. The wording lives in care.yaml (`modifiers`). A question
 that was not answered is not taken as "no": its caution is stated in the plan instead.
 """
@@ -38,6 +39,19 @@ def _restrict(muscle: dict[str, Any], mod: PlanModifier, *, pressure: bool) -> N
         massage["position"] = mod.position
 
 
+def _restrict_stretches(muscle: dict[str, Any], mod: PlanModifier) -> None:
+    """A stretch done in a position to avoid is done in the modifier's instead: the movement
+    is the same, so the figure and the dose still hold."""
+    if not mod.stretch_postures or not muscle.get("stretches"):
+        return
+    muscle["stretches"] = [
+        {**s, "position": mod.stretch_position, "adapted_for": mod.finding}
+        if s["posture"] in mod.stretch_postures
+        else s
+        for s in muscle["stretches"]
+    ]
+
+
 def adapt(
     knowledge: Knowledge, muscles: list[dict[str, Any]], findings: Mapping[str, bool]
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
@@ -55,6 +69,7 @@ def adapt(
         if answer is True:
             for muscle in muscles:
                 _restrict(muscle, mod, pressure=mod is lightest)
+                _restrict_stretches(muscle, mod)
             notes.append(
                 {"finding": mod.finding, "state": "yes", "title": mod.title, "text": mod.text}
             )

@@ -253,6 +253,20 @@ def test_the_plan_shows_its_muscles_advice_and_cautions(client: Client) -> None:
     assert plan.count("A third of the way in from the hip.") == 1
 
 
+def test_in_pregnancy_the_page_shows_stretches_propped_up(client: Client) -> None:
+    from paintrace.knowledge import load_knowledge
+
+    mod = next(
+        m for m in load_knowledge().care.modifiers if m.finding == "pregnant-or-recently-gave-birth"
+    )
+    findings = {**NO_RED_FLAGS, "pregnant-or-recently-gave-birth": True}
+    plan = page(client, saved(PIRIFORMIS_DRAWING, findings)).split(
+        'aria-labelledby="plan-heading"'
+    )[1]
+    assert mod.stretch_position.split(",")[0] in plan
+    assert "Lying on your back" not in plan
+
+
 def test_an_outline_plan_lists_its_muscles_and_advice(client: Client) -> None:
     inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": NO_RED_FLAGS})
     result = assess_input(inp).to_dict()

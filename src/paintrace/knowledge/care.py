@@ -23,6 +23,11 @@ Tool = Literal[
 ]
 
 
+# How a stretch is done, so a plan can adapt it without reading its words: lying flat on the
+# back is the position to avoid in later pregnancy.
+Posture = Literal["lying-back", "lying-side", "sitting", "standing", "kneeling"]
+
+
 def _check(condition: bool, message: str) -> None:
     if not condition:
         raise ValueError(message)
@@ -75,6 +80,7 @@ class Stretch:
     id: str
     name: str
     position: str
+    posture: Posture
     steps: list[str]
     hold_seconds: int
     repetitions: int
@@ -148,7 +154,15 @@ class PlanModifier:
     no_massage: list[str] = field(default_factory=list)  # muscles not to massage at all
     position: str | None = None  # replaces every massage's position (a technique's own may
     # be the very one to avoid, such as lying on your back)
+    stretch_postures: list[Posture] = field(default_factory=list)  # stretches done so ...
+    stretch_position: str | None = None  # ... are done so instead
     unknown: str | None = None  # said when the question was not answered
+
+    def __post_init__(self) -> None:
+        _check(
+            bool(self.stretch_postures) == bool(self.stretch_position),
+            "stretch_postures and stretch_position go together",
+        )
 
 
 @dataclass(frozen=True)
