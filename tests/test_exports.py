@@ -155,6 +155,31 @@ def test_charts_are_accessible_svg_with_the_important_change_line():
     assert "zone-essential" in composite_svg(CHECKINS)
 
 
+def test_the_chart_counts_only_the_days_the_plan_was_recorded():
+    days = daily([CheckIn(T0, 6, 2), CheckIn(T0 + timedelta(days=1), 5, 2, minutes=10)])
+    svg = pain_chart_svg(days)
+    assert "the plan was done on 1 day; on 1 of 2 days it was not recorded." in svg
+    none_said = pain_chart_svg(daily([CheckIn(T0, 6, 2), CheckIn(T0 + timedelta(days=1), 5, 2)]))
+    assert "whether the plan was done was not recorded" in none_said and "0 of" not in none_said
+    said = pain_chart_svg(
+        daily([CheckIn(T0, 6, 2, minutes=0), CheckIn(T0 + timedelta(days=1), 5, 2, minutes=10)])
+    )
+    assert "the plan was done on 1 of 2 days." in said
+
+
+def test_lines_break_where_nothing_was_given():
+    """Weeks 1 and 4 rated, 2 and 3 not: two dots, no line through values nobody gave; the
+    text alternative says so. The pain line breaks the same way across a month of silence."""
+    weekly = {"walking the dog": [(date(2026, 11, 2), 7), (date(2026, 11, 23), 3)]}
+    svg = activity_chart_svg(weekly)
+    assert "<polyline" not in svg and svg.count('class="line-activity-0"') == 2
+    assert "(rated in 2 of 4 weeks)" in svg
+    together = activity_chart_svg({"walking": [(date(2026, 11, 2), 7), (date(2026, 11, 9), 5)]})
+    assert together.count("<polyline") == 1 and "rated in" not in together
+    days = daily([CheckIn(T0 + timedelta(days=d), 6, 2) for d in (0, 1, 2, 30, 31)])
+    assert pain_chart_svg(days).count('class="line-leg"') == 2
+
+
 def test_region_intensities_give_days_mean_and_highest_most_often_first():
     assert region_intensities(CHECKINS) == [
         ("right.buttock-center", 2, 6.0, 7),

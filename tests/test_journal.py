@@ -19,7 +19,7 @@ def test_a_minimal_check_in_needs_only_the_two_pain_ratings():
     c = parse_checkin({"leg_pain": 6, "back_pain": 2}, KB, now=NOW)
     assert isinstance(c, CheckIn)
     assert (c.leg_pain, c.back_pain, c.at, c.note) == (6, 2, NOW, "")
-    assert not c.did_plan and c.warning_signs == []
+    assert c.did_plan is None and c.warning_signs == []
 
 
 def test_a_full_check_in_round_trips():
@@ -81,6 +81,11 @@ def test_minutes_left_out_stay_unknown_not_zero():
 
 def test_a_partial_check_in_is_for_changes():
     assert parse_checkin({"note": "typo"}, KB, now=NOW, partial=True) == {"note": "typo"}
+
+
+def test_a_change_can_take_an_answer_back_to_unknown():
+    taken_back = {"felt_after": None, "minutes": None, "sleep_disturbed": None}
+    assert parse_checkin(taken_back, KB, now=NOW, partial=True) == taken_back
 
 
 def test_every_rescreen_question_alone_changes_triage():

@@ -44,9 +44,21 @@ def test_daily_means_and_plan_days():
     days = daily(checkins)
     assert [(d.day.day, d.leg, d.plan_done, d.checkins) for d in days] == [
         (1, 5.0, True, 2),
-        (3, 3.0, False, 1),
+        (3, 3.0, None, 1),  # nothing said about the plan: unknown
     ]
     assert recent_level(days, span=2) == 4.0
+
+
+def test_a_day_with_nothing_recorded_about_the_plan_is_unknown_not_no():
+    days = daily(
+        [
+            CheckIn(T0, 6, 2),  # nothing ticked, minutes blank
+            CheckIn(T0 + timedelta(days=1), 6, 2, minutes=0),  # "0 minutes" typed
+            CheckIn(T0 + timedelta(days=2), 6, 2, minutes=0),
+            CheckIn(T0 + timedelta(days=2, hours=5), 6, 2, stretched=("piriformis",)),
+        ]
+    )
+    assert [d.plan_done for d in days] == [None, False, True]
 
 
 def test_weekly_activity_keeps_the_latest_rating_of_a_week():

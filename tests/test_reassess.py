@@ -58,6 +58,37 @@ def test_consistent_work_without_relief_lowers_the_muscle():
     assert "no relief" in (update.reason or "")
 
 
+def test_unrated_work_is_not_read_as_no_relief():
+    """Massaged on many days, "how did it feel" left blank each time: nothing is known about
+    relief, so no reason and no advice claims there was none."""
+    days = journal([6] * 8, massaged=(TOP_MUSCLE,))
+    other = next(
+        s["id"] for s in RESULT["sources"] if s["kind"] == "muscle" and s["id"] != TOP_MUSCLE
+    )
+    days += journal([6] * 2, massaged=(other,), felt_after="better")
+    r = reassess(KB, SAVED, days, now=T0 + timedelta(days=10))
+    update = next(s for s in r.sources if s.id == TOP_MUSCLE)
+    assert update.worked_days == 8 and update.not_better_days == 0
+    assert update.reason is None
+    assert not any("not brought relief" in a for a in r.advice)
+
+
+def test_a_journal_left_for_weeks_is_stale_not_a_verdict():
+    """Three check-ins, then nothing for a month: the page cannot say the pain has or has not
+    fallen; it says when the last check-in was and asks for a new one."""
+    for pains in ([5, 5, 5], [7, 4, 3]):
+        r = reassess(KB, SAVED, journal(pains), now=T0 + timedelta(days=30))
+        assert r.status == "stale", pains
+        assert r.last_checkin == (T0 + timedelta(days=2)).date()
+        assert not any("has not fallen" in a or "Keep going" in a for a in r.advice)
+        assert any("last check-in was 28 days ago" in a for a in r.advice)
+        assert r.see_professional  # a month on, unknown how it is: the review still stands
+    # a clearly worse last check-in is not hidden by the gap
+    assert reassess(KB, SAVED, journal([3, 6, 8]), now=T0 + timedelta(days=30)).status == "worse"
+    # a week is not stale
+    assert reassess(KB, SAVED, journal([7, 4, 3]), now=T0 + timedelta(days=9)).status == "improving"
+
+
 def test_fourteen_days_without_the_important_change_means_see_a_professional():
     days = journal([6, 6, 5, 6, 6, 5, 6, 6, 6, 5, 6, 6, 6, 6, 6])
     r = reassess(KB, SAVED, days, now=T0 + timedelta(days=15))

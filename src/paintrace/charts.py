@@ -19,6 +19,7 @@ from paintrace.measures import Day
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 40
 COLOURS = ("#1b5e9b", "#b35900", "#2e7d32", "#6a1b9a")
+PAIN_GAP_DAYS = 7  # a pain line breaks where no check-in came for longer (reassess.STALE_DAYS)
 
 
 def _x(day: date, first: date, last: date) -> float:
@@ -52,6 +53,33 @@ def _frame(title: str, desc: str, first: date, last: date) -> list[str]:
     return out
 
 
+def _runs(dated: Sequence[tuple[date, float]], gap_days: int) -> list[list[tuple[date, float]]]:
+    """Split a series where two neighbours are more than `gap_days` apart: a line drawn across
+    weeks with no answer would show values nobody gave."""
+    runs: list[list[tuple[date, float]]] = []
+    for item in dated:
+        if runs and (item[0] - runs[-1][-1][0]).days <= gap_days:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _dated_lines(
+    dated: Sequence[tuple[date, float]],
+    first: date,
+    last: date,
+    colour: str,
+    css: str,
+    gap_days: int,
+    dash: str = "",
+) -> str:
+    return "".join(
+        _line([(_x(d, first, last), _y(v)) for d, v in run], colour, css, dash)
+        for run in _runs(dated, gap_days)
+    )
+
+
 def _line(points: Sequence[tuple[float, float]], colour: str, css: str, dash: str = "") -> str:
     if not points:
         return ""
@@ -67,17 +95,30 @@ def _line(points: Sequence[tuple[float, float]], colour: str, css: str, dash: st
     )
 
 
+def _plan_days(days: Sequence[Day]) -> str:
+    """How many days the plan was done, out of the days someone said (a blank is not "no")."""
+    done = sum(d.plan_done is True for d in days)
+    unsaid = sum(d.plan_done is None for d in days)
+    if unsaid == len(days):
+        return "whether the plan was done was not recorded"
+    plural = "s" if done != 1 else ""
+    if not unsaid:
+        return f"the plan was done on {done} of {len(days)} days"
+    return (
+        f"the plan was done on {done} day{plural}; "
+        f"on {unsaid} of {len(days)} days it was not recorded"
+    )
+
+
 def pain_chart_svg(days: Sequence[Day], target: float | None = None) -> str:
     """Leg pain (solid) and back pain (dashed) by day, the days the plan was done (marks along
     the bottom), and the line pain must reach for an important improvement."""
     if not days:
         return ""
     first, last = days[0].day, days[-1].day
-    done = sum(d.plan_done for d in days)
     desc = (
         f"Leg pain went from {days[0].leg:g} to {days[-1].leg:g} out of 10 between "
-        f"{first.isoformat()} and {last.isoformat()}; the plan was done on {done} of "
-        f"{len(days)} days."
+        f"{first.isoformat()} and {last.isoformat()}; {_plan_days(days)}."
     )
     if target is not None:
         desc += f" An important improvement means leg pain at or below {target:g}."
@@ -91,16 +132,16 @@ def pain_chart_svg(days: Sequence[Day], target: float | None = None) -> str:
             f"important change ({target:g})</text>"
         )
     for d in days:
-        if d.plan_done:
+        if d.plan_done is True:
             x = _x(d.day, first, last)
             out.append(
                 f'<rect class="plan-day" x="{x - 3:.1f}" y="{HEIGHT - BOTTOM + 4}" width="6" '
                 f'height="6" fill="#555"><title>plan done {d.day.isoformat()}</title></rect>'
             )
-    out.append(_line([(_x(d.day, first, last), _y(d.leg)) for d in days], COLOURS[0], "line-leg"))
-    out.append(
-        _line([(_x(d.day, first, last), _y(d.back)) for d in days], COLOURS[1], "line-back", "6 4")
-    )
+    leg = [(d.day, d.leg) for d in days]
+    back = [(d.day, d.back) for d in days]
+    out.append(_dated_lines(leg, first, last, COLOURS[0], "line-leg", PAIN_GAP_DAYS))
+    out.append(_dated_lines(back, first, last, COLOURS[1], "line-back", PAIN_GAP_DAYS, "6 4"))
     out.append("</svg>")
     return "".join(out)
 
@@ -111,16 +152,18 @@ def activity_chart_svg(weekly: Mapping[str, Sequence[tuple[date, int]]]) -> str:
     if not weeks:
         return ""
     names = list(weekly)
+    span = (weeks[-1] - weeks[0]).days // 7 + 1
     desc = "; ".join(
         f"{name}: from {series[0][1]} to {series[-1][1]} out of 10"
+        + (f" (rated in {len(series)} of {span} weeks)" if len(series) < span else "")
         for name, series in weekly.items()
         if series
     )
     out = _frame("Your activities week by week", desc + ".", weeks[0], weeks[-1])
     for i, name in enumerate(names):
         colour = COLOURS[i % len(COLOURS)]
-        pts = [(_x(w, weeks[0], weeks[-1]), _y(s)) for w, s in weekly[name]]
-        out.append(_line(pts, colour, f"line-activity-{i}"))
+        series = [(w, float(s)) for w, s in weekly[name]]
+        out.append(_dated_lines(series, weeks[0], weeks[-1], colour, f"line-activity-{i}", 7))
         out.append(
             f'<text x="{LEFT + 8}" y="{TOP + 12 + 14 * i}" fill="{colour}">{escape(name)}</text>'
         )

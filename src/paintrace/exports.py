@@ -106,7 +106,17 @@ def journal_json(
     }
 
 
-_ASSESSMENT_META = {"saved_at", "pain", "since", "label"}
+# What an exported assessment carries beside its input. `unknown`: the questions answered
+# "I don't know", which the interview does not ask again (not the same as never asked).
+ASSESSMENT_META = frozenset({"saved_at", "pain", "since", "label", "unknown"})
+
+
+def _unknown_ids(item: Mapping[str, Any], knowledge: Knowledge) -> None:
+    unknown = item.get("unknown", [])
+    if not isinstance(unknown, list) or not all(
+        isinstance(fid, str) and fid in knowledge.findings for fid in unknown
+    ):
+        raise InputError("unknown", "expected a list of finding ids (see `paintrace findings`)")
 
 
 def parse_journal_json(data: Any, knowledge: Knowledge) -> JournalData:
@@ -125,9 +135,10 @@ def parse_journal_json(data: Any, knowledge: Knowledge) -> JournalData:
     for i, item in enumerate(data.get("assessments", [])):
         if not isinstance(item, Mapping):
             raise InputError(f"assessments.{i}", "expected an object")
-        core = {k: v for k, v in item.items() if k not in _ASSESSMENT_META}
+        core = {k: v for k, v in item.items() if k not in ASSESSMENT_META}
         try:
             parse_input(core, knowledge, allow_empty=True)
+            _unknown_ids(item, knowledge)
         except InputError as exc:
             raise InputError(f"assessments.{i}.{exc.field}", exc.message) from exc
         out.assessments.append(dict(item))

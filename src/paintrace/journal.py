@@ -61,8 +61,12 @@ class CheckIn:
     new_weakness: bool | None = None
 
     @property
-    def did_plan(self) -> bool:
-        return bool(self.massaged or self.stretched or self.minutes)
+    def did_plan(self) -> bool | None:
+        """True when something was done, False only for a typed "0 minutes", else unknown:
+        nothing ticked and the minutes left blank is what most people send on a busy day."""
+        if self.massaged or self.stretched or self.minutes:
+            return True
+        return False if self.minutes == 0 else None
 
     @property
     def warning_signs(self) -> list[str]:
@@ -214,8 +218,8 @@ def parse_checkin(
             raise InputError("minutes", f"expected 0 to {MAX_MINUTES}")
         else:
             fields["minutes"] = minutes
-    if "felt_after" in data and data["felt_after"] is not None:
-        if data["felt_after"] not in FELT_AFTER:
+    if "felt_after" in data:  # null takes an answer back to "not said"
+        if data["felt_after"] is not None and data["felt_after"] not in FELT_AFTER:
             raise InputError("felt_after", f"expected one of {list(FELT_AFTER)} or null")
         fields["felt_after"] = data["felt_after"]
     for key in ("sleep_disturbed", "new_numbness", "new_weakness"):

@@ -39,8 +39,14 @@ class Day:
     day: date
     leg: float  # the mean of the day's check-ins
     back: float
-    plan_done: bool
+    plan_done: bool | None  # None: nobody said
     checkins: int
+
+
+def _any_known(answers: Iterable[bool | None]) -> bool | None:
+    """True if any is True; else False if any is False; else None."""
+    seen = set(answers)
+    return True if True in seen else False if False in seen else None
 
 
 def daily(checkins: Iterable[CheckIn]) -> list[Day]:
@@ -56,7 +62,7 @@ def daily(checkins: Iterable[CheckIn]) -> list[Day]:
                 day=day,
                 leg=round(sum(c.leg_pain for c in items) / len(items), 2),
                 back=round(sum(c.back_pain for c in items) / len(items), 2),
-                plan_done=any(c.did_plan for c in items),
+                plan_done=_any_known(c.did_plan for c in items),
                 checkins=len(items),
             )
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from paintrace.journal import CheckIn
@@ -39,8 +39,9 @@ DAY_WEIGHT = 0.5  # days of one person are correlated: temper like the drawing
 REVIEW_DAYS = 14
 CONSISTENT_DAYS = 5  # worked on this many days in the review window counts as consistent work
 MIN_DAYS_FOR_TREND = 3
+STALE_DAYS = 7  # no check-in for longer: "now" is not known, whatever the last ones said
 
-Status = Literal["no-data", "too-early", "improving", "unchanged", "worse"]
+Status = Literal["no-data", "too-early", "improving", "unchanged", "worse", "stale"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Reassessment:
     see_professional: bool
     advice: list[str]
     sources: list[SourceUpdate] = field(default_factory=list)
+    last_checkin: date | None = None  # `current` is as of this day
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +90,7 @@ class Reassessment:
             "baseline": self.baseline,
             "current": self.current,
             "target": self.target,
+            "last_checkin": self.last_checkin.isoformat() if self.last_checkin else None,
             "triage": {"level": self.level, "reasons": self.reasons},
             "plan_paused": self.plan_paused,
             "see_professional": self.see_professional,
@@ -130,8 +133,9 @@ def update_sources(
         reason = None
         if better >= 2 and better > not_better:
             reason = f"It felt better right after working on it on {better} days."
-        elif worked >= CONSISTENT_DAYS and better == 0:
-            reason = f"Working on it on {worked} days brought no relief."
+        elif not_better >= CONSISTENT_DAYS and better == 0:
+            # only days with an answer count: a blank "how did it feel" is not "no relief"
+            reason = f"Working on it on {not_better} days brought no relief."
         out.append(
             SourceUpdate(
                 id=sid,
@@ -239,6 +243,9 @@ def reassess(
         status = "too-early"
     else:
         status = "unchanged"
+    quiet = (now - ordered[-1].at).days if ordered else 0
+    if status in ("improving", "unchanged", "too-early") and quiet > STALE_DAYS:
+        status = "stale"  # a clearly worse last report still stands: it is the safer reading
 
     advice: list[str] = []
     see = False
@@ -263,6 +270,18 @@ def reassess(
             "Your leg pain has fallen by at least the change that matters to people with back "
             "and leg pain. Keep going, and ease off as it settles."
         )
+    elif status == "stale":
+        advice.append(
+            f"Your last check-in was {quiet} days ago, so this page cannot tell how you are now. "
+            "Check in today to see where you stand."
+        )
+        if days >= REVIEW_DAYS:
+            see = True
+            advice.append(
+                f"If your leg pain has not clearly eased in the {days} days since you started, see "
+                "a physiotherapist or doctor: the pain may come from somewhere else than the plan "
+                "targets, or it may need an examination the app cannot do."
+            )
     elif days >= REVIEW_DAYS and status in ("unchanged", "too-early"):
         see = True
         advice.append(
@@ -291,4 +310,5 @@ def reassess(
         see_professional=see,
         advice=advice,
         sources=sources,
+        last_checkin=ordered[-1].at.date() if ordered else None,
     )

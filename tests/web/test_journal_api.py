@@ -167,6 +167,9 @@ def test_entry_create_read_patch_delete(alice: Bearer) -> None:
     assert r.json()["minutes"] == 15 and r.json()["note"] == "long drive"
     items = alice.get("/api/journal/entries").json()["items"]
     assert [i["id"] for i in items] == [entry["id"]] and items[0]["felt_after"] == "better"
+    r = alice.patch(path, {"felt_after": None, "minutes": None})  # taken back to "not said"
+    assert (r.json()["felt_after"], r.json()["minutes"], r.json()["leg_pain"]) == (None, None, 4)
+    assert alice.get(path).json()["felt_after"] is None
     assert alice.delete(path).status_code == 204
     assert alice.get(path).status_code == 404
     assert alice.delete(path).status_code == 404
@@ -253,9 +256,11 @@ def test_save_an_assessment_and_the_summary(alice: Bearer, vignette: dict[str, A
     summary = alice.get("/api/journal/summary").json()
     assert summary["assessment"] == aid
     assert [d["leg"] for d in summary["series"]] == [7, 6, 4]
-    # leg pain from 7 to a recent mean of 5.7: less than the important drop from 7 (2 points),
-    # over three check-ins weeks ago, so past "too early" and not yet improving
-    assert summary["status"] == "unchanged" and summary["target"] == 5
+    # leg pain from 7 to a recent mean of 5.7: less than the important drop from 7 (2 points);
+    # the last check-in was weeks ago, so how it is now is not known
+    assert summary["status"] == "stale" and summary["target"] == 5
+    assert summary["last_checkin"] == "2026-11-03" and summary["current"] == 5.67
+    assert any("Check in today" in a for a in summary["advice"])
     assert {"triage", "see_professional", "advice", "sources", "target"} <= set(summary)
 
 

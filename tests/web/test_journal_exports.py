@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,6 +95,25 @@ def test_json_export_reimports_into_another_account(
     assert again == exported
     summary = bob.get("/api/journal/summary").json()
     assert [d["leg"] for d in summary["series"]] == [7, 6, 4]
+
+
+def test_i_dont_know_answers_survive_export_and_import(alice: Bearer, bob: Bearer) -> None:
+    """An answer of "I don't know" is not a question never asked: the interview does not ask
+    it again, and the result page lists it. It travels with the export."""
+    from paintrace.assessment import parse_input
+    from paintrace.web import store
+
+    drawing = {"right.buttock-center": ["pain"]}
+    inp = parse_input({"drawing": drawing, "findings": {"worse-sitting": True}})
+    saved = store.save(inp, unknown=["saddle-numbness"])
+    assert alice.post("/api/journal/assessments", {"id": saved.id}).status_code == 201
+    exported = json.loads(alice.get("/api/journal/export?format=json").content)
+    assert exported["assessments"][0]["unknown"] == ["saddle-numbness"]
+    assert bob.post("/api/journal/import", exported).status_code == 201
+    assert json.loads(bob.get("/api/journal/export?format=json").content) == exported
+    bad = {**exported, "assessments": [{**exported["assessments"][0], "unknown": ["nope"]}]}
+    r = bob.post("/api/journal/import", bad)
+    assert r.status_code == 422 and "unknown" in json.dumps(r.json()["detail"][0]["loc"])
 
 
 def test_a_bad_import_adds_nothing(bob: Bearer) -> None:
@@ -259,6 +279,26 @@ def test_clinician_pdf_for_the_owner(client: Client, vignette: dict[str, Any]) -
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) missing")
+def test_the_clinician_pdf_shows_a_pain_of_0_and_the_day_it_is_from(client: Client) -> None:
+    """0 out of 10 is an answer, not a gap: the PDF prints it, and says which check-in "now"
+    comes from (a journal may have been left for weeks)."""
+    from django.contrib.auth import get_user_model
+
+    user = sign_up(client, "zoe")
+    yesterday = (timezone.now() - timedelta(days=1)).isoformat()
+    first = {"leg_pain": 1, "back_pain": 0, "at": yesterday}
+    assert user.post("/api/journal/entries", first).status_code == 201
+    assert user.post("/api/journal/entries", {"leg_pain": 0, "back_pain": 0}).status_code == 201
+    client.force_login(get_user_model().objects.get(username="zoe"))
+    pdf = client.get("/journal/summary.pdf").content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    line = " ".join(text.stdout.decode().split())
+    today = timezone.now().date().isoformat()
+    assert f"baseline 1.0, now 0.5 (latest check-in {today}), important" in line
+    assert "improvement at or below 0.0 (2 points" in line
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) missing")
 def test_the_journal_offers_a_plan_only_while_it_may_be_followed(client: Client) -> None:
     """Unknown is never no, and a warning sign at a check-in pauses the plan: in both cases the
     check-in offers none of its muscles, the calendar has no sessions, and the clinician summary
@@ -287,14 +327,14 @@ def test_the_journal_offers_a_plan_only_while_it_may_be_followed(client: Client)
     assert erin.post("/api/journal/assessments", {"id": aid}).status_code == 201
     assert offered() == (False, 404)
     text = pdf_text()
-    assert "Warning signs not asked about" in text and "Self-care plan" not in text
+    assert "Warning signs not answered" in text and "Self-care plan" not in text
 
     flags = [f.id for f in load_knowledge().findings.values() if f.group == "red-flag"]
     answered = {**case, "findings": {**case["findings"], **dict.fromkeys(flags, False)}}
     assert erin.post("/api/journal/assessments", {"id": assessment_id(answered)}).status_code == 201
     assert offered() == (True, 200)
     text = pdf_text()
-    assert "Self-care plan" in text and "Warning signs not asked about" not in text
+    assert "Self-care plan" in text and "Warning signs not answered" not in text
 
     warning = {"leg_pain": 5, "back_pain": 2, "red_flags": {"saddle-numbness": True}}
     assert erin.post("/api/journal/entries", warning).status_code == 201

@@ -201,21 +201,20 @@ def import_journal(user: Any, data: Any) -> dict[str, int]:
     from datetime import datetime
 
     from paintrace.assessment import parse_input
-    from paintrace.exports import parse_journal_json
+    from paintrace.exports import ASSESSMENT_META, parse_journal_json
     from paintrace.knowledge import load_knowledge
     from paintrace.web import journal_store
     from paintrace.web.models import Assessment
 
     kb = load_knowledge()
     parsed = parse_journal_json(data, kb)
-    meta = {"saved_at", "pain", "since", "label"}
     with transaction.atomic():
         for item in parsed.assessments:
-            core = {k: v for k, v in item.items() if k not in meta}
+            core = {k: v for k, v in item.items() if k not in ASSESSMENT_META}
             inp = parse_input(core, kb, allow_empty=True)
             pain = item.get("pain")
             about = {"pain": pain if isinstance(pain, int) else None, "since": item.get("since")}
-            saved = store.save(inp, unknown=(), about=about)
+            saved = store.save(inp, unknown=item.get("unknown", ()), about=about)
             when = item.get("saved_at")
             if isinstance(when, str):
                 with contextlib.suppress(ValueError):

@@ -58,6 +58,8 @@ def export_json(user: Any) -> dict[str, Any]:
             item["pain"] = saved.pain_score
         if saved.pain_since:
             item["since"] = saved.pain_since
+        if saved.unknown:
+            item["unknown"] = list(saved.unknown)
         assessments.append(item)
     return journal_json(assessments, journal_store.checkins(user), journal_store.ratings(user))
 

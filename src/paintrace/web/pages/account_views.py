@@ -285,7 +285,13 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
         "",
         '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (
-            (d.day.isoformat(), d.leg, d.back, "yes" if d.plan_done else "no", d.checkins)
+            (
+                d.day.isoformat(),
+                d.leg,
+                d.back,
+                {True: "yes", False: "no", None: "not recorded"}[d.plan_done],
+                d.checkins,
+            )
             for d in days
         ),
     )
