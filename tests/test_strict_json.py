@@ -33,6 +33,13 @@ def test_too_deep_too_big_and_odd_numbers_are_refused():
         loads("  ")
 
 
+def test_a_lone_surrogate_escape_is_refused_and_a_whole_pair_is_not():
+    assert loads('{"a": "\\ud83d\\ude00"}') == {"a": "\U0001f600"}
+    for lone in ('{"a": "\\ud800x"}', '{"\\udfff": 1}', '["\\ude00\\ud83d"]'):
+        with pytest.raises(StrictJSONError, match="surrogate"):
+            loads(lone)
+
+
 def test_printable_escapes_control_characters():
     assert printable("a\x1b[31mb\n") == "a\\x1b[31mb\\n"
     assert len(printable("x" * 500, limit=80)) == 80

@@ -10,6 +10,7 @@ web API both parse with :func:`loads`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_BYTES = 1_000_000  # an assessment is a few kilobytes; a megabyte is generous
@@ -83,6 +84,22 @@ def printable(text: str, limit: int = 80) -> str:
     return out if len(out) <= limit else out[: limit - 1] + "…"
 
 
+# An escape for one half of a UTF-16 pair (\ud800-\udfff). JSON allows one alone, Python keeps
+# it as a lone surrogate, and whatever encodes the text later (the database, a password hash,
+# the log) fails. A whole pair decodes to one character, so only documents with such an escape
+# are checked.
+_HALF_PAIR = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _whole_characters(value: Any) -> None:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise StrictJSONError(
+            "a lone surrogate escape (\\ud800-\\udfff, half of a UTF-16 pair) is not a character"
+        ) from exc
+
+
 def loads(data: str | bytes, where: str = "input") -> Any:
     """Parse one JSON document strictly; raise StrictJSONError naming `where`."""
     if isinstance(data, bytes):
@@ -101,7 +118,10 @@ def loads(data: str | bytes, where: str = "input") -> Any:
     if data.count("[") + data.count("{") > MAX_DEPTH and depth(data) > MAX_DEPTH:
         raise StrictJSONError(f"{where}: nested more than {MAX_DEPTH} levels deep")
     try:
-        return _DECODER.decode(data)
+        value = _DECODER.decode(data)
+        if _HALF_PAIR.search(data):
+            _whole_characters(value)
+        return value
     except StrictJSONError as exc:
         raise StrictJSONError(f"{where}: {exc}") from exc
     except json.JSONDecodeError as exc:

@@ -1,4 +1,5 @@
-"""A NUL byte in free text: PostgreSQL's text columns cannot hold one, so it must be a 422."""
+"""A NUL byte in free text (PostgreSQL's text columns cannot hold one) or a lone surrogate
+(no UTF-8 can hold one): a 422, never a server error."""
 
 from __future__ import annotations
 
@@ -50,3 +51,22 @@ def test_a_nul_byte_in_a_log_in_name_is_refused() -> None:
     anon = Bearer(Client(), None)
     r = anon.post("/api/auth/token", {"username": "cl\x00eo", "password": "whatever it is"})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "username"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/journal/entries", {"leg_pain": 3, "back_pain": 2, "note": "\ud800x"}),
+        ("/api/auth/token", {"username": "alice", "password": "\ud800" * 12}),
+        ("/api/accounts", {"username": "dora", "password": "\ud800" * 12}),
+    ],
+)
+def test_a_lone_surrogate_is_malformed_json_not_a_server_error(
+    alice: Bearer, path: str, body: dict
+) -> None:
+    """json.dumps writes half of a UTF-16 pair as the escape \\ud800, which JSON allows and
+    no UTF-8 text can hold."""
+    r = alice.post(path, body)
+    assert r.status_code == 422, r.content
+    detail = r.json()["detail"][0]
+    assert detail["type"] == "json_invalid" and "surrogate" in detail["msg"]

@@ -16,6 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from ninja import NinjaAPI, Swagger
+from ninja.errors import ValidationError as NinjaValidationError
 
 from paintrace import __version__, strict_json
 from paintrace.assessment import InputError, assess_input, parse_outside_input
@@ -69,6 +70,19 @@ api = PaintraceAPI(
     # page makes no request to any other server.
     docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": False}),
 )
+
+
+@api.exception_handler(NinjaValidationError)
+def _parameter_error(request: HttpRequest, exc: NinjaValidationError) -> JsonResponse:
+    """A bad query or path parameter, in the shape of every other 422: one item, the first.
+
+    A path parameter of the wrong type (``/api/journal/entries/abc``) names nothing: 404.
+    """
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(part) for part in first.get("loc", ("query",))][:2]
+    if loc[0] == "path":
+        return JsonResponse({"detail": "Nothing at this address."}, status=404)
+    return _error(422, loc, str(first.get("msg", "invalid value")), "value_error")
 
 
 def _body_doc(model: type[Any], description: str) -> dict[str, Any]:
@@ -125,7 +139,9 @@ def decode_json(request: HttpRequest, raw: bytes) -> Any | JsonResponse:
         return strict_json.loads(raw, where="body")
     except strict_json.StrictJSONError as exc:
         msg = str(exc).removeprefix("body: ")
-        return _error(422, ["body"], f"malformed JSON: {msg}", "json_invalid")
+        if not msg.startswith("malformed JSON"):
+            msg = f"malformed JSON: {msg}"
+        return _error(422, ["body"], msg, "json_invalid")
 
 
 def _parse(request: HttpRequest, *, allow_empty: bool) -> Any:
