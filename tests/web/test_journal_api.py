@@ -102,7 +102,7 @@ def test_wrong_password_401_then_locked_out_429() -> None:
     anon = Bearer(client, None)
     for _ in range(4):
         r = anon.post("/api/auth/token", {"username": "dora", "password": "wrong password!"})
-        assert r.status_code == 401
+        assert r.status_code == 401 and r["WWW-Authenticate"].startswith("Bearer")
     r = anon.post("/api/auth/token", {"username": "dora", "password": "wrong password!"})
     assert r.status_code == 429
     r = anon.post("/api/auth/token", {"username": "dora", "password": PASSWORD})
@@ -116,7 +116,8 @@ def test_a_token_is_revoked_by_deleting_it(client: Client) -> None:
     assert dora.get("/api/journal/entries").status_code == 200
     assert dora.delete("/api/auth/token").status_code == 204
     assert other.get("/api/journal/entries").status_code == 401  # the same token, anywhere
-    assert dora.delete("/api/auth/token").status_code == 401  # already gone
+    gone = dora.delete("/api/auth/token")  # already gone
+    assert gone.status_code == 401 and gone["WWW-Authenticate"].startswith("Bearer")
     assert Bearer(Client(), None).delete("/api/auth/token").status_code == 401
     assert kept.get("/api/journal/entries").status_code == 200  # another account's token stays
 

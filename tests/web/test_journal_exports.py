@@ -80,7 +80,7 @@ def test_fhir_export_is_a_valid_r4_bundle(alice: Bearer, vignette: dict[str, Any
 
 def test_bad_format_is_422(alice: Bearer) -> None:
     r = alice.get("/api/journal/export?format=xml")
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "format"]
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "format"]
 
 
 def test_json_export_reimports_into_another_account(
@@ -137,8 +137,10 @@ _checkin = st.fixed_dictionaries(
         ),
         "leg_pain": st.integers(0, 10),
         "back_pain": st.integers(0, 10),
-        # any text a person can type; NUL is refused as input (tests/web/test_nul_bytes.py)
-        "note": st.text(st.characters(exclude_characters="\x00"), max_size=40),
+        # any text a person can type; NUL and lone surrogates are refused (test_nul_bytes.py)
+        "note": st.text(
+            st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=40
+        ),
         "minutes": st.none() | st.integers(0, 600),
         "felt_after": st.sampled_from([None, "better", "same", "worse"]),
         "sleep_disturbed": st.sampled_from([None, True, False]),
@@ -187,6 +189,14 @@ def bob_import(user: Bearer, data: Any) -> Any:
 
 
 # ------------------------------------------------------------------------------ sharing
+
+
+def test_both_kinds_of_link_read_days_alike(alice: Bearer) -> None:
+    """7.0 is the JSON number 7 for a journal link as for a view-only link."""
+    aid = assessment_id({"drawing": {"right.buttock-center": ["pain"]}, "findings": {}})
+    for path in ("/api/journal/shares", f"/api/assessments/{aid}/shares"):
+        assert alice.post(path, {"days": 2.0}).status_code == 201, path
+        assert alice.post(path, {"days": 2.5}).status_code == 422, path
 
 
 def test_share_link_is_read_only_and_revocable(alice: Bearer, vignette: dict[str, Any]) -> None:

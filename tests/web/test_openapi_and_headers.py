@@ -141,6 +141,33 @@ def test_every_vignette_fits_the_documented_input(model: str) -> None:
     assert validator.is_valid({}) is (model == "InterviewIn")
 
 
+def test_a_change_to_a_check_in_requires_no_field(openapi: dict[str, Any]) -> None:
+    patch = openapi["paths"]["/api/journal/entries/{entry_id}"]["patch"]
+    body = patch["requestBody"]["content"]["application/json"]["schema"]
+    assert not body.get("required") and {"leg_pain", "felt_after"} <= set(body["properties"])
+
+
+@pytest.mark.django_db
+def test_the_documented_output_requires_what_keeps_people_safe(client) -> None:
+    """A client generated from the schema must see the open warning-sign questions (the plan
+    is shown only when there are none) and the questions left; a real answer fits the schema."""
+    import json
+
+    import jsonschema_rs
+
+    from paintrace.web import api_schemas
+
+    schema = api_schemas.AssessmentOut.model_json_schema()
+    assert {"unanswered", "serious_causes"} <= set(schema["$defs"]["TriageOut"]["required"])
+    assert "remaining" in schema["$defs"]["QuestionOut"]["required"]
+    body = {"drawing": {"right.buttock-center": ["pain"]}, "findings": {}}
+    r = client.post("/api/assessments", data=json.dumps(body), content_type="application/json")
+    answer = r.json()
+    assert answer["triage"]["unanswered"] and answer["next_question"]["remaining"] >= 1
+    errors = [e.message for e in jsonschema_rs.validator_for(schema).iter_errors(answer)]
+    assert not errors, errors
+
+
 def test_health_check_answers_without_touching_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200

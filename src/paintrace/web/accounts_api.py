@@ -49,10 +49,16 @@ class TokenOut(Schema):
 # ------------------------------------------------------------------------------ accounts
 
 
+def _with_challenge(response: JsonResponse) -> JsonResponse:
+    """Every 401 names the scheme the API takes (RFC 9110, 11.6.1)."""
+    response["WWW-Authenticate"] = 'Bearer realm="paintrace"'
+    return response
+
+
 @router.post(
     "/accounts",
     operation_id=op("create_account"),
-    response={201: AccountOut, 409: MessageOut, **ERRORS},
+    response={201: AccountOut, **ERRORS},
     summary="Create an account",
     openapi_extra=body_doc(CredentialsIn, "A user name and a password (email optional)."),
     tags=["accounts"],
@@ -97,7 +103,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
             status=429,
         )
     if user is None:
-        return JsonResponse({"detail": "Wrong user name or password."}, status=401)
+        return _with_challenge(JsonResponse({"detail": "Wrong user name or password."}, status=401))
     return JsonResponse({"token": accounts.issue_token(user)})
 
 
@@ -110,8 +116,11 @@ def create_token(request: HttpRequest) -> HttpResponse:
 )
 def delete_token(request: HttpRequest) -> HttpResponse:
     if not accounts.revoke_bearer_token(request):
-        return JsonResponse(
-            {"detail": "Send the token to revoke as Authorization: Bearer <token>."}, status=401
+        return _with_challenge(
+            JsonResponse(
+                {"detail": "Send the token to revoke as Authorization: Bearer <token>."},
+                status=401,
+            )
         )
     return HttpResponse(status=HTTPStatus.NO_CONTENT)
 

@@ -105,11 +105,23 @@ class ReasonOut(_Open):
     level: Level
 
 
+class SeriousCauseOut(_Open):
+    id: str
+    name: str
+
+
 class TriageOut(_Open):
     level: Level
     title: str
     advice: str
     reasons: list[ReasonOut]
+    unanswered: list[FindingId] = Field(
+        description="warning-sign findings that apply and were not answered (null or "
+        '"I don\'t know"); while any is listed, show them instead of the plan'
+    )
+    serious_causes: list[SeriousCauseOut] = Field(
+        description="the serious causes behind the rules that fired, for a clinician"
+    )
 
 
 class RankedSourceOut(_Open):
@@ -126,6 +138,7 @@ class QuestionOut(_Open):
     help: str
     why: str
     group: Literal["red-flag", "history", "pattern"]
+    remaining: int = Field(ge=1, description="an estimate of the questions left, this one included")
 
 
 class AssessmentOut(_Open):

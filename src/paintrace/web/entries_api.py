@@ -57,6 +57,14 @@ class EntryIn(Schema):
     new_weakness: bool | None = None
 
 
+class EntryPatchIn(EntryIn):
+    """A change: any of the fields, each null to take an answer back to "not said"."""
+
+    leg_pain: int | None = Field(None, ge=0, le=10)  # type: ignore[assignment]
+    back_pain: int | None = Field(None, ge=0, le=10)  # type: ignore[assignment]
+    note: str | None = Field(None, max_length=2000)  # type: ignore[assignment]
+
+
 class EntryOut(Open):
     id: int
     at: str
@@ -225,7 +233,7 @@ def read_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     operation_id=op("patch_entry"),
     response={200: EntryOut, 404: MessageOut, **ERRORS},
     summary="Change a check-in",
-    openapi_extra=body_doc(EntryIn, "Only the fields to change."),
+    openapi_extra=body_doc(EntryPatchIn, "Only the fields to change."),
     tags=["journal"],
 )
 def patch_entry(request: HttpRequest, entry_id: int) -> HttpResponse:

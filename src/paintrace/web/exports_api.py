@@ -21,6 +21,7 @@ from paintrace.web.journal_http import (
     invalid,
     large_json_body,
     op,
+    query_error,
 )
 from paintrace.web.summary_api import plan_to_follow
 
@@ -100,7 +101,7 @@ def export(
     if format == "fhir":
         body = json.dumps(export_fhir(user), ensure_ascii=False, indent=1)
         return download(body, "application/fhir+json", "paintrace-fhir-bundle.json")
-    return invalid(InputError("format", "expected csv, json or fhir"))
+    return query_error("format", "expected csv, json or fhir")
 
 
 @router.post(
@@ -149,7 +150,7 @@ ICS_DOC = {
 )
 def reminders(
     request: HttpRequest,
-    at: str = Query("08:00", pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="HH:MM"),
+    at: str = Query("08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM"),
     days: int = Query(14, ge=1, le=90),
 ) -> HttpResponse:
     """``at``: the local time of the daily session (HH:MM); ``days``: 1 to 90. 404 when there

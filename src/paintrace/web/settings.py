@@ -212,6 +212,7 @@ MIDDLEWARE = [
     "paintrace.web.middleware.SecurityHeadersMiddleware",
     "paintrace.web.middleware.PrivacyHeadersMiddleware",
     "paintrace.web.middleware.HtmlGZipMiddleware",
+    "paintrace.web.api_edges.ApiEdgesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

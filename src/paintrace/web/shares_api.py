@@ -47,6 +47,22 @@ class ShareListOut(Open):
     items: list[Open]
 
 
+def _days(data: object, *, default: int | None) -> int:
+    """`{"days": n}`, 1 to 30, the same for both kinds of link; `default` when left out (None:
+    required). 7.0 is the JSON number 7."""
+    if not isinstance(data, dict):
+        raise InputError("(root)", 'expected an object, e.g. {"days": 7}')
+    if set(data) - {"days"}:
+        raise InputError(sorted(set(data) - {"days"})[0], "unknown field; expected days")
+    days = data.get("days", default)
+    if isinstance(days, float) and days.is_integer():
+        days = int(days)
+    if not view_links.valid_days(days):
+        raise InputError("days", "expected a whole number of days from 1 to 30")
+    assert isinstance(days, int)
+    return days
+
+
 @router.post(
     "/journal/shares",
     operation_id=op("create_share"),
@@ -65,13 +81,7 @@ def create_share(request: HttpRequest) -> HttpResponse:
     if isinstance(data, JsonResponse):
         return data
     try:
-        if not isinstance(data, dict):
-            raise InputError("(root)", "expected an object with days")
-        if set(data) - {"days"}:
-            raise InputError(sorted(set(data) - {"days"})[0], "unknown field; expected days")
-        days = data.get("days")
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30:
-            raise InputError("days", "expected a whole number of days from 1 to 30")
+        days = _days(data, default=None)
     except InputError as exc:
         return invalid(exc)
     try:
@@ -149,15 +159,7 @@ def create_assessment_share(request: HttpRequest, assessment_id: str) -> HttpRes
     if isinstance(data, JsonResponse):
         return data
     try:
-        if not isinstance(data, dict):
-            raise InputError("(root)", 'expected an object, e.g. {"days": 7}')
-        if set(data) - {"days"}:
-            raise InputError(sorted(set(data) - {"days"})[0], "unknown field; expected days")
-        days = data.get("days", view_links.DEFAULT_DAYS)
-        if isinstance(days, float) and days.is_integer():
-            days = int(days)  # 7.0 is the JSON integer 7
-        if not view_links.valid_days(days):
-            raise InputError("days", "expected a whole number of days from 1 to 30")
+        days = _days(data, default=view_links.DEFAULT_DAYS)
         made = view_links.create(assessment_id, days)
     except InputError as exc:
         return invalid(exc)

@@ -1,0 +1,57 @@
+"""The API's edges answer in JSON, like the rest of it.
+
+django-ninja answers a wrong method with a plain-text 405, and an address under /api/ that
+names nothing falls through to the HTML pages' 404. A client of the API then meets an error it
+cannot read the way it reads every other one. HEAD on a GET endpoint is answered as GET
+without the body (ninja would refuse it), so a monitor or a link checker gets the headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+PREFIX = "/api/"
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return "json" in response.get("Content-Type", "")
+
+
+def _not_allowed(response: HttpResponse) -> JsonResponse:
+    methods = {m.strip() for m in response.get("Allow", "").split(",") if m.strip()}
+    if "GET" in methods:
+        methods.add("HEAD")
+    listed = ", ".join(sorted(methods))
+    answer = JsonResponse(
+        {"detail": f"This address does not take that method. It takes {listed}."}, status=405
+    )
+    answer["Allow"] = listed
+    return answer
+
+
+class ApiEdgesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(PREFIX):
+            return self.get_response(request)
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        response = self.get_response(request)
+        if head:
+            request.method = "HEAD"
+        if response.status_code == 405 and not _is_json(response):
+            response = _not_allowed(response)
+        elif response.status_code == 404 and not _is_json(response):
+            response = JsonResponse(
+                {"detail": "Nothing at this address. The API's addresses are listed at /api/docs."},
+                status=404,
+            )
+        if head and not response.streaming:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
