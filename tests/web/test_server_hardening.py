@@ -110,6 +110,28 @@ def test_slow_and_stalled_clients_do_not_block_the_server(server: Any) -> None:
             sock.close()
 
 
+def test_a_body_refused_unread_closes_the_connection(server: Any) -> None:
+    """A 413 for a body declared too large is sent before the body is read. Kept alive, the
+    connection would wait for the rest (100 MB here), or read it as the next request; it must
+    close once the answer is sent."""
+    _, port, _ = server
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(
+            b"POST /api/assessments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{}"
+        )
+        sock.settimeout(5)
+        start = time.monotonic()
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(4096):
+                answer += chunk
+        closed_after = time.monotonic() - start
+    assert closed_after < 1.0, f"kept open {closed_after:.1f} s (keep-alive waits for the body)"
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+    assert answer.endswith(b'"type": "body"}]}'), answer[-80:]  # the whole answer, then EOF
+
+
 def test_heads_sent_a_byte_a_second_are_cut_off(server: Any) -> None:
     """gunicorn's threads read a request head with no time limit: before, 48 clients sending
     their headers a byte a second took /healthz down for good. Now each head has 5 s

@@ -63,7 +63,16 @@ class _Watchdog:
 WATCHDOG = _Watchdog()  # one per process; paintrace.web.worker uses it for request heads
 
 
-def _reject(start_response: Callable[..., Any], status: str, message: str) -> list[bytes]:
+def _reject(
+    start_response: Callable[..., Any], status: str, message: str, sock: Any = None
+) -> list[bytes]:
+    """The error, and the connection's end when `sock` still holds unread body: gunicorn drops
+    the app's ``Connection: close`` and would keep it alive, waiting for the rest of a body it
+    then reads and throws away. With the read side shut, it sees the end of the stream and
+    closes once the answer is written."""
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RD)
     body = json.dumps({"detail": [{"loc": ["body"], "msg": message, "type": "body"}]}).encode()
     start_response(
         status,
@@ -92,6 +101,7 @@ class BodyLimit:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         max_bytes = self.large.get(environ.get("PATH_INFO", ""), self.max_bytes)
+        sock = environ.get("gunicorn.socket")
         length_raw = environ.get("CONTENT_LENGTH") or ""
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if not length_raw and not chunked:
@@ -99,10 +109,11 @@ class BodyLimit:
         try:
             length = int(length_raw) if length_raw else None
         except ValueError:
-            return _reject(start_response, "400 Bad Request", "bad Content-Length")
+            return _reject(start_response, "400 Bad Request", "bad Content-Length", sock)
         if length is not None and length > max_bytes:
-            return _reject(start_response, "413 Content Too Large", "the request body is too large")
-        sock = environ.get("gunicorn.socket")
+            return _reject(
+                start_response, "413 Content Too Large", "the request body is too large", sock
+            )
         deadline = time.monotonic() + self.timeout
         stream = environ["wsgi.input"]
         parts: list[bytes] = []
@@ -125,8 +136,10 @@ class BodyLimit:
                 WATCHDOG.forget(key)
         if time.monotonic() >= deadline and size < want and length is not None:
             return _reject(start_response, "408 Request Timeout", "the body came too slowly")
-        if size > max_bytes:
-            return _reject(start_response, "413 Content Too Large", "the request body is too large")
+        if size > max_bytes:  # a chunked body, read up to the limit: the rest is unread
+            return _reject(
+                start_response, "413 Content Too Large", "the request body is too large", sock
+            )
         body = b"".join(parts)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
