@@ -246,7 +246,10 @@ def render_view(
     ``marks`` maps a region id to its symptoms, ``zones`` a region id to ``essential`` or
     ``spillover`` (a source's referral map), ``points`` lists regions that get a trigger-point
     marker. Ids that belong to other views are ignored, so a whole drawing can be passed to every
-    view. With ``interactive`` every region is a toggle button for keyboard and screen reader.
+    view. With ``interactive`` every region carries its name (``aria-label``) for the page's
+    script, which makes each region a toggle button and the view a group when it starts: served
+    as buttons, the regions would be Tab stops that do nothing without JavaScript (the list of
+    places does the work then), so the picture is served as a plain image.
     """
     bm = load_bodymap()
     if view not in bm.views:
@@ -257,10 +260,9 @@ def render_view(
     v = bm.views[view]
     title_id = f"{id_prefix}bm-{view}-title"
     label = title if title is not None else v.title
-    role = 'role="group"' if interactive else 'role="img"'
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bodymap-svg bodymap-{view}" '
-        f'viewBox="{escape(v.view_box)}" {role} aria-labelledby="{escape(title_id)}" '
+        f'viewBox="{escape(v.view_box)}" role="img" aria-labelledby="{escape(title_id)}" '
         f"{_SVG_DEFAULTS}>",
         f'<title id="{escape(title_id)}">{escape(label)}</title>',
     ]
@@ -286,8 +288,6 @@ def render_view(
             f'data-region="{escape(s.region)}"',
         ]
         if interactive:
-            attrs.append('tabindex="0" role="button"')
-            attrs.append(f'aria-pressed="{"true" if syms else "false"}"')
             attrs.append(f'aria-label="{escape(s.name)}"')
         out.append(f'<path {" ".join(attrs)} d="{escape(s.d)}"/>')
     out.append("</g>")

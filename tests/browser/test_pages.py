@@ -129,6 +129,24 @@ def test_mark_by_mouse_and_keyboard_then_piriformis_ranks_first(
     assert csp_errors == []
 
 
+def test_the_script_makes_every_region_a_toggle_button(page: Page, site: str) -> None:
+    # The server sends plain shapes (a tap does nothing without JavaScript); bodymap.js turns
+    # each into a named toggle button in the Tab order, and each view into a group.
+    page.goto(site + "/")
+    expect(page.locator("#brush")).to_be_visible()
+    shapes = page.locator("#picture [data-region]")
+    total = shapes.count()
+    assert total >= 74
+    expect(page.locator('#picture [data-region][role="button"][tabindex="0"]')).to_have_count(total)
+    expect(page.locator('#picture [data-region][aria-pressed="false"]')).to_have_count(total)
+    expect(page.locator('#picture svg[role="group"]')).to_have_count(4)
+    buttock = region(page, "right.buttock-center", "back")
+    expect(buttock).to_have_accessible_name("Middle of the buttock (right)")
+    buttock.focus()
+    page.keyboard.press("Enter")
+    expect(buttock).to_have_attribute("aria-pressed", "true")
+
+
 def test_going_back_in_the_browser_changes_an_answer(page: Page, site: str) -> None:
     page.goto(site + "/")
     for rid in ("right.buttock-center", "right.sacroiliac"):

@@ -33,6 +33,8 @@ def test_the_map_is_on_the_check_in_folded_away_with_a_plain_list(client: Client
     assert html.index('name="back_pain"') < html.index("checkin-map") < html.index("Save check-in")
     assert 'id="picture"' in html and 'data-region="right.buttock-center"' in html  # the map
     assert "paintrace/bodymap" in html and 'id="checkin-form"' in html  # the same script
+    # plain shapes until the script makes them buttons: without it a tap does nothing
+    assert not re.search(r"<path [^>]*(?:tabindex|role=|aria-pressed)", html)
     kb = load_knowledge()
     boxes = re.findall(r'type="checkbox" name="r:([a-z0-9.-]+)" value="pain"', html)
     selects = re.findall(r'<select name="ri:([a-z0-9.-]+)">', html)
