@@ -5,6 +5,7 @@ pages never show another's data."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -146,7 +147,54 @@ def test_an_unticked_warning_sign_is_not_recorded_as_no(client: Client) -> None:
 def test_check_in_errors_are_shown(client: Client) -> None:
     sign_up(client)
     r = checkin(client, 11, 2)
-    assert r.status_code == 400 and b"leg_pain" in r.content
+    assert r.status_code == 400
+    # the field's label, not its id
+    assert "Leg pain: expected a whole number" in r.content.decode()
+    assert "leg_pain:" not in r.content.decode()
+    # nothing ticked: the stop banner stays hidden and the optional part folded
+    assert re.search(r'<div id="flag-banner"[^>]* hidden>', r.content.decode())
+    assert '<details class="checkin-more">' in r.content.decode()
+
+
+def test_a_check_in_sent_back_keeps_every_answer_and_the_stop_banner(client: Client) -> None:
+    """A check-in refused for a missing back pain comes back with everything else as it was
+    sent: ticks, numbers, note and the red stop banner of a ticked warning sign."""
+    aid = anonymous_assessment()
+    sign_up(client)
+    client.post(f"/a/{aid}/save/")
+    page = client.get("/journal/check-in/").content.decode()
+    muscle = re.search(r'name="massaged" value="([^"]+)"', page)
+    assert muscle is not None
+    sent = {
+        "leg_pain": "6",
+        f"flag-{RESCREEN[0]}": "yes",
+        "new_numbness": "yes",
+        "new_weakness": "yes",
+        "massaged": muscle.group(1),
+        "stretched": muscle.group(1),
+        "minutes": "25",
+        "felt_after": "better",
+        "sleep_disturbed": "yes",
+        "note": "sat <long> in the car",
+    }
+    r = client.post("/journal/check-in/", sent)
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "Back pain: required: a whole number from 0 to 10" in html
+    assert "back_pain:" not in html
+    assert 'name="leg_pain" value="6" required checked' in html
+    for name in (f"flag-{RESCREEN[0]}", "new_numbness", "new_weakness"):
+        assert re.search(rf'<input type="checkbox" name="{name}" value="yes"[^>]* checked', html)
+    for name in ("massaged", "stretched"):
+        assert f'name="{name}" value="{muscle.group(1)}" checked' in html
+    assert re.search(r'<input id="minutes" name="minutes"[^>]* value="25"', html)
+    assert 'name="felt_after" value="better" checked' in html
+    assert 'name="sleep_disturbed" value="yes" checked' in html
+    assert 'name="sleep_disturbed" value="no">' in html
+    assert ">sat &lt;long&gt; in the car</textarea>" in html
+    assert '<details class="checkin-more" open>' in html  # the kept answers are in view
+    banner = re.search(r'<div id="flag-banner"[^>]*>', html)
+    assert banner is not None and "hidden" not in banner.group(0)
 
 
 def test_save_to_my_account_from_the_result_page(client: Client) -> None:

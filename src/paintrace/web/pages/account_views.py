@@ -32,7 +32,7 @@ from paintrace.plan import plan_to_show
 from paintrace.triage import open_questions
 from paintrace.typed_text import whole_number
 from paintrace.web import accounts, journal_store, ratelimit, store
-from paintrace.web.pages import checkin_map
+from paintrace.web.pages import checkin_form, checkin_map
 
 PAIN_SCALE = list(range(11))
 
@@ -203,6 +203,7 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         "muscles": _plan_muscles(request.user),
         "felt_choices": FELT_AFTER,
         "values": {},
+        "kept": checkin_form.kept({}),
     }
     if request.method == "POST":
         data = _checkin_data(request.POST)
@@ -210,7 +211,11 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
             c = parse_checkin(data, load_knowledge())
         except InputError as exc:
             context.update(checkin_map.map_context(request.POST))
-            context.update(values=request.POST, error=_plain_error(exc))
+            context.update(
+                values=request.POST,
+                kept=checkin_form.kept(request.POST),
+                error=checkin_form.plain_error(exc),
+            )
             return render(request, "paintrace/account/checkin.html", context, status=400)
         assert isinstance(c, CheckIn)
         alarming = bool(c.warning_signs or c.new_numbness or c.new_weakness)
@@ -219,7 +224,11 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         except InputError as exc:  # the account is full (paintrace.web.quotas)
             if not alarming:
                 context.update(checkin_map.map_context(request.POST))
-                context.update(values=request.POST, error=_plain_error(exc))
+                context.update(
+                    values=request.POST,
+                    kept=checkin_form.kept(request.POST),
+                    error=checkin_form.plain_error(exc),
+                )
                 return render(request, "paintrace/account/checkin.html", context, status=400)
             # a warning sign is shown even when the check-in cannot be kept
             messages.error(request, f"This check-in was not saved. {exc.message}")
@@ -232,18 +241,6 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         return redirect("pt-progress")
     context.update(checkin_map.map_context())
     return render(request, "paintrace/account/checkin.html", context)
-
-
-def _plain_error(exc: InputError) -> InputError:
-    """A region's id in the message replaced by its name ("regions.left.calf-upper" reads as
-    "Calf, upper part (left)")."""
-    if exc.field.startswith("regions."):
-        rid = exc.field.split(".", 1)[1]
-        kb = load_knowledge()
-        if rid in kb.regions:
-            return InputError(f"Where it hurts: {kb.region_name(rid)}", exc.message)
-        return InputError("Where it hurts", "a place that is not on the body map")
-    return exc
 
 
 # --------------------------------------------------------------------------- progress

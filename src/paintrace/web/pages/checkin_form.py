@@ -1,0 +1,68 @@
+"""The check-in form sent back after a refusal: every answer as it was posted, and the error
+named by the field's label.
+
+A refused check-in is typed again by a person in pain, often on a phone: losing the ticked
+warning signs would also lose the stop banner that tells them not to massage or stretch. The
+core's error names a field by its JSON id (``back_pain``), which means nothing on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from paintrace.errors import InputError
+from paintrace.journal import FELT_AFTER, RESCREEN
+from paintrace.knowledge import load_knowledge
+
+# The JSON field (before any ".") to the words the page shows for it.
+LABELS = {
+    "leg_pain": "Leg pain",
+    "back_pain": "Back pain",
+    "red_flags": "Warning signs",
+    "new_numbness": "New numbness",
+    "new_weakness": "New weakness",
+    "massaged": "What you worked on",
+    "stretched": "What you worked on",
+    "minutes": "Minutes of self-care today",
+    "felt_after": "How it felt right after",
+    "sleep_disturbed": "Sleep",
+    "note": "Note",
+}
+
+# The fields folded away under "Add what you did, sleep and a note": opened when any is filled.
+_MORE = ("massaged", "stretched", "minutes", "felt_after", "sleep_disturbed", "note")
+
+
+def kept(post: Mapping[str, Any]) -> dict[str, Any]:
+    """The posted answers in the shapes the template compares with (unknown values dropped)."""
+    getlist = getattr(post, "getlist", lambda key: [post[key]] if key in post else [])
+    flags = [fid for fid in RESCREEN if post.get(f"flag-{fid}") == "yes"]
+    values = {
+        "flags": flags,
+        "new_numbness": post.get("new_numbness") == "yes",
+        "new_weakness": post.get("new_weakness") == "yes",
+        "massaged": [str(v) for v in getlist("massaged")],
+        "stretched": [str(v) for v in getlist("stretched")],
+        "minutes": str(post.get("minutes", "")).strip(),
+        "felt_after": post.get("felt_after") if post.get("felt_after") in FELT_AFTER else "",
+        "sleep_disturbed": post.get("sleep_disturbed", "")
+        if post.get("sleep_disturbed") in ("yes", "no")
+        else "",
+        "note": str(post.get("note", "")),
+    }
+    values["more_open"] = any(values[key] for key in _MORE)
+    return values
+
+
+def plain_error(exc: InputError) -> InputError:
+    """The error with the field's label for its id ("back_pain" reads "Back pain"); a region's
+    id becomes its name ("regions.left.calf-upper" reads "Where it hurts: Upper calf (left)")."""
+    if exc.field.startswith("regions."):
+        rid = exc.field.split(".", 1)[1]
+        kb = load_knowledge()
+        if rid in kb.regions:
+            return InputError(f"Where it hurts: {kb.region_name(rid)}", exc.message)
+        return InputError("Where it hurts", "a place that is not on the body map")
+    label = LABELS.get(exc.field.split(".", 1)[0], "This check-in")
+    return InputError(label, exc.message)
