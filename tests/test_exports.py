@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -153,6 +154,21 @@ def test_charts_are_accessible_svg_with_the_important_change_line():
     assert "walking" in activity_chart_svg(weekly)
     assert composite_regions(CHECKINS)["right.buttock-center"] == (2, 6.0)
     assert "zone-essential" in composite_svg(CHECKINS)
+
+
+def test_each_chart_names_itself_with_its_own_ids():
+    """The progress page shows several charts: shared ids would give the second one the first
+    one's name and description."""
+    pain = pain_chart_svg(daily(CHECKINS))
+    activity = activity_chart_svg({"walking": [(date(2026, 10, 26), 3)]})
+    ids: list[str] = []
+    for svg in (pain, activity):
+        labelled = re.search(r'aria-labelledby="([^"]+)"', svg)
+        assert labelled is not None
+        own = re.findall(r'\bid="([^"]+)"', svg)
+        assert labelled.group(1).split() == own  # the title, then the description
+        ids += own
+    assert len(ids) == len(set(ids)) == 4
 
 
 def test_the_chart_counts_only_the_days_the_plan_was_recorded():

@@ -31,13 +31,16 @@ def _y(value: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / 10)
 
 
-def _frame(title: str, desc: str, first: date, last: date) -> list[str]:
+def _frame(name: str, title: str, desc: str, first: date, last: date) -> list[str]:
+    """The chart's frame; `name` prefixes its ids, which must differ between the charts of a
+    page: a shared id gives every chart the first one's title and description."""
+    title_id, desc_id = escape(f"{name}-title"), escape(f"{name}-desc")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="chart-title chart-desc" font-family="sans-serif" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}" font-family="sans-serif" '
         f'font-size="11">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(desc)}</desc>',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(desc)}</desc>',
     ]
     for v in range(0, 11, 2):
         y = _y(v)
@@ -122,7 +125,7 @@ def pain_chart_svg(days: Sequence[Day], target: float | None = None) -> str:
     )
     if target is not None:
         desc += f" An important improvement means leg pain at or below {target:g}."
-    out = _frame("Leg and back pain over time", desc, first, last)
+    out = _frame("pain-chart", "Leg and back pain over time", desc, first, last)
     if target is not None:
         y = _y(target)
         out.append(
@@ -159,7 +162,7 @@ def activity_chart_svg(weekly: Mapping[str, Sequence[tuple[date, int]]]) -> str:
         for name, series in weekly.items()
         if series
     )
-    out = _frame("Your activities week by week", desc + ".", weeks[0], weeks[-1])
+    out = _frame("activity-chart", "Your activities week by week", desc + ".", weeks[0], weeks[-1])
     for i, name in enumerate(names):
         colour = COLOURS[i % len(COLOURS)]
         series = [(w, float(s)) for w, s in weekly[name]]

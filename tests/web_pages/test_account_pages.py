@@ -234,6 +234,30 @@ def test_pages_show_only_the_account_s_own_journal(client: Client) -> None:
     assert "No check-ins yet" in page and "alice-secret-note" not in page
 
 
+def test_the_progress_charts_each_have_their_own_name(client: Client) -> None:
+    """Pain and activity charts on one page: every id once, and each chart's aria-labelledby
+    points at its own title and description."""
+    sign_up(client)
+    checkin(client, 6, 2, **{"r:right.calf-upper": "pain"})
+    checkin(client, 5, 2)
+    assert (
+        client.post("/journal/activities/", {"new_activity": "walking", "score": "4"}).status_code
+        == 302
+    )
+    html = client.get("/journal/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    charts = re.findall(r'<svg [^>]*class="chart"[^>]*aria-labelledby="([^"]+)"', html)
+    assert len(charts) == 2
+    names = {}
+    for labelled in charts:
+        title_id, desc_id = labelled.split()
+        title = re.search(rf'<title id="{title_id}">([^<]+)</title>', html)
+        assert title is not None and f'<desc id="{desc_id}">' in html
+        names[title_id] = title.group(1)
+    assert sorted(names.values()) == ["Leg and back pain over time", "Your activities week by week"]
+
+
 def test_journal_pages_need_a_login() -> None:
     client = Client()
     for path in ("/journal/", "/journal/check-in/", "/accounts/", "/accounts/password/"):
