@@ -66,6 +66,31 @@ def test_sign_up_refuses_a_weak_password_and_a_taken_name(client: Client) -> Non
     assert b"taken" in r.content
 
 
+def described_by_targets(html: str) -> list[tuple[str, int]]:
+    """Each id an aria-describedby names, with how many elements carry it."""
+    named = [i for ref in re.findall(r'aria-describedby="([^"]+)"', html) for i in ref.split()]
+    return [(i, len(re.findall(rf'\sid="{re.escape(i)}"', html))) for i in named]
+
+
+def test_field_errors_are_tied_to_their_field(client: Client) -> None:
+    """Django points a field with errors at "<id>_error": the message must carry that id, once
+    however many messages the field has."""
+    r = client.post("/accounts/signup/", {"username": "x1", "password1": "1", "password2": "1"})
+    html = r.content.decode()
+    assert html.count('class="field-error"') >= 2  # too short, too common, only digits
+    assert 'aria-describedby="id_password2_helptext id_password2_error"' in html
+    targets = described_by_targets(html)
+    assert ("id_password2_error", 1) in targets
+    assert all(n == 1 for _, n in targets), targets
+    error = re.search(r'id="id_password2_error"[^>]*>(.*?)</div>', html, re.S)
+    assert error is not None and "too short" in error.group(1)
+
+    sign_up(client)
+    r = client.post("/accounts/delete/", {"password": "not it at all"})
+    targets = described_by_targets(r.content.decode())
+    assert targets == [("id_password_error", 1)]
+
+
 def test_log_in_locks_out_after_repeated_failures() -> None:
     sign_up(Client(), "dora")
     client = Client()
