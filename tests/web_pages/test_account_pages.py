@@ -91,6 +91,23 @@ def test_field_errors_are_tied_to_their_field(client: Client) -> None:
     assert targets == [("id_password_error", 1)]
 
 
+def test_sign_up_fields_say_what_to_fill_in(client: Client) -> None:
+    """WCAG 1.3.5: browsers and password managers fill a field whose purpose is declared."""
+    html = client.get("/accounts/signup/").content.decode()
+    purposes = {}
+    for tag in re.findall(r"<input [^>]*>", html):
+        if 'type="hidden"' not in tag:
+            name = re.search(r'name="([^"]+)"', tag)
+            assert name is not None
+            purposes[name.group(1)] = re.search(r'autocomplete="([^"]+)"', tag)
+    assert {name: m.group(1) if m else None for name, m in purposes.items()} == {
+        "username": "username",
+        "email": "email",
+        "password1": "new-password",
+        "password2": "new-password",
+    }
+
+
 def test_log_in_locks_out_after_repeated_failures() -> None:
     sign_up(Client(), "dora")
     client = Client()

@@ -38,7 +38,12 @@ PAIN_SCALE = list(range(11))
 
 
 class SignUpForm(BaseUserCreationForm):
-    email = forms.EmailField(required=False, help_text="Optional. Only to reset your password.")
+    # autocomplete: the field's purpose, so browsers can fill it in (WCAG 1.3.5)
+    email = forms.EmailField(
+        required=False,
+        help_text="Optional. Only to reset your password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     class Meta(BaseUserCreationForm.Meta):
         model = User
