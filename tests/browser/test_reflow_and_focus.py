@@ -13,3 +13,23 @@ def test_the_body_map_fits_320_px_without_scrolling_sideways(page: Page, site: s
     expect(page.locator("#brush")).to_be_visible()  # the script's controls are in the layout
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 320, f"the page is {width} px wide at 320 px"
+
+
+def test_every_view_button_is_a_tab_stop_on_a_phone(page: Page, site: str) -> None:
+    """2.1.1 Keyboard: below 60em one view shows at a time; Tab reaches each view button (they
+    are plain toggle buttons, not a toolbar, so nothing says arrow keys would be needed)."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + "/")
+    back = page.get_by_role("button", name="Back", exact=True)
+    expect(back).to_have_attribute("aria-pressed", "true")
+    back.focus()
+    for name in ("Front", "Sides", "Soles"):
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # on Sides
+    expect(page.get_by_role("button", name="Sides", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator(".bodymap-view-sides")).to_be_visible()
+    expect(page.locator(".bodymap-view-back")).to_be_hidden()

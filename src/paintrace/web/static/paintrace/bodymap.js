@@ -181,8 +181,9 @@
       var show = function (view) {
         buttons.forEach(function (b) {
           var on = b.getAttribute("data-view") === view;
+          // Every button stays a Tab stop: a plain group of toggle buttons gives no hint that
+          // arrow keys would reach the others (they still do, as a shortcut).
           b.setAttribute("aria-pressed", on ? "true" : "false");
-          b.tabIndex = on ? 0 : -1; // one Tab stop for the group; arrow keys move within it
         });
         map.querySelectorAll(".bodymap-view").forEach(function (fig) {
           fig.classList.toggle("is-current", fig.classList.contains("bodymap-view-" + view));
