@@ -3,6 +3,8 @@ controls, focus and title after a refused form, and contrast of the marks as dra
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 
@@ -33,3 +35,31 @@ def test_every_view_button_is_a_tab_stop_on_a_phone(page: Page, site: str) -> No
     )
     expect(page.locator(".bodymap-view-sides")).to_be_visible()
     expect(page.locator(".bodymap-view-back")).to_be_hidden()
+
+
+def test_a_refused_form_starts_at_its_error_summary(
+    page: Page, site: str, csp_errors: list[str]
+) -> None:
+    """3.3.1 and 4.1.3: after a full page load with errors, the title says "Error: " and focus
+    is on the summary (the static script does it: no inline script under the CSP)."""
+    page.goto(site + "/")
+    page.get_by_role("button", name="Continue to the questions").click()  # nothing marked
+    page.wait_for_load_state()
+    expect(page).to_have_title("Error: Mark where you feel it · paintrace")
+    summary = page.locator("#form-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Mark at least one place")
+
+    # a bad age (the browser's own check switched off, as some browsers have none): the
+    # summary's link leads to the field, which is described by its message
+    page.locator('.bodymap-view-back [data-region="right.sacroiliac"]').click()
+    page.get_by_label("Your age").fill("200")
+    page.locator("#drawing-form").evaluate("form => { form.noValidate = true; }")
+    page.get_by_role("button", name="Continue to the questions").click()
+    page.wait_for_load_state()
+    expect(page.locator("#form-errors")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    age = page.get_by_label("Your age")
+    expect(age).to_have_accessible_description(re.compile("Enter an age from 0 to 120"))
+    assert csp_errors == []

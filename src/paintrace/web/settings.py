@@ -213,6 +213,7 @@ MIDDLEWARE = [
     "paintrace.web.middleware.PrivacyHeadersMiddleware",
     "paintrace.web.middleware.HtmlGZipMiddleware",
     "paintrace.web.api_edges.ApiEdgesMiddleware",
+    "paintrace.web.error_title.ErrorTitleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -30,6 +30,15 @@ LABELS = {
     "note": "Note",
 }
 
+# The JSON field to the id of its control (or fieldset) on the page.
+TARGETS = {
+    "leg_pain": "leg-pain",
+    "back_pain": "back-pain",
+    "minutes": "minutes",
+    "felt_after": "felt-after",
+    "note": "note",
+}
+
 # The fields folded away under "Add what you did, sleep and a note": opened when any is filled.
 _MORE = ("massaged", "stretched", "minutes", "felt_after", "sleep_disturbed", "note")
 
@@ -55,14 +64,18 @@ def kept(post: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def plain_error(exc: InputError) -> InputError:
-    """The error with the field's label for its id ("back_pain" reads "Back pain"); a region's
-    id becomes its name ("regions.left.calf-upper" reads "Where it hurts: Upper calf (left)")."""
-    if exc.field.startswith("regions."):
-        rid = exc.field.split(".", 1)[1]
+def plain_error(exc: InputError) -> dict[str, str]:
+    """The error in words, with the field's label for its id ("back_pain" reads "Back pain"; a
+    region's id its name: "Where it hurts: Upper calf (left)"), and the id of the page's field
+    it belongs to, for the summary's link and the field's aria-describedby."""
+    root = exc.field.split(".", 1)[0]
+    if root == "regions":
+        rid = exc.field.split(".", 1)[1] if "." in exc.field else ""
         kb = load_knowledge()
         if rid in kb.regions:
-            return InputError(f"Where it hurts: {kb.region_name(rid)}", exc.message)
-        return InputError("Where it hurts", "a place that is not on the body map")
-    label = LABELS.get(exc.field.split(".", 1)[0], "This check-in")
-    return InputError(label, exc.message)
+            text = f"Where it hurts: {kb.region_name(rid)}: {exc.message}"
+        else:
+            text = "Where it hurts: a place that is not on the body map"
+        return {"text": text, "target": "checkin-map"}
+    label = LABELS.get(root, "This check-in")
+    return {"text": f"{label}: {exc.message}", "target": TARGETS.get(root, "")}

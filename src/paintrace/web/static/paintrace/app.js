@@ -30,11 +30,22 @@
     });
   }
 
-  // After htmx swaps in the next interview step, move focus to its heading so that screen
-  // readers start reading the new question (a full page load does this by itself).
+  // A form sent back with its errors (the title then starts "Error: "): start at the error
+  // summary, so screen readers read what to fix and keyboard users Tab on to its links. A page
+  // load alone would leave focus at the top and say nothing of the errors.
+  function focusErrors() {
+    var summary = document.querySelector(".error-summary");
+    if (!summary) return false;
+    if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    summary.focus({ preventScroll: false });
+    return true;
+  }
+
+  // After htmx swaps in the next interview step, move focus to its errors or else its heading
+  // so that screen readers start reading the new question (a full page load does not).
   document.addEventListener("htmx:afterSettle", function () {
     var heading = document.querySelector("[data-focus]");
-    if (heading) heading.focus({ preventScroll: false });
+    if (!focusErrors() && heading) heading.focus({ preventScroll: false });
     initCopy(document);
   });
 
@@ -55,5 +66,5 @@
     });
   }
 
-  ready(function () { initCopy(document); initSkipLinks(document); });
+  ready(function () { initCopy(document); initSkipLinks(document); focusErrors(); });
 })();

@@ -1,0 +1,90 @@
+"""A refused form, sent back as a whole page (WCAG 3.3.1, 4.1.3): the title says "Error: " so
+a screen reader hears it first, there is an error summary for the script to focus, and each
+message is tied to its field with aria-describedby."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from paintrace.web.pages import warning_signs
+
+from .conftest import PIRIFORMIS_DRAWING, Browserless, drawing_post
+from .test_account_pages import sign_up
+
+pytestmark = pytest.mark.django_db
+
+
+def title(html: str) -> str:
+    found = re.search(r"<title>([^<]*)</title>", html)
+    assert found is not None
+    return found.group(1)
+
+
+def ids_named_by(tag: str) -> list[str]:
+    found = re.search(r'aria-describedby="([^"]+)"', tag)
+    return found.group(1).split() if found else []
+
+
+def test_a_refused_form_says_error_first_in_the_title(client: Client, nojs: Browserless) -> None:
+    assert not title(client.get("/").content.decode()).startswith("Error")
+    refused = client.post("/", {"age": "40"})
+    assert refused.status_code == 400
+    assert title(refused.content.decode()) == "Error: Mark where you feel it · paintrace"
+
+    nojs.draw(PIRIFORMIS_DRAWING)
+    r = client.post("/interview/", {"step": "0", "theme": "nerves"})
+    assert r.status_code == 400 and title(r.content.decode()).startswith("Error: Warning signs")
+
+    r = client.post("/accounts/login/", {"username": "nobody", "password": "wrong wrong"})
+    assert r.status_code == 400 and title(r.content.decode()).startswith("Error: ")
+
+    sign_up(client)
+    r = client.post("/journal/check-in/", {"leg_pain": "4"})
+    assert r.status_code == 400 and title(r.content.decode()) == "Error: Check in · paintrace"
+
+
+def test_a_bad_age_is_tied_to_the_age_field(client: Client) -> None:
+    html = client.post("/", drawing_post(PIRIFORMIS_DRAWING, age="200")).content.decode()
+    age = re.search(r'<input type="number" name="age"[^>]*>', html)
+    assert age is not None and 'aria-invalid="true"' in age.group(0)
+    (described,) = ids_named_by(age.group(0))
+    message = re.search(rf'<p [^>]*id="{described}"[^>]*>([^<]+)</p>', html)
+    assert message is not None and "Enter an age from 0 to 120" in message.group(1)
+    assert 'class="error-summary"' in html and 'href="#id_age"' in html
+
+
+def test_an_unanswered_warning_sign_is_tied_to_its_question(
+    client: Client, nojs: Browserless
+) -> None:
+    nojs.draw(PIRIFORMIS_DRAWING)
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    first, *others = list(nerves.findings)
+    data = {"step": "0", "theme": "nerves", **{f"rf:{fid}": "no" for fid in others}}
+    html = client.post("/interview/", data).content.decode()
+    fieldsets = re.findall(r"<fieldset[^>]*>.*?</fieldset>", html, re.S)
+    missing = [f for f in fieldsets if "Please answer this one." in f]
+    assert len(missing) == 1 and f'name="rf:{first}"' in missing[0]
+    described = ids_named_by(missing[0])
+    error = re.search(r'<p class="field-error" id="([^"]+)">Please answer this', missing[0])
+    assert error is not None and error.group(1) in described
+    for other in fieldsets:
+        if other is not missing[0]:
+            assert not any(i.startswith("error-") for i in ids_named_by(other))
+
+
+def test_a_refused_check_in_has_a_summary_tied_to_the_field(client: Client) -> None:
+    sign_up(client)
+    html = client.post("/journal/check-in/", {"leg_pain": "4"}).content.decode()
+    summary = re.search(r'<div class="error-summary"[^>]*tabindex="-1"[^>]*>.*?</div>', html, re.S)
+    assert summary is not None and "Back pain: required" in summary.group(0)
+    back = re.search(r'<fieldset[^>]*id="back-pain"[^>]*>', html)
+    assert back is not None and 'aria-invalid="true"' in back.group(0)
+    assert 'href="#back-pain"' in summary.group(0)
+    (described,) = ids_named_by(back.group(0))
+    assert f'id="{described}"' in summary.group(0)
+    leg = re.search(r'<fieldset[^>]*id="leg-pain"[^>]*>', html)
+    assert leg is not None and "aria-invalid" not in leg.group(0)
