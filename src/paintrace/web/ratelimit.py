@@ -106,7 +106,7 @@ def hit(request: HttpRequest, scope: str) -> int | None:
 
 
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    """429 with Retry-After: JSON for the API, a short plain page otherwise."""
+    """429 with Retry-After: JSON for the API, otherwise a page in the site's layout."""
     minutes = max(1, math.ceil(retry_after / 60))
     message = (
         f"Too many requests from your connection. Please try again in {minutes} minute"
@@ -116,9 +116,10 @@ def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message, "retry_after": retry_after}, status=429)
     else:
+        from django.template.loader import render_to_string
+
         response = HttpResponse(
-            "<!doctype html><html lang=en><meta charset=utf-8><title>Too many requests</title>"
-            f"<h1>Too many requests</h1><p>{message}</p></html>",
+            render_to_string("429.html", {"message": message}),
             status=429,
             content_type="text/html; charset=utf-8",
         )
