@@ -129,6 +129,7 @@ def test_a_body_refused_unread_closes_the_connection(server: Any) -> None:
         closed_after = time.monotonic() - start
     assert closed_after < 1.0, f"kept open {closed_after:.1f} s (keep-alive waits for the body)"
     assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+    assert b"\r\nX-Robots-Tag: noindex, nofollow\r\n" in answer
     assert answer.endswith(b'"type": "body"}]}'), answer[-80:]  # the whole answer, then EOF
 
 

@@ -81,6 +81,7 @@ def _reject(
             ("Content-Length", str(len(body))),
             ("Connection", "close"),
             ("Cache-Control", "no-store"),
+            ("X-Robots-Tag", "noindex, nofollow"),  # as on every other answer
         ],
     )
     return [body]
