@@ -33,6 +33,7 @@ from paintrace.measures import (
     worsened,
 )
 from paintrace.triage import more_urgent, triage
+from paintrace.wording import in_sentence
 
 RELIEF_LR: Mapping[str, float] = {"better": 2.0, "same": 0.7, "worse": 0.5}
 DAY_WEIGHT = 0.5  # days of one person are correlated: temper like the drawing
@@ -292,7 +293,7 @@ def reassess(
     lowered = [s for s in sources if s.reason and s.after < s.before]
     if lowered and days >= REVIEW_DAYS // 2:
         names = ", ".join(
-            knowledge.sources[s.id].name.lower() for s in lowered if s.id in knowledge.sources
+            in_sentence(knowledge.sources[s.id].name) for s in lowered if s.id in knowledge.sources
         )
         advice.append(
             f"Working on the {names} has not brought relief so far, so it is less likely to be "

@@ -335,3 +335,16 @@ def test_referral_maps_show_only_the_views_the_source_uses(client: Client) -> No
 def test_a_view_with_nothing_drawn_says_so_instead_of_an_empty_body(client: Client) -> None:
     html = page(client, saved({"right.hip-lateral": ["pain"]}, NO_RED_FLAGS))
     assert "You marked nothing on the back view." in html
+
+
+def test_a_nerve_root_keeps_its_capital_inside_a_sentence(client: Client) -> None:
+    drawing = {
+        "right.thigh-lateral-lower": ["pain"],
+        "right.leg-lateral": ["pain"],
+        "right.foot-dorsum": ["numbness"],
+        "right.big-toe": ["numbness"],
+    }
+    html = page(client, saved(drawing, NO_RED_FLAGS))
+    assert "Your drawing beside the usual pattern of L5 nerve root" in html
+    assert "Where symptoms from L5 nerve root usually show" in html
+    assert "l5 nerve root" not in html

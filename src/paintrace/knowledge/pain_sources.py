@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from paintrace.knowledge.vocabulary import STRICT, SourceKind, check, check_probability
+from paintrace.wording import in_sentence
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,7 @@ class Source:
         """The source as named inside a sentence ("the piriformis", "the S1 nerve root")."""
         if self.called:
             return self.called
-        keep = self.name[1:2].isupper() or self.name[1:2].isdigit()
-        name = self.name if keep else self.name[:1].lower() + self.name[1:]
+        name = in_sentence(self.name)
         return name if self.kind == "condition" else f"the {name}"
 
     @functools.cached_property

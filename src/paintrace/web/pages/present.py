@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from paintrace import bodymap
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
+from paintrace.wording import in_sentence
 
 SYMPTOM_LABELS = {
     "pain": "Pain",
@@ -307,7 +308,7 @@ def comparison(
             view,
             zones=zones,
             points=points,
-            title=f"Where symptoms from {source.name.lower()} usually show, {caption} view",
+            title=f"Where symptoms from {in_sentence(source.name)} usually show, {caption} view",
             id_prefix=f"s{index}-{view}-src-",
         )
         out.append(

@@ -28,6 +28,7 @@ from paintrace.web.pages.selfcare_words import (
     technique_figure,
     times,
 )
+from paintrace.wording import in_sentence
 
 
 def _estimate_note(item: Mapping[str, Any]) -> bool:
@@ -127,7 +128,7 @@ def muscle_map(kb: Knowledge, muscle_id: str, sides: Sequence[str], index: int) 
     if not points:
         return []
     bm = bodymap.load_bodymap()
-    name = kb.sources[muscle_id].name.lower()
+    name = in_sentence(kb.sources[muscle_id].name)
     out = []
     for view in present.views_for(points):
         caption = bm.views[view].caption
