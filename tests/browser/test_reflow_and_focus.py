@@ -63,3 +63,46 @@ def test_a_refused_form_starts_at_its_error_summary(
     age = page.get_by_label("Your age")
     expect(age).to_have_accessible_description(re.compile("Enter an age from 0 to 120"))
     assert csp_errors == []
+
+
+def test_the_journal_s_tables_scroll_on_their_own_at_320_px(page: Page, site: str) -> None:
+    """1.4.10 Reflow: a wide table scrolls sideways in its own box (a keyboard stop with a name),
+    the page itself stays 320 px wide."""
+    import json
+
+    from django.conf import settings
+    from django.test import Client
+
+    from paintrace.knowledge import load_knowledge
+
+    client = Client()
+    password = "correct horse battery staple"
+    signup = {"username": "narrow", "password1": password, "password2": password}
+    assert client.post("/accounts/signup/", signup).status_code == 302
+    flags = {f.id: False for f in load_knowledge().findings.values() if f.group == "red-flag"}
+    case = {"drawing": {"right.buttock-center": ["pain"]}, "findings": flags}
+    made = client.post("/api/assessments", json.dumps(case), content_type="application/json")
+    assert client.post(f"/a/{made.json()['id']}/save/").status_code == 302
+    for leg in (7, 5, 4):
+        body = {"leg_pain": leg, "back_pain": 2, "note": "", "regions": {"right.calf-upper": 6}}
+        r = client.post("/api/journal/entries", json.dumps(body), content_type="application/json")
+        assert r.status_code == 201, r.content
+    r = client.post("/journal/activities/", {"new_activity": "sitting through a film", "score": 4})
+    assert r.status_code == 302
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}]
+    )
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(site + "/journal/")
+    tables = page.locator("main table")
+    expect(tables).to_have_count(4)  # pain, activities, places, sources
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 320, f"the page is {width} px wide at 320 px"
+    for i in range(4):
+        box = tables.nth(i).locator("xpath=..")
+        expect(box).to_have_attribute("role", "region")
+        expect(box).to_have_attribute("tabindex", "0")
+        expect(box).to_have_accessible_name(re.compile(r"\w"))
+        expect(tables.nth(i).locator("caption")).to_have_count(1)
