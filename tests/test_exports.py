@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from paintrace.assessment import assess
 from paintrace.calendar_ics import plan_calendar
 from paintrace.charts import (
+    COLOURS,
     activity_chart_svg,
     composite_regions,
     composite_svg,
@@ -231,3 +232,16 @@ def test_the_calendar_repeats_the_routine_and_sets_the_review():
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
     with pytest.raises(ValueError):
         plan_calendar(plan, date(2026, 12, 7), at="25:00")
+
+
+def test_the_pain_chart_has_a_visible_key_for_its_two_lines():
+    """Solid is leg pain, dashed is back pain: said in the picture, not only in the desc."""
+    svg = pain_chart_svg(daily(CHECKINS), target=5.0)
+    key = re.search(r'<g class="legend">(.*?)</g>', svg)
+    assert key is not None
+    items = re.findall(r"<line ([^>]*)/><text [^>]*>([^<]+)</text>", key.group(1))
+    assert [text for _, text in items][:2] == ["leg pain", "back pain"]
+    (leg, _), (back, _) = items[:2]
+    assert "stroke-dasharray" not in leg and f'stroke="{COLOURS[0]}"' in leg
+    assert 'stroke-dasharray="6 4"' in back and f'stroke="{COLOURS[1]}"' in back
+    assert "<title" in svg and "<desc" in svg and svg.index("<desc") < svg.index("legend")

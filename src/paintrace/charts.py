@@ -113,6 +113,28 @@ def _plan_days(days: Sequence[Day]) -> str:
     )
 
 
+def _pain_key(plan_marks: bool) -> str:
+    """The visible key, between the two dates under the chart: a short sample of each line
+    (solid leg pain, dashed back pain) and the plan-done mark when there is one."""
+    y = HEIGHT - 8
+    parts = ['<g class="legend">']
+    for x, colour, dash, words in (
+        (200, COLOURS[0], "", "leg pain"),
+        (290, COLOURS[1], ' stroke-dasharray="6 4"', "back pain"),
+    ):
+        parts.append(
+            f'<line x1="{x}" x2="{x + 24}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" '
+            f'stroke-width="2.5"{dash}/><text x="{x + 29}" y="{y}" fill="#333">{words}</text>'
+        )
+    if plan_marks:
+        parts.append(
+            f'<rect x="385" y="{y - 7}" width="6" height="6" fill="#555"/>'
+            f'<text x="396" y="{y}" fill="#333">plan done</text>'
+        )
+    parts.append("</g>")
+    return "".join(parts)
+
+
 def pain_chart_svg(days: Sequence[Day], target: float | None = None) -> str:
     """Leg pain (solid) and back pain (dashed) by day, the days the plan was done (marks along
     the bottom), and the line pain must reach for an important improvement."""
@@ -145,6 +167,7 @@ def pain_chart_svg(days: Sequence[Day], target: float | None = None) -> str:
     back = [(d.day, d.back) for d in days]
     out.append(_dated_lines(leg, first, last, COLOURS[0], "line-leg", PAIN_GAP_DAYS))
     out.append(_dated_lines(back, first, last, COLOURS[1], "line-back", PAIN_GAP_DAYS, "6 4"))
+    out.append(_pain_key(any(d.plan_done is True for d in days)))
     out.append("</svg>")
     return "".join(out)
 
