@@ -109,3 +109,11 @@ def test_progress_shows_the_mean_and_highest_number_per_place(client: Client) ->
     )
     assert row and row.groups() == ("2", "6.0", "8")
     assert html.index(calf) < html.index(kb.region_name("left.heel"))  # most often first
+    assert html.index(calf) < html.index(kb.region_name("left.heel"))  # most often first
+
+
+def test_the_list_of_places_shows_no_template_comment(client: Client) -> None:
+    """A {# #} comment is one line only: the list's two-line note was shown as text."""
+    sign_up(client)
+    html = client.get("/journal/check-in/").content.decode()
+    assert "{#" not in html and "{% comment" not in html and "`controls`" not in html
