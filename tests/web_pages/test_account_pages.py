@@ -4,6 +4,7 @@ pages never show another's data."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -391,3 +392,25 @@ def test_where_it_hurt_over_a_chosen_period(client: Client) -> None:
     assert shown("?period=nonsense") == {old, recent}
     page = client.get("/journal/?period=7").content.decode()
     assert '<a href="?period=7" aria-current="true">' in page
+
+
+def heading_levels(html: str) -> list[int]:
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return [int(n) for n in re.findall(r"<h([1-6])\b", main)]
+
+
+@pytest.mark.parametrize("sent_back", [False, True])
+def test_check_in_heading_levels_never_skip(client: Client, sent_back: bool) -> None:
+    """1.3.1: the list of places sits under a <summary>, not a heading, so its areas are h2
+    (h1 then h3 left a screen reader's heading list with a hole)."""
+    sign_up(client)
+    if sent_back:  # with the error summary's h2 too
+        html = checkin(client, 5, "").content.decode()
+        assert 'id="form-errors"' in html
+    else:
+        html = client.get("/journal/check-in/").content.decode()
+    levels = heading_levels(html)
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert len(levels) > 5, "the areas and sides of the list of places"
+    skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+    assert skips == [], levels
