@@ -54,6 +54,16 @@ def test_interview_steps_and_deletes_have_their_own_scopes(api: Any, limits: Any
     assert api.get(f"/api/assessments/{aid}").status_code == 200  # reads are not limited
 
 
+def test_logging_out_does_not_use_up_the_log_in_limit(api: Any, limits: Any) -> None:
+    """DELETE /api/auth/token shares its route with logging in; it counts as a plain write, so
+    someone who logs out often can still log in."""
+    limits.RATE_LIMITS = {**limits.RATE_LIMITS, "login": [(2, 60)], "write": [(50, 60)]}
+    for _ in range(5):
+        assert api.delete("/api/auth/token").status_code == 401  # no token: nothing to revoke
+    body = {"username": "nobody", "password": "not the password at all"}
+    assert api.post("/api/auth/token", body).status_code == 401  # counted as a log-in, not 429
+
+
 def test_page_writes_are_limited_too(client: Any, limits: Any) -> None:
     codes = [client.post("/", {"region": "right.buttock-center"}).status_code for _ in range(6)]
     assert codes[-1] == 429 and codes.count(429) == 1
