@@ -14,12 +14,12 @@ from html import escape
 
 from paintrace.bodymap import render_all
 from paintrace.journal import CheckIn
-from paintrace.measures import Day
+from paintrace.measures import STALE_DAYS, Day
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 40
 COLOURS = ("#1b5e9b", "#b35900", "#2e7d32", "#6a1b9a")
-PAIN_GAP_DAYS = 7  # a pain line breaks where no check-in came for longer (reassess.STALE_DAYS)
+WEEK_DAYS = 7  # activity ratings are weekly: a line breaks across a week with no rating
 
 
 def _x(day: date, first: date, last: date) -> float:
@@ -165,8 +165,8 @@ def pain_chart_svg(days: Sequence[Day], target: float | None = None) -> str:
             )
     leg = [(d.day, d.leg) for d in days]
     back = [(d.day, d.back) for d in days]
-    out.append(_dated_lines(leg, first, last, COLOURS[0], "line-leg", PAIN_GAP_DAYS))
-    out.append(_dated_lines(back, first, last, COLOURS[1], "line-back", PAIN_GAP_DAYS, "6 4"))
+    out.append(_dated_lines(leg, first, last, COLOURS[0], "line-leg", STALE_DAYS))
+    out.append(_dated_lines(back, first, last, COLOURS[1], "line-back", STALE_DAYS, "6 4"))
     out.append(_pain_key(any(d.plan_done is True for d in days)))
     out.append("</svg>")
     return "".join(out)
@@ -189,7 +189,9 @@ def activity_chart_svg(weekly: Mapping[str, Sequence[tuple[date, int]]]) -> str:
     for i, name in enumerate(names):
         colour = COLOURS[i % len(COLOURS)]
         series = [(w, float(s)) for w, s in weekly[name]]
-        out.append(_dated_lines(series, weeks[0], weeks[-1], colour, f"line-activity-{i}", 7))
+        out.append(
+            _dated_lines(series, weeks[0], weeks[-1], colour, f"line-activity-{i}", WEEK_DAYS)
+        )
         out.append(
             f'<text x="{LEFT + 8}" y="{TOP + 12 + 14 * i}" fill="{colour}">{escape(name)}</text>'
         )

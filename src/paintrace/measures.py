@@ -18,6 +18,9 @@ from paintrace.journal import ActivityRating, CheckIn
 MIC_POINTS = 2.0
 MIC_FRACTION = 0.30
 MIC_FLOOR = 1.0
+# Days without a check-in after which how the pain is now is not known: the reassessment says
+# "stale" rather than give a verdict, and the pain chart breaks its lines across such a gap.
+STALE_DAYS = 7
 
 
 def important_drop(baseline: float) -> float:

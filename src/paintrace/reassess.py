@@ -25,6 +25,7 @@ from typing import Any, Literal
 from paintrace.journal import CheckIn
 from paintrace.knowledge.schema import LEVELS, Knowledge, Level
 from paintrace.measures import (
+    STALE_DAYS,
     baseline_level,
     daily,
     important_drop,
@@ -40,7 +41,6 @@ DAY_WEIGHT = 0.5  # days of one person are correlated: temper like the drawing
 REVIEW_DAYS = 14
 CONSISTENT_DAYS = 5  # worked on this many days in the review window counts as consistent work
 MIN_DAYS_FOR_TREND = 3
-STALE_DAYS = 7  # no check-in for longer: "now" is not known, whatever the last ones said
 
 Status = Literal["no-data", "too-early", "improving", "unchanged", "worse", "stale"]
 
