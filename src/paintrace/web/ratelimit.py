@@ -30,13 +30,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-# view names (resolver_match.view_name) -> scope; other writes fall into "write"
+# view names (resolver_match.view_name) -> scope; other writes fall into "write". A route that
+# takes writes of different kinds is named with its method ("<name> <METHOD>"): log in and log
+# out share /api/auth/token, and logging out must not use up the log-in limit.
 ROUTE_SCOPES = {
     "api:create_assessment": "assessment",
     "api:interview_next": "interview",
     "api:read_assessment": "change",  # DELETE (GET is not counted)
     "api:create_account": "login",
-    "api:create_token": "login",
+    "api:create_token POST": "login",
     "api:create_entry": "checkin",
     "pt-signup": "login",
     "pt-login": "login",
@@ -157,9 +159,9 @@ class RateLimitMiddleware:
             return None
         match = request.resolver_match
         name = match.view_name if match else ""
-        scope = ROUTE_SCOPES.get(name, DEFAULT_SCOPE)
-        if name == "api:create_token" and request.method == "DELETE":
-            scope = DEFAULT_SCOPE  # logging out shares the route of logging in, not its limit
+        scope = ROUTE_SCOPES.get(f"{name} {request.method}") or ROUTE_SCOPES.get(
+            name, DEFAULT_SCOPE
+        )
         wait = hit(request, scope)
         return too_many(request, wait) if wait else None
 
