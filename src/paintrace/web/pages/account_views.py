@@ -198,6 +198,19 @@ def _checkin_data(post: Any) -> dict[str, Any]:
     return data
 
 
+def _refused_checkin(
+    request: HttpRequest, context: dict[str, Any], exc: InputError
+) -> HttpResponse:
+    """The check-in page again, every answer kept and the error named by its label."""
+    context.update(checkin_map.map_context(request.POST))
+    context.update(
+        values=request.POST,
+        kept=checkin_form.kept(request.POST),
+        error=checkin_form.plain_error(exc),
+    )
+    return render(request, "paintrace/account/checkin.html", context, status=400)
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -215,26 +228,14 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         try:
             c = parse_checkin(data, load_knowledge())
         except InputError as exc:
-            context.update(checkin_map.map_context(request.POST))
-            context.update(
-                values=request.POST,
-                kept=checkin_form.kept(request.POST),
-                error=checkin_form.plain_error(exc),
-            )
-            return render(request, "paintrace/account/checkin.html", context, status=400)
+            return _refused_checkin(request, context, exc)
         assert isinstance(c, CheckIn)
         alarming = bool(c.warning_signs or c.new_numbness or c.new_weakness)
         try:
             journal_store.add(request.user, c)
         except InputError as exc:  # the account is full (paintrace.web.quotas)
             if not alarming:
-                context.update(checkin_map.map_context(request.POST))
-                context.update(
-                    values=request.POST,
-                    kept=checkin_form.kept(request.POST),
-                    error=checkin_form.plain_error(exc),
-                )
-                return render(request, "paintrace/account/checkin.html", context, status=400)
+                return _refused_checkin(request, context, exc)
             # a warning sign is shown even when the check-in cannot be kept
             messages.error(request, f"This check-in was not saved. {exc.message}")
         if alarming:
