@@ -23,6 +23,7 @@ from paintrace.assessment import InputError, assess_input, parse_outside_input
 from paintrace.knowledge import load_knowledge
 from paintrace.web import api_schemas as s
 from paintrace.web import store
+from paintrace.web.api_edges import nothing_here
 from paintrace.web.jsonout import json_response
 from paintrace.web.pdf import FILENAME, plan_pdf_response
 
@@ -81,7 +82,7 @@ def _parameter_error(request: HttpRequest, exc: NinjaValidationError) -> JsonRes
     first = exc.errors[0] if exc.errors else {}
     loc = [str(part) for part in first.get("loc", ("query",))][:2]
     if loc[0] == "path":
-        return JsonResponse({"detail": "Nothing at this address."}, status=404)
+        return nothing_here()
     return _error(422, loc, str(first.get("msg", "invalid value")), "value_error")
 
 

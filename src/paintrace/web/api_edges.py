@@ -19,6 +19,15 @@ def _is_json(response: HttpResponse) -> bool:
     return "json" in response.get("Content-Type", "")
 
 
+def nothing_here() -> JsonResponse:
+    """The 404 for an address under /api/ that names nothing (a typo, a trailing slash, an id
+    of the wrong type)."""
+    return JsonResponse(
+        {"detail": "Nothing at this address. The API's addresses are listed at /api/docs."},
+        status=404,
+    )
+
+
 def _not_allowed(response: HttpResponse) -> JsonResponse:
     methods = {m.strip() for m in response.get("Allow", "").split(",") if m.strip()}
     if "GET" in methods:
@@ -47,10 +56,7 @@ class ApiEdgesMiddleware:
         if response.status_code == 405 and not _is_json(response):
             response = _not_allowed(response)
         elif response.status_code == 404 and not _is_json(response):
-            response = JsonResponse(
-                {"detail": "Nothing at this address. The API's addresses are listed at /api/docs."},
-                status=404,
-            )
+            response = nothing_here()
         if head and not response.streaming:
             response["Content-Length"] = str(len(response.content))
             response.content = b""
