@@ -345,6 +345,6 @@ def test_a_nerve_root_keeps_its_capital_inside_a_sentence(client: Client) -> Non
         "right.big-toe": ["numbness"],
     }
     html = page(client, saved(drawing, NO_RED_FLAGS))
-    assert "Your drawing beside the usual pattern of L5 nerve root" in html
-    assert "Where symptoms from L5 nerve root usually show" in html
+    assert "Your drawing beside the usual pattern of the L5 nerve root" in html
+    assert "Where symptoms from the L5 nerve root usually show" in html
     assert "l5 nerve root" not in html

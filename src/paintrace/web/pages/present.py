@@ -21,7 +21,6 @@ from django.utils.safestring import SafeString, mark_safe
 from paintrace import bodymap
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
-from paintrace.wording import in_sentence
 
 SYMPTOM_LABELS = {
     "pain": "Pain",
@@ -308,7 +307,7 @@ def comparison(
             view,
             zones=zones,
             points=points,
-            title=f"Where symptoms from {in_sentence(source.name)} usually show, {caption} view",
+            title=f"Where symptoms from {source.phrase} usually show, {caption} view",
             id_prefix=f"s{index}-{view}-src-",
         )
         out.append(
@@ -376,6 +375,7 @@ def source_rows(
             "id": sid,
             "rank": i + 1,
             "name": known.name if known else sid,
+            "phrase": known.phrase if known else sid,  # inside a sentence: "the L5 nerve root"
             "kind": KIND_LABELS.get(s.get("kind", ""), s.get("kind", "")),
             "description": known.description if known and is_leading else "",
             "probability": p,
