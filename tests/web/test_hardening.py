@@ -88,6 +88,40 @@ def test_clients_are_counted_apart_and_a_trusted_proxy_is_seen_through(
     assert post("198.51.100.1, 203.0.113.7") == 429  # a forged first hop changes nothing
 
 
+def test_ipv4_clients_of_a_dual_stack_listener_are_counted_apart(client: Any, limits: Any) -> None:
+    """Listening on ``::``, an IPv4 client's address is IPv4-mapped (``::ffff:a.b.c.d``): taken
+    as an IPv6 address and cut to its /64, every IPv4 client would share one count, and one of
+    them could use up everyone's limits."""
+
+    def post(address: str) -> int:
+        return client.post(
+            "/api/assessments",
+            json.dumps(CASE),
+            content_type="application/json",
+            REMOTE_ADDR=address,
+        ).status_code
+
+    assert [post("::ffff:203.0.113.7") for _ in range(4)] == [201, 201, 201, 429]
+    assert post("::ffff:198.51.100.1") == 201  # another IPv4 client
+    assert post("203.0.113.7") == 429  # the same client, seen on an IPv4 listener
+
+
+def test_a_proxy_on_a_dual_stack_listener_is_still_trusted(client: Any, limits: Any) -> None:
+    limits.TRUSTED_PROXIES = ["127.0.0.1"]
+
+    def post(forwarded: str) -> int:
+        return client.post(
+            "/api/assessments",
+            json.dumps(CASE),
+            content_type="application/json",
+            REMOTE_ADDR="::ffff:127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    assert [post("203.0.113.7") for _ in range(4)] == [201, 201, 201, 429]
+    assert post("203.0.113.8") == 201
+
+
 def test_the_limiter_is_reusable_for_new_scopes(rf: Any, settings: Any, rate_windows: None) -> None:
     from paintrace.web import ratelimit
 

@@ -54,13 +54,24 @@ ROUTE_SCOPES = {
 DEFAULT_SCOPE = "write"
 
 
+def _unmapped(address: str) -> str:
+    """An IPv4 client of a dual-stack (``::``) listener arrives as ``::ffff:a.b.c.d``: as IPv6,
+    its /64 would be every IPv4 client's, and a proxy's mapped address would not be trusted."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    mapped = ip.ipv4_mapped if ip.version == 6 else None
+    return str(mapped) if mapped is not None else address
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address; behind a trusted proxy, the last one the proxy saw."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = _unmapped(request.META.get("REMOTE_ADDR", "") or "unknown")
     trusted = set(settings.TRUSTED_PROXIES)
     if remote in trusted:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        for address in reversed([a for a in forwarded if a]):
+        for address in reversed([_unmapped(a) for a in forwarded if a]):
             if address not in trusted:
                 return address
     return remote
