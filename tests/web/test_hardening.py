@@ -122,6 +122,24 @@ def test_a_proxy_on_a_dual_stack_listener_is_still_trusted(client: Any, limits: 
     assert post("203.0.113.8") == 201
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/accounts/password/", "old_password"), ("/accounts/delete/", "password")],
+)
+def test_password_guesses_on_account_pages_count_as_log_ins(
+    client: Any, limits: Any, path: str, field: str
+) -> None:
+    """These pages check the current password without django-axes (it watches log-ins only):
+    someone holding a session must not guess the password at the pace of ordinary writes."""
+    from django.contrib.auth import get_user_model
+
+    limits.RATE_LIMITS = {**limits.RATE_LIMITS, "login": [(2, 60)], "write": [(50, 60)]}
+    user = get_user_model().objects.create_user("carol", password="a long passphrase here")
+    client.force_login(user)
+    codes = [client.post(path, {field: f"guess {n}"}).status_code for n in range(3)]
+    assert codes[-1] == 429 and codes.count(429) == 1
+
+
 def test_the_limiter_is_reusable_for_new_scopes(rf: Any, settings: Any, rate_windows: None) -> None:
     from paintrace.web import ratelimit
 

@@ -42,6 +42,8 @@ ROUTE_SCOPES = {
     "api:create_entry": "checkin",
     "pt-signup": "login",
     "pt-login": "login",
+    "pt-password": "login",  # these two check the current password, which axes does not watch
+    "pt-account-delete": "login",
     "pt-checkin": "checkin",
     "pt-bodymap": "interview",
     "pt-interview": "interview",
