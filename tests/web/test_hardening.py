@@ -70,6 +70,31 @@ def test_page_writes_are_limited_too(client: Any, limits: Any) -> None:
     assert "Too many requests" in client.post("/").content.decode()
 
 
+def test_assessments_made_on_the_pages_count_against_the_assessment_limit(
+    client: Any, limits: Any
+) -> None:
+    """Two posts make an assessment on the pages (a drawing, then a warning sign answered yes):
+    counted as interview steps only, that was 60 saved assessments a minute where the API
+    allows 10. A refused one keeps the interview, to finish later."""
+    from paintrace.web.pages import warning_signs
+
+    limits.RATE_LIMITS = {**limits.RATE_LIMITS, "interview": [(50, 60)]}
+    nerves = warning_signs.theme("nerves")
+    assert nerves is not None
+    answers = {"step": "0", "theme": "nerves", **{f"rf:{f}": "no" for f in nerves.findings}}
+    answers["rf:bladder-dysfunction"] = "yes"
+
+    def finish() -> int:
+        client.post("/", {"r:right.buttock-center": ["pain"]})
+        return client.post("/interview/", answers).status_code
+
+    assert [finish() for _ in range(4)] == [302, 302, 302, 429]
+    assert Assessment.objects.count() == 3
+    from paintrace.web.pages.state import SESSION_KEY
+
+    assert SESSION_KEY in client.session  # the interview is kept, to finish later
+
+
 def test_clients_are_counted_apart_and_a_trusted_proxy_is_seen_through(
     client: Any, limits: Any
 ) -> None:

@@ -18,7 +18,7 @@ from paintrace.assessment import add_plan, assess_input, parse_input
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
 from paintrace.plan import plan_to_show
-from paintrace.web import store
+from paintrace.web import ratelimit, store
 from paintrace.web.pages import page_cache, present, selfcare, warning_signs
 from paintrace.web.pages.forms import (
     RED_FLAG_PREFIX,
@@ -95,8 +95,13 @@ def _finish(request: HttpRequest, interview: Interview, screen: Screen) -> HttpR
     """Save the assessment, forget the interview, and go to the result.
 
     When the person stopped early, the result keeps its `next_question`: the question that was
-    still open, which the result page names.
+    still open, which the result page names. Saving counts against the same ``assessment``
+    limit as the API's (the steps before it are only interview steps); over it, the interview
+    stays in the session to be finished later.
     """
+    wait = ratelimit.hit(request, "assessment")
+    if wait:
+        return ratelimit.too_many(request, wait)
     saved = store.save(
         interview.input(len(interview.steps)),
         add_plan(screen.result).to_dict(),  # a screen's result has no plan (Interview.assess)
