@@ -356,6 +356,19 @@ def test_paths_are_logged_as_routes() -> None:
     assert aid not in redact_text(f"Not Found: /a/{aid}/ and {aid}")
 
 
+def test_tokens_longer_than_an_id_are_masked_too() -> None:
+    """An API token is 'pt_' and 43 characters, one run of 46; a view or share link pasted with
+    text glued to its end makes a longer run still. Both passed through whole."""
+    api_token = "pt_" + "Xk2" * 14 + "Q"
+    view = "vT3x" * 8
+    assert api_token not in redact_text(f"bad token {api_token}")
+    assert view not in redact_path(f"/v/{view}Thanks-for-your-help/")
+    assert view not in redact_text(f"Not Found: /v/{view}Thanks-for-your-help/")
+    assert redact_text("no_such_table_for_a_very_long_snake_case_name") == (
+        "no_such_table_for_a_very_long_snake_case_name"
+    )
+
+
 def test_django_warnings_carry_no_id(client: Any, caplog: Any) -> None:
     aid = "q3X8vZkT0m1sNw2bYc4dEf"
     with caplog.at_level(logging.WARNING, logger="django.request"):

@@ -15,12 +15,14 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-# Paths that carry an id; anything that looks like one elsewhere is masked too.
+# Paths that carry an id; anything that looks like one elsewhere is masked too. No upper bound on
+# the length: an API token ("pt_" + 43) is longer than an id, and so is a link pasted with text
+# glued to its end.
 _ID_ROUTES = [
     (re.compile(r"^/a/[^/?#]+"), "/a/<aid>"),
     (re.compile(r"^/api/assessments/[^/?#]+"), "/api/assessments/<aid>"),
 ]
-_ID_LIKE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,43}(?![A-Za-z0-9_-])")
+_ID_LIKE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])")
 _IN_TEXT = re.compile(r"/(?:a|api/assessments)/[^/\s\"'?#]+")
 
 
