@@ -106,3 +106,42 @@ def test_the_journal_s_tables_scroll_on_their_own_at_320_px(page: Page, site: st
         expect(box).to_have_attribute("tabindex", "0")
         expect(box).to_have_accessible_name(re.compile(r"\w"))
         expect(tables.nth(i).locator("caption")).to_have_count(1)
+
+
+def test_the_link_lists_scroll_on_their_own_at_320_px(page: Page, site: str) -> None:
+    """1.4.10 Reflow on the two account pages that list links (shares, view-only links): the
+    table scrolls in its own named box, the page stays 320 px wide."""
+    import json
+
+    from django.conf import settings
+    from django.test import Client
+
+    from paintrace.knowledge import load_knowledge
+
+    client = Client()
+    password = "correct horse battery staple"
+    signup = {"username": "links", "password1": password, "password2": password}
+    assert client.post("/accounts/signup/", signup).status_code == 302
+    flags = {f.id: False for f in load_knowledge().findings.values() if f.group == "red-flag"}
+    case = {"drawing": {"right.buttock-center": ["pain"]}, "findings": flags}
+    made = client.post("/api/assessments", json.dumps(case), content_type="application/json")
+    aid = made.json()["id"]
+    assert client.post(f"/a/{aid}/save/").status_code == 302
+    assert client.post("/journal/share/", {"days": "7"}).status_code == 200
+    assert client.post(f"/a/{aid}/views/", {"days": "7"}).status_code == 200
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}]
+    )
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/journal/share/", f"/a/{aid}/views/"):
+        page.goto(site + path)
+        table = page.locator("main table")
+        expect(table).to_have_count(1)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide at 320 px"
+        box = table.locator("xpath=..")
+        expect(box).to_have_attribute("role", "region")
+        expect(box).to_have_attribute("tabindex", "0")
+        expect(box).to_have_accessible_name(re.compile(r"\w"))

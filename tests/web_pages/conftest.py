@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -114,3 +115,56 @@ def nojs(client: Client) -> Browserless:
 @pytest.fixture
 def piriformis_choice() -> Callable[[str], str]:
     return lambda fid: "yes" if fid in PIRIFORMIS_YES else "no"
+
+
+VOID_ELEMENTS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _TableParents(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, dict[str, str]]] = []
+        self.parents: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and self.stack:
+            self.parents.append(self.stack[-1])
+        if tag not in VOID_ELEMENTS:
+            self.stack.append((tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+
+def table_boxes(html: str) -> list[tuple[str, dict[str, str]]]:
+    """The element around each table, with its attributes (a table that may be wider than a
+    320 px screen needs its own scroll box, a keyboard stop with a name: WCAG 1.4.10)."""
+    parser = _TableParents()
+    parser.feed(html)
+    return parser.parents
+
+
+def assert_tables_scroll_in_a_named_box(html: str) -> int:
+    """Every table sits in a .table-scroll region that Tab reaches and a screen reader names;
+    how many tables there were."""
+    boxes = table_boxes(html)
+    for tag, attrs in boxes:
+        assert tag == "div" and "table-scroll" in attrs.get("class", "").split(), (tag, attrs)
+        assert attrs.get("role") == "region" and attrs.get("tabindex") == "0", attrs
+        assert attrs.get("aria-label", "").strip(), attrs
+    return len(boxes)

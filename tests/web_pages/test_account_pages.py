@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from paintrace.knowledge import load_knowledge
 from paintrace.web import accounts, store
 from paintrace.web.models import JournalEntry
 
-from .conftest import red_flag_ids
+from .conftest import assert_tables_scroll_in_a_named_box, red_flag_ids
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -324,6 +325,27 @@ def test_share_page_makes_and_revokes_links(client: Client) -> None:
     assert clinician.get(path).status_code == 200
     client.post("/journal/share/", {"revoke": share_id})
     assert clinician.get(path).status_code == 404
+
+
+def test_the_share_page_s_table_scrolls_in_its_own_box(client: Client) -> None:
+    sign_up(client)
+    client.post("/journal/share/", {"days": "7"})
+    html = client.get("/journal/share/").content.decode()
+    assert assert_tables_scroll_in_a_named_box(html) == 1
+
+
+def test_every_table_in_a_web_page_template_has_its_scroll_box() -> None:
+    """Pages not covered by a rendered-page test (or added later) keep the rule too. The
+    clinician's PDF is left out: it is printed on A4, never shown at 320 px."""
+    templates = Path(accounts.__file__).with_name("templates")
+    checked = 0
+    for path in sorted(templates.rglob("*.html")):
+        if path.name == "clinician_pdf.html":
+            continue
+        text = path.read_text("utf-8")
+        if "<table" in text:
+            checked += assert_tables_scroll_in_a_named_box(text)
+    assert checked >= 6  # the journal's four, the shares and the view-only links
 
 
 # digits to str.isdigit() but not to int(), and more digits than int() converts

@@ -15,7 +15,12 @@ from paintrace.assessment import assess_input, parse_input
 from paintrace.web import crypto, store
 from paintrace.web.models import AssessmentViewLink
 
-from .conftest import PIRIFORMIS_DRAWING, PIRIFORMIS_YES, red_flag_ids
+from .conftest import (
+    PIRIFORMIS_DRAWING,
+    PIRIFORMIS_YES,
+    assert_tables_scroll_in_a_named_box,
+    red_flag_ids,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +97,12 @@ def test_revoked_link_is_404_and_the_list_shows_only_live_links(client: Client, 
     assert re.findall(
         r'name="revoke" value="(\d+)"', client.get(r["Location"]).content.decode()
     ) == [ids[1]]
+
+
+def test_the_list_of_links_scrolls_in_its_own_box(client: Client, aid: str) -> None:
+    make_link(client, aid)
+    html = client.get(f"/a/{aid}/views/").content.decode()
+    assert assert_tables_scroll_in_a_named_box(html) == 1
 
 
 def test_expired_link_is_410_with_the_branded_page(client: Client, aid: str) -> None:
