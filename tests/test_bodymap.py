@@ -117,6 +117,91 @@ def test_marks_zones_and_points_add_classes() -> None:
     assert len([c for c in root.iter(f"{SVG}circle") if c.get("class") == "tp"]) == 1
 
 
+ONE_OF_EACH = {
+    "right.calf-upper": ["pain"],
+    "sacrum": ["burning"],
+    "left.calf-upper": ["numbness"],
+    "left.calf-lower": ["tingling"],
+}
+
+
+def patterns(svg: str) -> dict[str, ET.Element]:
+    root = ET.fromstring(svg)
+    return {p.get("data-symptom", ""): p for p in root.iter(f"{SVG}pattern")}
+
+
+def marks_of(el: ET.Element) -> str:
+    """A pattern's or swatch's marks without its colour: what is left when colour is not seen."""
+    return (
+        "".join(
+            ET.tostring(m, encoding="unicode")
+            for m in el.iter()
+            if m.tag in (f"{SVG}path", f"{SVG}circle") and "bg" not in m.get("class", "")
+        )
+        .replace(' xmlns:ns0="http://www.w3.org/2000/svg"', "")
+        .replace("ns0:", "")
+    )
+
+
+def test_each_symptom_type_is_drawn_with_its_own_pattern_not_only_a_colour() -> None:
+    """1.4.1 Use of Color: pain, burning, numbness and tingling differ on the picture itself."""
+    svg = render_view("back", marks=ONE_OF_EACH, id_prefix="s0-back-mine-")
+    found = patterns(svg)
+    assert set(found) == set(bodymap.SYMPTOMS)
+    for sym, pattern in found.items():
+        assert pattern.get("id") == f"s0-back-mine-bm-back-pattern-{sym}"
+        assert marks_of(pattern), sym
+    assert len({marks_of(p) for p in found.values()}) == 4  # four different marks
+    fills = {el.get("data-region"): el.get("fill") for el in region_paths(svg)}
+    for rid, (sym,) in ONE_OF_EACH.items():
+        assert fills[rid] == f"url(#s0-back-mine-bm-back-pattern-{sym})"
+    assert fills["left.achilles"] is None  # unmarked: the stylesheet's grey
+
+
+def test_a_region_with_several_symptoms_shows_the_pattern_of_the_colour_it_shows() -> None:
+    """The same order as the stylesheet's colours (pain over burning over tingling over numbness),
+    so colour and pattern never disagree; the dashed border says there is more than one."""
+    for syms, shown in [
+        (["tingling", "pain"], "pain"),
+        (["numbness", "burning"], "burning"),
+        (["numbness", "tingling"], "tingling"),
+    ]:
+        svg = render_view("back", marks={"sacrum": syms})
+        (fill,) = [el.get("fill") for el in region_paths(svg) if el.get("data-region") == "sacrum"]
+        assert fill == f"url(#bm-back-pattern-{shown})"
+
+
+def test_patterns_are_there_when_needed_and_ids_stay_unique() -> None:
+    """A referral map has no symptoms (no patterns to send); the drawing page's script fills the
+    regions as they are tapped, so its views always carry all four."""
+    assert "<pattern" not in render_view("back", zones={"sacrum": "essential"})
+    for view in VIEWS:
+        assert set(patterns(render_view(view, interactive=True))) == set(bodymap.SYMPTOMS)
+    page = render_all(marks=ONE_OF_EACH, id_prefix="a-") + render_all(
+        marks=ONE_OF_EACH, id_prefix="b-"
+    )
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    for ref in re.findall(r'fill="url\(#([^)]+)\)"', page):
+        assert ref in ids
+
+
+def test_the_legend_shows_each_symptom_s_pattern_and_says_it_in_words() -> None:
+    svg = render_view("back", marks=ONE_OF_EACH)
+    legend = ET.fromstring(legend_html(zones=False, points=False))
+    items = {li.find("span").get("class", ""): li for li in legend.iter("li")}  # type: ignore[union-attr]
+    drawn = patterns(svg)
+    assert set(drawn) == set(bodymap.SYMPTOMS)
+    for sym, pattern in drawn.items():
+        li = items[f"swatch swatch-sym-{sym}"]
+        text = "".join(li.itertext())
+        assert text.startswith(bodymap.SYMPTOM_NAMES[sym]), text
+        assert f"({bodymap.PATTERN_WORDS[sym]})" in text
+        swatch = li.find(f"span/{SVG}svg")
+        assert swatch is not None and swatch.get("aria-hidden") is None  # the span hides it
+        assert marks_of(pattern) in marks_of(swatch)
+
+
 def test_marks_for_other_views_are_ignored_but_unknown_ids_rejected() -> None:
     svg = render_view("soles", marks={"left.thigh-anterior": ["pain"]})
     assert "marked" not in svg

@@ -27,6 +27,43 @@ ZONES: tuple[str, ...] = ("essential", "spillover")
 _SVG_DEFAULTS = 'fill="#ececec" stroke="#6b6b6b" stroke-width="1" stroke-linejoin="round"'
 _TP_RADIUS = 6.0
 
+# Colour alone must not tell the symptoms apart (WCAG 1.4.1), so each also has its own marks,
+# white over its colour. They follow the marks of Ransford's pain drawing (Spine, 1976): ////
+# pain, xxxx burning, ==== numbness, oooo pins and needles. One 8-unit tile each,
+# about 8 px on screen: fine enough for the smallest region, coarse enough to see.
+SYMPTOM_NAMES: dict[str, str] = {
+    "pain": "Pain",
+    "burning": "Burning",
+    "numbness": "Numbness",
+    "tingling": "Tingling, pins and needles",
+}
+PATTERN_WORDS: dict[str, str] = {
+    "pain": "slanted lines",
+    "burning": "small crosses",
+    "numbness": "lines across",
+    "tingling": "dots",
+}
+_PATTERN_TILE = 8
+_PATTERN_MARKS: dict[str, str] = {
+    "pain": '<path d="M-2,2L2,-2M0,8L8,0M6,10L10,6"/>',
+    "burning": '<path d="M2.5,2.5L5.5,5.5M5.5,2.5L2.5,5.5"/>',
+    "numbness": '<path d="M0,4H8"/>',
+    "tingling": '<circle cx="4" cy="4" r="1.3"/>',
+}
+_MARKS_STYLE = (
+    'class="pattern-marks" fill="#fff" stroke="#fff" stroke-width="1.5" stroke-linecap="round"'
+)
+# Fallback colours as in bodymap.css, for a copy of the picture without the stylesheet.
+_SYMPTOM_FALLBACK_FILL = {
+    "pain": "#c62828",
+    "burning": "#d35400",
+    "numbness": "#1565c0",
+    "tingling": "#7b1fa2",
+}
+# With several symptoms a region shows one colour and one pattern: the same one, in the order of
+# the stylesheet's rules (pain over burning over tingling over numbness).
+_SHOWN_FIRST: tuple[str, ...] = ("pain", "burning", "tingling", "numbness")
+
 
 @dataclass(frozen=True, slots=True)
 class Shape:
@@ -231,6 +268,42 @@ def _marker(x: float, y: float) -> str:
     )
 
 
+def _pattern_id(id_prefix: str, view: str, symptom: str) -> str:
+    return f"{id_prefix}bm-{view}-pattern-{symptom}"
+
+
+def _patterns(id_prefix: str, view: str) -> str:
+    """One ``<pattern>`` per symptom: the colour (a class, so the stylesheet may change it) under
+    the symptom's white marks. The page's script finds them by ``data-symptom``."""
+    t = _PATTERN_TILE
+    out = ["<defs>"]
+    for sym in SYMPTOMS:
+        out.append(
+            f'<pattern id="{escape(_pattern_id(id_prefix, view, sym))}" data-symptom="{sym}" '
+            f'class="sym-pattern" patternUnits="userSpaceOnUse" width="{t}" height="{t}">'
+            f'<rect class="pattern-bg sym-{sym}" width="{t}" height="{t}" '
+            f'fill="{_SYMPTOM_FALLBACK_FILL[sym]}" stroke="none"/>'
+            f"<g {_MARKS_STYLE}>{_PATTERN_MARKS[sym]}</g></pattern>"
+        )
+    out.append("</defs>")
+    return "".join(out)
+
+
+def pattern_swatch(symptom: str) -> str:
+    """The symptom's marks on a 2 by 2 tile square for a key, in the same size as on the map; the
+    colour under them is the swatch's own (the stylesheet's ``swatch-sym-*``)."""
+    t = _PATTERN_TILE
+    tiles = "".join(
+        f'<g transform="translate({x},{y})">{_PATTERN_MARKS[symptom]}</g>'
+        for y in (0, t)
+        for x in (0, t)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="swatch-marks" '
+        f'viewBox="0 0 {2 * t} {2 * t}" focusable="false"><g {_MARKS_STYLE}>{tiles}</g></svg>'
+    )
+
+
 def render_view(
     view: str,
     *,
@@ -271,6 +344,9 @@ def render_view(
     out.append('<g class="silhouette" aria-hidden="true">')
     out.extend(f'<path class="outline" d="{escape(d)}"/>' for d in v.outlines)
     out.append("</g>")
+    shown = {s.region for s in v.shapes} & set(marks)
+    if interactive or any(marks[rid] for rid in shown):
+        out.append(_patterns(id_prefix, view))
     out.append('<g class="regions">')
     for s in v.shapes:
         syms = [sym for sym in SYMPTOMS if sym in marks.get(s.region, ())]
@@ -287,6 +363,9 @@ def render_view(
             f'class="{" ".join(classes)}"',
             f'data-region="{escape(s.region)}"',
         ]
+        if syms:
+            top = next(sym for sym in _SHOWN_FIRST if sym in syms)
+            attrs.append(f'fill="url(#{escape(_pattern_id(id_prefix, view, top))})"')
         if interactive:
             attrs.append(f'aria-label="{escape(s.name)}"')
         out.append(f'<path {" ".join(attrs)} d="{escape(s.d)}"/>')
@@ -345,20 +424,16 @@ def render_all(
 
 
 def legend_html(*, symptoms: bool = True, zones: bool = True, points: bool = True) -> str:
-    """The key to the colours, as classes only (the stylesheet draws the swatches).
+    """The key to the colours and patterns: colours as classes (the stylesheet draws the
+    swatches), each symptom's marks drawn over its colour and said in words.
 
     A drawing page needs only the symptom part and a referral map only the zones, hence the
     switches.
     """
     items: list[tuple[str, str]] = []
     if symptoms:
-        items += [
-            ("sym-pain", "Pain"),
-            ("sym-burning", "Burning"),
-            ("sym-numbness", "Numbness"),
-            ("sym-tingling", "Tingling (pins and needles)"),
-            ("multi", "More than one symptom (dashed border)"),
-        ]
+        items += [(f"sym-{sym}", symptom_key_text(sym)) for sym in SYMPTOMS]
+        items.append(("multi", "More than one symptom (dashed border)"))
     if zones:
         items += [
             ("zone-essential", "Where this source usually refers pain"),
@@ -366,8 +441,19 @@ def legend_html(*, symptoms: bool = True, zones: bool = True, points: bool = Tru
         ]
     if points:
         items.append(("tp", "Trigger point"))
-    lis = "".join(
-        f'<li><span class="swatch swatch-{cls}" aria-hidden="true"></span>{escape(text)}</li>'
-        for cls, text in items
+    return f'<ul class="legend">{"".join(legend_item(cls, text) for cls, text in items)}</ul>'
+
+
+def symptom_key_text(symptom: str) -> str:
+    """The name and, in words, the marks: for whoever cannot tell the colours apart."""
+    return f"{SYMPTOM_NAMES[symptom]} ({PATTERN_WORDS[symptom]})"
+
+
+def legend_item(cls: str, text: str) -> str:
+    """One entry of a key: ``cls`` is the class the picture uses (``sym-pain``, ``zone-essential``,
+    ``tp``...); a symptom's swatch carries its pattern too."""
+    marks = pattern_swatch(cls.removeprefix("sym-")) if cls.startswith("sym-") else ""
+    return (
+        f'<li><span class="swatch swatch-{escape(cls)}" aria-hidden="true">{marks}</span>'
+        f"{escape(text)}</li>"
     )
-    return f'<ul class="legend">{lis}</ul>'

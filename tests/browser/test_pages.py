@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from playwright.sync_api import Page, Response, expect
@@ -127,6 +128,32 @@ def test_mark_by_mouse_and_keyboard_then_piriformis_ranks_first(
     expect(page.locator(".plan")).to_have_count(1 if saved.result["plan"] else 0)
     screenshot(page, "4-result-self-care")
     assert csp_errors == []
+
+
+def test_a_marked_place_shows_its_symptom_s_pattern_as_drawn(page: Page, site: str) -> None:
+    """1.4.1 Use of Color: the script fills a tapped place with its symptom's pattern (colour and
+    marks), and the stylesheet leaves that fill alone."""
+    page.goto(site + "/")
+    expect(page.locator("#brush")).to_be_visible()
+    buttock = region(page, "right.buttock-center", "back")
+    buttock.click()
+    expect(buttock).to_have_attribute("fill", "url(#bm-back-pattern-pain)")
+    drawn = buttock.evaluate("el => getComputedStyle(el).fill")
+    assert drawn == 'url("#bm-back-pattern-pain")', drawn
+    page.locator(".brush-option", has_text="Numbness").click()
+    buttock.click()  # pain and numbness: the pain pattern, as the colour is pain's
+    expect(buttock).to_have_attribute("fill", "url(#bm-back-pattern-pain)")
+    page.locator("#region-list > summary").click()
+    checkbox(page, "left.calf-lower", "tingling").check()
+    expect(region(page, "left.calf-lower")).to_have_attribute(
+        "fill", "url(#bm-back-pattern-tingling)"
+    )
+    checkbox(page, "left.calf-lower", "tingling").uncheck()
+    expect(region(page, "left.calf-lower")).not_to_have_attribute("fill", re.compile("."))
+    grey = region(page, "left.calf-lower").evaluate("el => getComputedStyle(el).fill")
+    assert grey == "rgb(228, 228, 228)", grey
+    key = page.locator(".legend li", has_text="Numbness (lines across)")
+    expect(key.locator("svg.swatch-marks path")).to_have_count(4)  # the marks on 2 by 2 tiles
 
 
 def test_the_script_makes_every_region_a_toggle_button(page: Page, site: str) -> None:

@@ -45,8 +45,8 @@ def over_white(colour: str, opacity: float) -> tuple[float, float, float]:
 
 def test_every_check_in_strength_stands_out_from_unmarked_regions() -> None:
     text = css("bodymap.css")
-    unmarked = rgb(rule(text, ".bodymap-svg .region", "fill"))
-    pain = rule(text, ".bodymap-svg .region.sym-pain", "fill")
+    unmarked = rgb(rule(text, ".bodymap-svg .region:not(.marked)", "fill"))
+    pain = rule(text, ".bodymap-svg .pattern-bg.sym-pain", "fill")
     for level in ("mild", "moderate", "strong"):
         opacity = float(rule(text, f".bodymap-svg .region.marked.lvl-{level}", "fill-opacity"))
         drawn = over_white(pain, opacity)
@@ -55,6 +55,17 @@ def test_every_check_in_strength_stands_out_from_unmarked_regions() -> None:
 
 def test_the_trigger_point_muscle_stands_out_from_grey_regions_and_white() -> None:
     muscle = rgb(rule(css("app.css"), ".tp-map .bodymap-svg .region.tp-area", "fill"))
-    grey = rgb(rule(css("bodymap.css"), ".bodymap-svg .region", "fill"))
+    grey = rgb(rule(css("bodymap.css"), ".bodymap-svg .region:not(.marked)", "fill"))
     assert ratio(muscle, grey) >= 3, round(ratio(muscle, grey), 2)
     assert ratio(muscle, rgb(WHITE)) >= 3, round(ratio(muscle, rgb(WHITE)), 2)
+
+
+def test_each_symptom_s_marks_stand_out_from_its_colour() -> None:
+    """The white marks that tell the symptoms apart without colour (1.4.1) are graphics too."""
+    text = css("bodymap.css")
+    marks = rgb(rule(text, ".swatch-marks .pattern-marks", "stroke"))
+    for sym in ("pain", "burning", "numbness", "tingling"):
+        colour = rgb(rule(text, f".bodymap-svg .pattern-bg.sym-{sym}", "fill"))
+        assert ratio(marks, colour) >= 3, (sym, round(ratio(marks, colour), 2))
+        swatch = rgb(rule(css("app.css"), f".swatch-sym-{sym}", "background"))
+        assert swatch == colour, sym  # the key shows the colour of the map

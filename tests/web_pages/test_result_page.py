@@ -323,6 +323,37 @@ def test_deleting_needs_the_csrf_token(client: Client) -> None:
     assert store.get(aid) is not None
 
 
+def test_on_your_drawing_each_symptom_type_has_its_pattern_and_the_key_shows_it(
+    client: Client,
+) -> None:
+    """1.4.1 Use of Color: the kinds of symptom differ by pattern on the picture, and the key
+    beside it shows and names the same pattern."""
+    drawing = {
+        "right.buttock-center": ["pain"],
+        "right.thigh-posterior-upper": ["burning"],
+        "right.calf-upper": ["numbness"],
+        "right.calf-lower": ["tingling"],
+    }
+    html = page(client, saved(drawing, NO_RED_FLAGS))
+    compare = html.split('<div class="compare">')[1]
+    mine = re.search(r'<svg[^>]*aria-labelledby="s(\d+)-back-mine-bm-back-title".*?</svg>', compare)
+    assert mine, "your drawing, back view"
+    prefix = f"s{mine.group(1)}-back-mine-bm-back-pattern-"
+    for rid, (sym,) in drawing.items():
+        assert f'<pattern id="{prefix}{sym}"' in mine.group(0)
+        assert f'data-region="{rid}" fill="url(#{prefix}{sym})"' in mine.group(0)
+    legend = compare.split('<div class="compare-legend">')[1].split("</ul>")[0]
+    for words in [
+        "Pain (slanted lines)",
+        "Burning (small crosses)",
+        "Numbness (lines across)",
+        "Tingling, pins and needles (dots)",
+    ]:
+        sym = words.split()[0].strip(",").lower()
+        item = re.search(rf'<li><span class="swatch swatch-sym-{sym}"[^>]*><svg .*?</li>', legend)
+        assert item and item.group(0).endswith(f"{words}</li>"), sym
+
+
 def test_referral_maps_show_only_the_views_the_source_uses(client: Client) -> None:
     drawing = {**PIRIFORMIS_DRAWING, "right.foot-lateral": ["pain"]}
     html = page(client, saved(drawing, NO_RED_FLAGS))

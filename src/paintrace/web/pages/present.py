@@ -176,7 +176,13 @@ def drawing_picture(marks: Mapping[str, Sequence[str]]) -> SafeString:
 
 def symptom_choices() -> list[dict[str, str]]:
     return [
-        {"id": s, "label": SYMPTOM_LABELS[s], "hint": SYMPTOM_HINTS[s]} for s in bodymap.SYMPTOMS
+        {
+            "id": s,
+            "label": SYMPTOM_LABELS[s],
+            "hint": SYMPTOM_HINTS[s],
+            "marks": safe(bodymap.pattern_swatch(s)),
+        }
+        for s in bodymap.SYMPTOMS
     ]
 
 
@@ -322,10 +328,7 @@ def comparison(
 
 
 LEGEND_TEXT = {
-    "sym-pain": "Pain",
-    "sym-burning": "Burning",
-    "sym-numbness": "Numbness",
-    "sym-tingling": "Tingling (pins and needles)",
+    **{f"sym-{sym}": bodymap.symptom_key_text(sym) for sym in bodymap.SYMPTOMS},
     "multi": "More than one symptom (dashed border)",
     "zone-essential": "Where it usually refers symptoms",
     "zone-spillover": "Where they sometimes spread",
@@ -340,8 +343,7 @@ def comparison_legend(drawing: Mapping[str, Sequence[str]], *, points: bool) -> 
     if any(len(set(syms)) > 1 for syms in drawing.values()):
         keys.append("multi")
     keys += ["zone-essential", "zone-spillover"] + (["tp"] if points else [])
-    swatch = '<li><span class="swatch swatch-{}" aria-hidden="true"></span>{}</li>'
-    items = "".join(swatch.format(k, escape(LEGEND_TEXT[k])) for k in keys)
+    items = "".join(bodymap.legend_item(k, LEGEND_TEXT[k]) for k in keys)
     return safe(f'<ul class="legend">{items}</ul>')
 
 

@@ -6,6 +6,8 @@
 (function () {
   "use strict";
   var SYMPTOMS = ["pain", "burning", "numbness", "tingling"];
+  // With several symptoms a region shows one colour and pattern, in the order of paintrace.bodymap.
+  var SHOWN_FIRST = ["pain", "burning", "tingling", "numbness"];
   var LABELS = { pain: "pain", burning: "burning", numbness: "numbness", tingling: "tingling" };
 
   function init() {
@@ -53,6 +55,12 @@
         if (syms.length > 1) cls.push("multi");
         if (strength(value)) cls.push(strength(value));
         el.setAttribute("class", cls.join(" "));
+        // Each view carries one pattern per symptom (colour and marks: WCAG 1.4.1).
+        var shown = SHOWN_FIRST.filter(function (s) { return syms.indexOf(s) >= 0; })[0];
+        var svg = el.ownerSVGElement;
+        var pattern = shown && svg && svg.querySelector('pattern[data-symptom="' + shown + '"]');
+        if (pattern) el.setAttribute("fill", "url(#" + pattern.id + ")");
+        else el.removeAttribute("fill");
         el.setAttribute("aria-pressed", syms.indexOf(brush) >= 0 ? "true" : "false");
         el.setAttribute("aria-label", names[rid] + (syms.length ? ": " + syms.map(function (s) {
           return LABELS[s];
