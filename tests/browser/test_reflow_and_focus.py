@@ -145,3 +145,59 @@ def test_the_link_lists_scroll_on_their_own_at_320_px(page: Page, site: str) -> 
         expect(box).to_have_attribute("role", "region")
         expect(box).to_have_attribute("tabindex", "0")
         expect(box).to_have_accessible_name(re.compile(r"\w"))
+
+
+def scale_targets(page: Page) -> list[dict[str, float]]:
+    """Each visible 0-10 (or 1-10) choice's hit area: its radio covers the whole label."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll(".scale input")]
+                .filter(i => i.getClientRects().length)
+                .map(i => { const r = i.getBoundingClientRect();
+                            return {name: i.name, value: i.value, w: r.width, h: r.height}; })"""
+        )
+    )
+
+
+def test_every_number_scale_has_24_px_targets_at_320_px(page: Page, site: str) -> None:
+    """2.5.8 Target Size (Minimum): each number of a pain or score scale is at least 24 by 24 CSS
+    px at 320 px wide, without the page scrolling sideways (1.4.10)."""
+    import json
+
+    from django.conf import settings
+    from django.test import Client
+
+    from paintrace.knowledge import load_knowledge
+
+    client = Client()
+    password = "correct horse battery staple"
+    signup = {"username": "scales", "password1": password, "password2": password}
+    assert client.post("/accounts/signup/", signup).status_code == 302
+    flags = {f.id: False for f in load_knowledge().findings.values() if f.group == "red-flag"}
+    case = {"drawing": {"right.buttock-center": ["pain"]}, "findings": flags}
+    made = client.post("/api/assessments", json.dumps(case), content_type="application/json")
+    assert client.post(f"/a/{made.json()['id']}/save/").status_code == 302
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}]
+    )
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    seen: dict[str, int] = {}
+    for path in ("/", "/journal/check-in/", "/journal/activities/"):
+        page.goto(site + path)
+        if page.locator("#checkin-map").count():
+            page.locator("#checkin-map > summary").click()  # the map's 1-10 strength scale
+            expect(page.locator(".level-scale")).to_be_visible()
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide at 320 px"
+        for t in scale_targets(page):
+            seen[t["name"]] = seen.get(t["name"], 0) + 1
+            assert t["w"] >= 24 and t["h"] >= 24, f"{path} {t['name']}={t['value']}: {t}"
+    assert seen == {
+        "pain": 11,
+        "leg_pain": 11,
+        "back_pain": 11,
+        "brush-level": 10,
+        "score": 11,
+    }
