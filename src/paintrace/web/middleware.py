@@ -1,5 +1,5 @@
 """Response headers Django 5.2 does not set itself: the Content-Security-Policy, no-store and
-noindex on everything the app answers; gzip for HTML pages.
+noindex on everything the app answers; gzip for HTML pages; HEAD answered as GET.
 
 The policy forbids inline scripts and styles and every third-party origin, so an injected
 ``<script>`` cannot run and no page can make the browser talk to anyone but this server.
@@ -80,3 +80,38 @@ class HtmlGZipMiddleware(GZipMiddleware):
         if request.method != "GET" or not response.get("Content-Type", "").startswith("text/html"):
             return response
         return super().process_response(request, response)
+
+
+class HeadAsGetMiddleware:
+    """HEAD is answered as GET, without the body, on every page and API address.
+
+    Uptime monitors and link checkers ask with HEAD; the views' method checks (and ninja) list
+    only GET and refuse it with a 405. Inside, the request is a GET, so it passes the same checks
+    (CSRF and the rate limits let GET through uncounted, and a HEAD changes nothing a GET would
+    not). The answer keeps the GET's headers, its Content-Length included, compressed or not;
+    a 405's ``Allow`` names HEAD wherever it names GET.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return _allow_head(self.get_response(request))
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if not response.streaming:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+
+def _allow_head(response: HttpResponse) -> HttpResponse:
+    if response.status_code == 405:
+        allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+        if "GET" in allowed and "HEAD" not in allowed:
+            response["Allow"] = ", ".join([*allowed, "HEAD"])
+    return response

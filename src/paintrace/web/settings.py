@@ -211,6 +211,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "paintrace.web.middleware.SecurityHeadersMiddleware",
     "paintrace.web.middleware.PrivacyHeadersMiddleware",
+    "paintrace.web.middleware.HeadAsGetMiddleware",  # outside gzip: HEAD gets GET's length
     "paintrace.web.middleware.HtmlGZipMiddleware",
     "paintrace.web.api_edges.ApiEdgesMiddleware",
     "paintrace.web.error_title.ErrorTitleMiddleware",
