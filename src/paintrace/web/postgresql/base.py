@@ -42,8 +42,8 @@ class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
         """Server-side parameter binding unless the settings choose: values, bytes above all,
         go to the server as typed parameters instead of literals spliced into the SQL (the
         sealed record: 92 -> 70 µs in the worker, 197 -> 120 µs in the server per INSERT).
-        Statements are still not prepared (Django's prepare_threshold stays None), so
-        connection poolers keep working."""
+        Whether statements are also prepared is the settings' ``prepare_threshold`` (5 runs by
+        default; ``?prepare_threshold=off`` for a pooler that loses them, docs/deploy.md)."""
         params: dict[str, Any] = super().get_connection_params()
         if "server_side_binding" not in self.settings_dict["OPTIONS"]:
             params["cursor_factory"] = base.ServerBindingCursor
