@@ -1,7 +1,7 @@
 """``manage.py purge_expired``: delete assessments past their retention, expired view-only
 links, expired journal share links and stale sessions.
 
-Run it daily (docs/deploy.md has a systemd timer and a cron line). Reads already treat all of
+Run it daily (docs/deploy.md gives a cron line). Reads already treat all of
 them as gone; this removes the rows, and on SQLite zeroes and truncates what they left in the
 write-ahead log. It prints how many of each it deleted.
 """
