@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -121,3 +122,51 @@ def test_a_muscle_without_a_technique_is_rejected(kb_copy: Path):
     (kb_copy / "techniques" / "soleus.yaml").unlink()
     with pytest.raises(KnowledgeError, match="every muscle needs its technique"):
         load_knowledge_from(kb_copy)
+
+
+# The user-facing text of the knowledge base, by file and key path. references.yaml holds
+# citations, fhir.yaml codes, and the body map's outlines are SVG paths: none is read as prose.
+_NOT_PROSE_FILES = {"references.yaml", "fhir.yaml"}
+_NOT_PROSE_KEYS = {"outlines", "references"}
+
+
+def _prose(node: object, where: str) -> list[tuple[str, str]]:
+    if isinstance(node, dict):
+        return [
+            item
+            for key, value in node.items()
+            if key not in _NOT_PROSE_KEYS
+            for item in _prose(value, f"{where}.{key}")
+        ]
+    if isinstance(node, list):
+        return [item for i, value in enumerate(node) for item in _prose(value, f"{where}[{i}]")]
+    if isinstance(node, str) and len(re.findall(r"\b[A-Za-z]+\b", node)) >= 3:
+        return [(where, " ".join(node.split()))]
+    return []
+
+
+def _knowledge_prose() -> list[tuple[str, str]]:
+    root = knowledge_root()
+    return [
+        item
+        for path in sorted(root.rglob("*.yaml"))
+        if path.name not in _NOT_PROSE_FILES
+        for item in _prose(yaml.safe_load(path.read_text()), str(path.relative_to(root)))
+    ]
+
+
+def test_no_sentence_in_the_knowledge_base_is_over_30_words():
+    # Plain language: short sentences. A colon or semicolon before a capital starts a new one.
+    long = [
+        f"{where}: {sentence}"
+        for where, text in _knowledge_prose()
+        for sentence in re.split(r"(?<=[.!?:;])\s+(?=[A-Z\"'(])", text)
+        if len(sentence.split()) > 30
+    ]
+    assert not long, "\n".join(long)
+
+
+def test_the_knowledge_base_never_speaks_of_a_diagnosis():
+    # paintrace does not diagnose: "your pattern fits X", never "confirm the diagnosis".
+    said = [f"{where}: {text}" for where, text in _knowledge_prose() if "diagnos" in text.lower()]
+    assert not said, "\n".join(said)
