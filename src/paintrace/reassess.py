@@ -280,7 +280,7 @@ def reassess(
             see = True
             advice.append(
                 f"If your leg pain has not clearly eased in the {days} days since you started, see "
-                "a physiotherapist or doctor: the pain may come from somewhere else than the plan "
+                "a physiotherapist or doctor. The pain may come from somewhere else than the plan "
                 "targets, or it may need an examination the app cannot do."
             )
     elif days >= REVIEW_DAYS and status in ("unchanged", "too-early"):
