@@ -246,3 +246,30 @@ def test_a_device_is_not_read():
     proc = run("assess", "--input", "/dev/zero")
     assert proc.returncode == 2
     assert "not a regular file" in proc.stderr
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`paintrace assess --json ... | head -1`: the reader goes away; no traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paintrace.cli", "assess", "--input", str(CASE), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1  # as Click and Rich end the other commands
+    assert err == ""
+
+
+def test_ctrl_c_ends_quietly_with_130(monkeypatch, capsys):
+    from paintrace import cli
+
+    def interrupted(source: str, as_json: bool) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_assess", interrupted)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["assess", "--input", "-", "--json"])
+    assert exit_.value.code == 130
+    assert "Traceback" not in capsys.readouterr().err

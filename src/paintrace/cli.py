@@ -9,6 +9,7 @@ run the same `run_assess`. Bad input ends with exit status 2 and one line naming
 from __future__ import annotations
 
 import json
+import os
 import stat
 import sys
 from pathlib import Path
@@ -176,7 +177,19 @@ def _fast_assess_args(args: list[str]) -> tuple[str, bool] | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
+    """Ctrl-C and a reader that goes away (`paintrace ... | head -1`) end quietly here, as Click
+    and Rich already end the Typer commands: the fast path of `assess` has neither to do it."""
+    try:
+        _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None  # 128 + SIGINT, as a shell reports it
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; with nothing there that would fail once more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+
+
+def _main(args: list[str]) -> None:
     fast = _fast_assess_args(args)
     if fast is not None:
         run_assess(*fast)
