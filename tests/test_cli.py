@@ -273,3 +273,18 @@ def test_ctrl_c_ends_quietly_with_130(monkeypatch, capsys):
         cli.main(["assess", "--input", "-", "--json"])
     assert exit_.value.code == 130
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_evaluate_does_not_wait_on_a_pipe(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "case.json")
+    proc = subprocess.run(
+        [sys.executable, "-m", "paintrace.cli", "evaluate", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 2
+    assert "case.json: not a regular file" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -54,6 +54,31 @@ def test_an_empty_or_foreign_folder_is_an_error(tmp_path):
         evaluate_dir(tmp_path)
 
 
+CALF = '"drawing": {"left.calf-upper": ["pain"]}'
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("[" * 100_000, "nested more than"),
+        ("9" * 5000, "number too large"),
+        (
+            "{" + CALF + ', "expect": {"triage": "self-care"}, '
+            '"findings": {"fever": true, "fever": false}}',
+            "duplicate key",
+        ),
+        ("{" + CALF + ', "expect": {}}', "expect.triage"),
+        (" " * 1_100_000 + "{}", "larger than"),
+    ],
+    ids=["deep", "huge-int", "duplicate", "no-triage", "too-big"],
+)
+def test_a_bad_vignette_file_is_a_vignette_error(tmp_path, text, needle):
+    """`paintrace evaluate` reads any folder it is given: as strictly as an assessment."""
+    (tmp_path / "x.json").write_text(text)
+    with pytest.raises(VignetteError, match=needle):
+        evaluate_dir(tmp_path)
+
+
 def test_calibration_bins_and_brier(tmp_path):
     drawing = {
         "right.buttock-center": ["pain"],

@@ -11,11 +11,12 @@ a person draws only their one to three most telling places, as real people often
 
 from __future__ import annotations
 
-import json
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from paintrace import strict_json
 from paintrace.assessment import assess_input, parse_input
 from paintrace.knowledge import Knowledge, load_knowledge
 from paintrace.knowledge.schema import LEVELS
@@ -140,12 +141,24 @@ class VignetteError(ValueError):
 
 
 def load_vignette(path: Path) -> dict[str, Any]:
+    """`paintrace evaluate` reads whatever folder it is given, so a vignette is read like an
+    assessment (strict_json): a pipe or a device named *.json would hang or fill memory, deep
+    nesting and huge numbers ended in a traceback, and a repeated key silently kept the last."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise VignetteError(f"{path.name}: cannot read JSON: {exc}") from exc
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise VignetteError(f"{path.name}: not a regular file")
+        with path.open("rb") as fh:
+            raw = fh.read(strict_json.MAX_BYTES + 1)
+    except OSError as exc:
+        raise VignetteError(f"{path.name}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        data = strict_json.loads(raw, path.name)
+    except strict_json.StrictJSONError as exc:
+        raise VignetteError(str(exc)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("expect"), dict):
         raise VignetteError(f"{path.name}: not a vignette (no 'expect' object)")
+    if "triage" not in data["expect"]:
+        raise VignetteError(f"{path.name}: expect.triage: missing; every vignette expects one")
     return data
 
 
