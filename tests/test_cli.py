@@ -288,3 +288,19 @@ def test_evaluate_does_not_wait_on_a_pipe(tmp_path):
     assert proc.returncode == 2
     assert "case.json: not a regular file" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_plan_pdf_path_that_cannot_be_looked_at_is_one_line(tmp_path):
+    """Path.is_dir() raises for some errors (permission denied, a name too long)."""
+    proc = run("plan", "--input", str(CASE), "--pdf", str(tmp_path / ("a" * 300 + ".pdf")))
+    assert proc.returncode == 2
+    assert "cannot write" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_plan_pdf_name_is_echoed_without_escape_codes(tmp_path):
+    pdf = tmp_path / "plan\x1b[2J.pdf"
+    proc = run("plan", "--input", str(CASE), "--pdf", str(pdf))
+    assert proc.returncode == 0, proc.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "\x1b" not in proc.stdout and "plan\\x1b[2J.pdf" in proc.stdout

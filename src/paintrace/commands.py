@@ -71,15 +71,18 @@ def plan(
     questions = open_questions(kb, result.triage.unanswered_red_flags)
     if pdf is not None:
         from paintrace.handout import plan_pdf
+        from paintrace.strict_json import printable
 
-        if pdf.is_dir():
-            fail(f"{pdf}: is a directory, expected a file name for the PDF")
         try:
+            # is_dir() itself raises for some errors (permission denied, a name too long).
+            if pdf.is_dir():
+                fail(f"{pdf}: is a directory, expected a file name for the PDF")
             pdf.write_bytes(plan_pdf(result.plan, kb, open_warning_signs=questions))
         except OSError as exc:
-            fail(f"{pdf}: cannot write: {exc}")
+            fail(f"{pdf}: cannot write: {exc.strerror or exc}")
         held = " (the routine is held back: warning-sign questions are open)"
-        typer.echo(f"wrote {pdf}{held if questions else ''}")
+        # The name is the user's own, but may hold escape codes (a pasted or generated name).
+        typer.echo(f"wrote {printable(str(pdf), limit=400)}{held if questions else ''}")
         return
     if as_json:
         if questions:
