@@ -304,3 +304,15 @@ def test_plan_pdf_name_is_echoed_without_escape_codes(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "\x1b" not in proc.stdout and "plan\\x1b[2J.pdf" in proc.stdout
+
+
+def test_interview_takes_i_dont_know_in_words_and_explains_other_answers():
+    """Typed as offered, "I don't know" was asked again without a word; so was any typo."""
+    answers = "\n".join(
+        ["right buttock middle", "1", "p", "", "ask", "maybe", "I don't know", *["n"] * 60]
+    )
+    result = runner.invoke(app, ["interview"], input=answers + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Please type y, n, ? or w") == 1
+    open_signs = result.output.split("still open", 1)[1]
+    assert "saddle" in open_signs.split("Likely sources")[0]

@@ -16,6 +16,9 @@ from paintrace.knowledge.schema import SYMPTOMS
 from paintrace.typed_text import whole_number
 
 _SYMPTOM_KEYS = {"p": "pain", "b": "burning", "n": "numbness", "t": "tingling"}
+# The prompt offers "I don't know", so a person may type it out; it must not be asked again.
+_DONT_KNOW = {"?", "d", "dk", "idk", "i don't know", "i dont know", "don't know", "dont know"}
+_DONT_KNOW |= {a.replace("'", "\u2019") for a in _DONT_KNOW} | {"unknown", "not sure"}
 
 
 def _pick_regions(console: Console) -> dict[str, list[str]]:
@@ -73,10 +76,12 @@ def _ask(console: Console, text: str, help_text: str, why: str) -> bool | None:
             return True
         if answer in ("n", "no"):
             return False
-        if answer in ("?", "d", "dk"):
+        if answer in _DONT_KNOW:
             return None
         if answer == "w":
             console.print(f"[italic]{why}[/]")
+        else:
+            console.print("[yellow]Please type y, n, ? or w.[/]")
 
 
 def run_interview(console: Console) -> None:
