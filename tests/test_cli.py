@@ -110,6 +110,8 @@ def test_assess_summary_lists_open_warning_signs_and_holds_the_plan():
         ),
         (["assess", "-i", "tests"], None, "is a directory"),
         (["assess", "-i", "no-such-file.json"], None, "no such file"),
+        (["assess", "-i", ""], None, "no file name"),
+        (["plan", "-i", ""], None, "no file name"),
         (["evaluate", "no-such-dir"], None, "not a directory"),
         (["sources", "spleen"], None, "unknown source"),
     ],

@@ -56,6 +56,8 @@ def read_json_input(source: str) -> Any:
     if source == "-":
         where = "standard input"
         data = _read_bounded(sys.stdin.buffer, where)
+    elif not source:  # Path("") is the current folder, which would be "a directory"
+        fail("--input: no file name given; use - for standard input")
     else:
         where = source
         path = Path(source)
