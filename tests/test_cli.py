@@ -318,3 +318,35 @@ def test_interview_takes_i_dont_know_in_words_and_explains_other_answers():
     assert result.output.count("Please type y, n, ? or w") == 1
     open_signs = result.output.split("still open", 1)[1]
     assert "saddle" in open_signs.split("Likely sources")[0]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args", [["assess", "--input", str(CASE), "--json"], ["regions"]], ids=["fast", "typer"]
+)
+def test_a_full_disk_is_one_line_not_a_traceback(args):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "paintrace.cli", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("paintrace: error: cannot write the output")
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_closed_standard_input_is_one_line():
+    proc = subprocess.run(
+        [sys.executable, "-m", "paintrace.cli", "assess", "--input", "-"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: __import__("os").close(0),
+    )
+    assert proc.returncode == 2
+    assert "standard input is closed" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

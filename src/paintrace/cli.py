@@ -8,6 +8,7 @@ run the same `run_assess`. Bad input ends with exit status 2 and one line naming
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -55,6 +56,8 @@ def read_json_input(source: str) -> Any:
 
     if source == "-":
         where = "standard input"
+        if sys.stdin is None:  # started with stdin closed (`<&-`)
+            fail("standard input is closed; give a file name instead of -")
         data = _read_bounded(sys.stdin.buffer, where)
     elif not source:  # Path("") is the current folder, which would be "a directory"
         fail("--input: no file name given; use - for standard input")
@@ -186,9 +189,22 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         raise SystemExit(130) from None  # 128 + SIGINT, as a shell reports it
     except BrokenPipeError:
-        # Python flushes stdout again at exit; with nothing there that would fail once more.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         raise SystemExit(1) from None
+    except OSError as exc:
+        # Reading errors are `fail`ed where they happen; these come from writing the output
+        # (`> file` on a full disk). Anything else is a bug and keeps its traceback.
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            raise
+        _drop_stdout()
+        print(f"paintrace: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _drop_stdout() -> None:
+    """Python flushes stdout again at exit; with nothing there that would fail once more."""
+    if sys.stdout is not None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _main(args: list[str]) -> None:
