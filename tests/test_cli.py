@@ -350,3 +350,23 @@ def test_closed_standard_input_is_one_line():
     assert proc.returncode == 2
     assert "standard input is closed" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_terminal_without_utf8_gets_escapes_not_a_traceback(as_json):
+    import os
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "paintrace.cli", "assess", "--input", str(CASE)]
+        + (["--json"] if as_json else []),
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"},
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    if as_json:  # \u escapes are still JSON
+        assert json.loads(proc.stdout.decode("latin-1")) == json.loads(run_json(CASE))
+
+
+def run_json(path: Path) -> str:
+    return run("assess", "--input", str(path), "--json").stdout

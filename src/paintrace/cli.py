@@ -9,6 +9,7 @@ run the same `run_assess`. Bad input ends with exit status 2 and one line naming
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import stat
@@ -184,6 +185,10 @@ def _fast_assess_args(args: list[str]) -> tuple[str, bool] | None:
 def main(argv: list[str] | None = None) -> None:
     """Ctrl-C and a reader that goes away (`paintrace ... | head -1`) end quietly here, as Click
     and Rich already end the Typer commands: the fast path of `assess` has neither to do it."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A terminal or file in a legacy encoding cannot show "•" or "≥": an escape, not a crash
+        # (and in --json a \u escape is still JSON).
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         _main(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
