@@ -17,6 +17,14 @@ def test_duplicate_keys_are_refused_at_any_depth():
         loads('{"findings": {"saddle-numbness": true, "saddle-numbness": false}}')
 
 
+def test_a_leading_byte_order_mark_is_ignored_as_rfc_8259_allows():
+    # Windows Notepad saves UTF-8 with one; the file is still the same JSON.
+    assert loads(b"\xef\xbb\xbf" + b'{"drawing": {}}') == {"drawing": {}}
+    assert loads("\ufeff[1]") == [1]
+    with pytest.raises(StrictJSONError, match="empty input"):
+        loads(b"\xef\xbb\xbf  ")
+
+
 def test_depth_counts_brackets_outside_strings():
     assert depth('{"a": "[[[[", "b": [1, {"c": 2}]}') == 3
     assert depth('"\\"[["') == 0

@@ -109,6 +109,9 @@ def loads(data: str | bytes, where: str = "input") -> Any:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise StrictJSONError(f"{where}: not UTF-8 text (byte {exc.start})") from exc
+    # A byte order mark first (Windows editors save UTF-8 with one): RFC 8259 lets a parser
+    # ignore it, and refusing it would be "malformed JSON at line 1 column 1" for a good file.
+    data = data.removeprefix("\ufeff")
     if len(data) > MAX_BYTES:
         raise StrictJSONError(f"{where}: larger than {MAX_BYTES // 1000} kB")
     if not data.strip():
