@@ -114,6 +114,19 @@ def test_open_warning_signs_are_listed_with_no_plan_and_can_be_answered(client: 
     assert "Your result has been updated with your answers." in html
 
 
+def test_the_banner_does_not_call_self_care_reasonable_while_warning_signs_are_open(
+    client: Client,
+) -> None:
+    """The banner's advice was the self-care level's own ("Self-care is a reasonable start"),
+    under a title that says to wait: the first lines a person reads contradicted each other."""
+    aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
+    html = page(client, aid)
+    advice = re.search(r'<p class="banner-advice">(.*?)</p>', html, re.S)
+    assert advice is not None
+    assert "reasonable" not in advice.group(1)
+    assert "Do not start massage or stretching yet" in advice.group(1)
+
+
 def test_answering_a_warning_sign_yes_on_the_result_page_escalates(client: Client) -> None:
     aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
     response = client.post(f"/a/{aid}/answer/", {"rf:bladder-dysfunction": "yes"})
