@@ -172,6 +172,14 @@ def test_the_emergency_result_has_a_call_button_and_what_to_say(
     assert 'href="tel:911">Call 911</a>' in page(client, aid)
 
 
+def test_the_emergency_result_does_not_invite_daily_check_ins_on_a_plan(client: Client) -> None:
+    """Someone who must go to hospital now has no plan to follow: "check in each day, your
+    journal shows whether the plan helps" sat under the emergency call and competed with it."""
+    html = page(client, saved(PIRIFORMIS_DRAWING, {"bladder-dysfunction": True}))
+    assert "whether the plan helps" not in html
+    assert "Follow how it goes" not in html
+
+
 def test_pain_and_since_when_are_shown_with_the_answers(client: Client) -> None:
     inp = parse_input({"drawing": PIRIFORMIS_DRAWING, "findings": NO_RED_FLAGS})
     aid = store.save(
