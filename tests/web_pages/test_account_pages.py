@@ -436,3 +436,29 @@ def test_check_in_heading_levels_never_skip(client: Client, sent_back: bool) -> 
     assert len(levels) > 5, "the areas and sides of the list of places"
     skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
     assert skips == [], levels
+
+
+def test_the_clinician_pdf_says_the_reassessment_in_words(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The heading printed the internal status id ("Reassessment: too-early") for a clinician
+    to decode."""
+    import weasyprint
+
+    rendered: list[str] = []
+
+    class Capture:
+        def __init__(self, string: str) -> None:
+            rendered.append(string)
+
+        def write_pdf(self) -> bytes:
+            return b"%PDF-"
+
+    monkeypatch.setattr(weasyprint, "HTML", Capture)
+    sign_up(client)
+    client.post(f"/a/{anonymous_assessment()}/save/")
+    checkin(client, 6, 3)
+    assert client.get("/journal/summary.pdf").status_code == 200
+    heading = re.search(r"<h2>Reassessment: (.*?)</h2>", rendered[0])
+    assert heading is not None
+    assert heading.group(1).startswith("too early to tell")
