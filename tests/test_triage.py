@@ -150,3 +150,13 @@ def test_no_red_flags_gives_self_care_with_a_reason():
     assert result.level == "self-care"
     assert result.reasons[0].rule == "no-red-flags"
     assert result.unanswered_red_flags == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(drawings, answers)
+def test_while_warning_signs_are_open_no_line_calls_self_care_reasonable(drawing, findings):
+    """The title says to wait; the advice under it said "Self-care is a reasonable start"."""
+    result = triage(KB, drawing, findings)
+    if result.level == "self-care" and result.unanswered_red_flags:
+        assert "reasonable" not in result.title + result.advice
+        assert "Do not start massage or stretching yet" in result.advice

@@ -242,7 +242,7 @@ def triage(
     cause_ids = dict.fromkeys(c for _, c in sorted(fired_causes, key=lambda lc: lc[0]))
     causes = tuple((c, knowledge.triage.causes[c]) for c in cause_ids)
     level_def = next(lv for lv in knowledge.triage.levels if lv.id == level)
-    title = level_def.title
+    title, advice = level_def.title, level_def.advice
     if unanswered and level in ("soon", "self-care"):
         # Unknown is not no: never "no warning signs" while some are open.
         reasons.insert(
@@ -254,8 +254,9 @@ def triage(
                 finding=unanswered[0],
             ),
         )
-        if level == "self-care":
+        if level == "self-care":  # the title and advice must not call self-care reasonable yet
             title = knowledge.triage.open_flags_title
+            advice = knowledge.triage.open_flags_advice
     if not reasons:
         reasons.append(
             Reason(rule="no-red-flags", level="self-care", text=knowledge.triage.no_flags_reason)
@@ -263,7 +264,7 @@ def triage(
     return TriageResult(
         level=level,
         reasons=tuple(reasons),
-        advice=level_def.advice,
+        advice=advice,
         title=title,
         unanswered_red_flags=unanswered,
         causes=causes,

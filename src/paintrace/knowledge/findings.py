@@ -125,4 +125,5 @@ class Triage:
     no_flags_reason: str
     open_flags_title: str
     open_flags_reason: str
+    open_flags_advice: str
     causes: dict[str, str] = field(default_factory=dict)  # cause id -> plain name
