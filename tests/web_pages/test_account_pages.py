@@ -255,6 +255,40 @@ def test_save_to_my_account_from_the_result_page(client: Client) -> None:
     assert 'name="massaged"' in muscles
 
 
+def test_save_asked_before_logging_in_is_offered_again_after_signing_up(client: Client) -> None:
+    """Logged out, "Save to my account" led through sign-up back to the result page, which
+    said only "Your account is ready": nothing was saved, and nothing said so."""
+    aid = anonymous_assessment()
+    r = client.post(f"/a/{aid}/save/")
+    assert r["Location"] == f"/accounts/login/?next=/a/{aid}/save/"
+    r = client.post(
+        "/accounts/signup/",
+        {
+            "username": "alice",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": f"/a/{aid}/save/",
+        },
+    )
+    assert r.status_code == 302 and r["Location"] == f"/a/{aid}/save/"
+    page = client.get(r["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Save this assessment to your account?" in html
+    assert f'action="/a/{aid}/save/"' in html and 'method="post"' in html
+    user = get_user_model().objects.get(username="alice")
+    assert accounts.saved_links(user) == []  # a GET saves nothing
+    assert client.post(f"/a/{aid}/save/").status_code == 302
+    assert accounts.saved_links(user) == [aid]
+
+
+def test_the_save_step_asks_to_log_in_first_and_knows_no_strange_ids(client: Client) -> None:
+    aid = anonymous_assessment()
+    r = client.get(f"/a/{aid}/save/")
+    assert r.status_code == 302 and r["Location"] == f"/accounts/login/?next=/a/{aid}/save/"
+    assert client.get("/a/AAAAAAAAAAAAAAAAAAAAAA/save/").status_code == 404
+
+
 def test_delete_account_page(client: Client) -> None:
     sign_up(client)
     aid = anonymous_assessment()

@@ -336,12 +336,18 @@ def progress_page(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- saving
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def save_to_account(request: HttpRequest, aid: str) -> HttpResponse:
+    """POST saves. GET is where logging in or signing up returns to: it asks again, with a
+    button, rather than saving on a GET (a link or a prefetch must not change an account) or
+    dropping the request (the person would think it was saved)."""
     if store.get(aid) is None:
         raise Http404("No assessment with this id.")
     if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next=/a/{aid}/")
+        return redirect(f"/accounts/login/?next=/a/{aid}/save/")
+    if request.method == "GET":
+        return render(request, "paintrace/account/save_confirm.html", {"aid": aid})
     try:
         accounts.save_assessment(request.user, aid)
     except InputError as exc:  # the account is full (paintrace.web.quotas)
