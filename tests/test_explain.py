@@ -66,3 +66,15 @@ def test_two_sources_together_are_named():
     assert any("together" in line and "S1 nerve root" in line for line in why)
     why_alone, _ = reasons("piriformis", {"right.buttock-center": ["pain"]})
     assert not any("together" in line for line in why_alone)
+
+
+def test_the_verb_agrees_with_the_symptoms_not_with_the_number_of_places():
+    """It read "your pain in the buttock and the calf match": the subject is the pain."""
+    two_places = {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]}
+    why, _ = reasons("piriformis", two_places)
+    assert any("pain in the" in line and " matches where " in line for line in why), why
+    why, _ = reasons("s1-root", two_places)
+    assert any(" follows the path of " in line for line in why), why
+    two_symptoms = {"right.buttock-center": ["pain", "numbness"]}
+    why, _ = reasons("piriformis", two_symptoms)
+    assert any("pain and numbness in the" in line and " match where " in line for line in why)

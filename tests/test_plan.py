@@ -78,6 +78,17 @@ def test_massage_first_then_stretch_for_a_muscle():
     assert plan["sides"] == ["right"]
 
 
+def test_the_summary_names_several_muscles_as_a_list_with_and():
+    """It read "trigger points in the lumbar paraspinal muscles (multifidus), iliopsoas"."""
+    import json
+
+    case = json.loads((Path(__file__).parent / "vignettes" / "dev-034.json").read_text())
+    plan = assess(case["drawing"], case["findings"]).plan
+    names = [m["name"] for m in plan["muscles"]]
+    assert len(names) >= 2
+    assert f"and {names[-1][:1].lower()}{names[-1][1:]}." in plan["summary"]
+
+
 def test_daily_routine_fits_about_twenty_minutes():
     for drawing in (PIRIFORMIS, CALF, {**PIRIFORMIS, "left.buttock-center": ["pain"]}):
         result = assess(drawing, {**NO_FLAGS, "calf-swelling-warmth": False})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from paintrace.knowledge import load_knowledge
-from paintrace.wording import in_sentence
+from paintrace.wording import in_sentence, join_and
 
 SOURCES = load_knowledge().sources
 
@@ -28,3 +28,10 @@ def test_abbreviations_are_kept_and_plain_names_lowered() -> None:
     assert in_sentence("Gluteus medius") == "gluteus medius"
     assert in_sentence("Peroneus (fibularis) longus") == "peroneus (fibularis) longus"
     assert in_sentence("") == "" and in_sentence("A") == "a"
+
+
+def test_a_list_reads_with_and_before_its_last_item_and_names_each_once():
+    assert join_and([]) == ""
+    assert join_and(["piriformis"]) == "piriformis"
+    assert join_and(["piriformis", "gluteus minimus"]) == "piriformis and gluteus minimus"
+    assert join_and(["a", "b", "a", "c"]) == "a, b and c"

@@ -13,15 +13,9 @@ from collections.abc import Mapping, Sequence
 
 from paintrace.inference import Model, Posterior, finding_factor, partners
 from paintrace.knowledge.schema import SYMPTOMS, Knowledge, Source
+from paintrace.wording import join_and
 
 _NEURAL = frozenset({"numbness", "tingling"})
-
-
-def _join(items: Sequence[str]) -> str:
-    items = list(dict.fromkeys(items))
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @functools.lru_cache(maxsize=1024)  # region names are a fixed, small set
@@ -51,7 +45,7 @@ _SYMPTOM_WORDS = {
 
 
 def _symptom_words(symptoms: Sequence[str]) -> str:
-    return _join([_SYMPTOM_WORDS[s] for s in symptoms])
+    return join_and([_SYMPTOM_WORDS[s] for s in symptoms])
 
 
 def region_reasons(
@@ -69,14 +63,17 @@ def region_reasons(
     if in_zone:
         present = {s for rid in in_zone for s in drawing[rid]}
         symptoms = [s for s in SYMPTOMS if s in present]  # in the vocabulary's order
-        names = _join([_region_label(knowledge, rid) for rid in in_zone])
+        names = join_and([_region_label(knowledge, rid) for rid in in_zone])
         verb = "sends symptoms" if source.kind != "muscle" else "refers pain"
+        # The subject is the symptoms ("your pain ... matches", "your pain and numbness ...
+        # match"), not the places; "pins and needles" alone is plural too.
+        plural = len(symptoms) > 1 or symptoms == ["tingling"]
         for_lines.append(
             f"Your {_symptom_words(symptoms)} in the {names} "
-            f"{'matches' if len(in_zone) == 1 else 'match'} where {source.phrase} {verb}."
+            f"{'match' if plural else 'matches'} where {source.phrase} {verb}."
             if source.kind != "nerve_root"
             else f"Your {_symptom_words(symptoms)} in the {names} "
-            f"{'follows' if len(in_zone) == 1 else 'follow'} the path of {source.phrase}."
+            f"{'follow' if plural else 'follows'} the path of {source.phrase}."
         )
         neural_in_zone = not _NEURAL.isdisjoint(present)
         if source.kind == "nerve_root" and neural_in_zone:
@@ -90,11 +87,11 @@ def region_reasons(
                 "involved as well."
             )
     if outside:
-        names = _join([_region_label(knowledge, rid) for rid in outside])
+        names = join_and([_region_label(knowledge, rid) for rid in outside])
         against.append(f"It does not usually explain the {names} you marked.")
     missing = [base for base in source.essential_regions if base not in marked_bases]
     if drawing and missing and len(missing) >= 2 and len(in_zone) <= 2:
-        names = _join([_in_sentence(knowledge.base_regions[b].name) for b in missing[:3]])
+        names = join_and([_in_sentence(knowledge.base_regions[b].name) for b in missing[:3]])
         against.append(f"Its pain usually also reaches the {names}, which you did not mark.")
     return for_lines, against
 

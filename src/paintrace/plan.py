@@ -19,7 +19,7 @@ from paintrace.knowledge.care import Massage
 from paintrace.knowledge.schema import Knowledge
 from paintrace.plan_modifiers import adapt
 from paintrace.triage import TriageResult
-from paintrace.wording import in_sentence
+from paintrace.wording import in_sentence, join_and
 
 if TYPE_CHECKING:
     from paintrace.assessment import RankedSource
@@ -213,7 +213,7 @@ def build_plan(
         )
 
     if massage_first:
-        names = ", ".join(in_sentence(m["name"]) for m in muscles) or "the muscles"
+        names = join_and(in_sentence(m["name"]) for m in muscles) or "the muscles"
         summary = (
             f"Your pain may come from trigger points in the {names}. You feel the pain down the "
             "leg, but you work on the muscle where the trigger points sit. Massage each point "

@@ -1,6 +1,18 @@
-"""Words shared by the core and the pages: how a name reads inside a sentence."""
+"""Words shared by the core and the pages: how a name reads inside a sentence, how a list
+reads in one."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def join_and(items: Iterable[str]) -> str:
+    """The list as "a, b and c", each item once, in order. A bare comma list ("the piriformis,
+    gluteus minimus") reads as if a word were missing."""
+    unique = list(dict.fromkeys(items))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return ", ".join(unique[:-1]) + " and " + unique[-1]
 
 
 def in_sentence(name: str) -> str:
