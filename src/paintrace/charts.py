@@ -48,11 +48,12 @@ def _frame(name: str, title: str, desc: str, first: date, last: date) -> list[st
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{v}</text>'
         )
-    out.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 8}" fill="#333">{escape(first.isoformat())}</text>'
-        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" fill="#333">'
-        f"{escape(last.isoformat())}</text>"
-    )
+    out.append(f'<text x="{LEFT}" y="{HEIGHT - 8}" fill="#333">{escape(first.isoformat())}</text>')
+    if last != first:  # one day (several check-ins on it) is one date, not the same one twice
+        out.append(
+            f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" fill="#333">'
+            f"{escape(last.isoformat())}</text>"
+        )
     return out
 
 
@@ -141,10 +142,13 @@ def pain_chart_svg(days: Sequence[Day], target: float | None = None) -> str:
     if not days:
         return ""
     first, last = days[0].day, days[-1].day
-    desc = (
-        f"Leg pain went from {days[0].leg:g} to {days[-1].leg:g} out of 10 between "
-        f"{first.isoformat()} and {last.isoformat()}; {_plan_days(days)}."
-    )
+    if first == last:
+        desc = f"Leg pain was {days[0].leg:g} out of 10 on {first.isoformat()}; {_plan_days(days)}."
+    else:
+        desc = (
+            f"Leg pain went from {days[0].leg:g} to {days[-1].leg:g} out of 10 between "
+            f"{first.isoformat()} and {last.isoformat()}; {_plan_days(days)}."
+        )
     if target is not None:
         desc += f" An important improvement means leg pain at or below {target:g}."
     out = _frame("pain-chart", "Leg and back pain over time", desc, first, last)
