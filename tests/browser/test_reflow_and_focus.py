@@ -4,6 +4,7 @@ controls, focus and title after a refused form, and contrast of the marks as dra
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
@@ -65,9 +66,9 @@ def test_a_refused_form_starts_at_its_error_summary(
     assert csp_errors == []
 
 
-def test_the_journal_s_tables_scroll_on_their_own_at_320_px(page: Page, site: str) -> None:
-    """1.4.10 Reflow: a wide table scrolls sideways in its own box (a keyboard stop with a name),
-    the page itself stays 320 px wide."""
+def _account_with_a_saved_plan(page: Page, site: str, username: str) -> tuple[Any, str]:
+    """A new account with one saved self-care assessment, logged in on the page's browser too:
+    the Django test client that made it (to add check-ins), and the assessment's id."""
     import json
 
     from django.conf import settings
@@ -77,22 +78,32 @@ def test_the_journal_s_tables_scroll_on_their_own_at_320_px(page: Page, site: st
 
     client = Client()
     password = "correct horse battery staple"
-    signup = {"username": "narrow", "password1": password, "password2": password}
+    signup = {"username": username, "password1": password, "password2": password}
     assert client.post("/accounts/signup/", signup).status_code == 302
     flags = {f.id: False for f in load_knowledge().findings.values() if f.group == "red-flag"}
     case = {"drawing": {"right.buttock-center": ["pain"]}, "findings": flags}
     made = client.post("/api/assessments", json.dumps(case), content_type="application/json")
-    assert client.post(f"/a/{made.json()['id']}/save/").status_code == 302
+    aid = made.json()["id"]
+    assert client.post(f"/a/{aid}/save/").status_code == 302
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}]
+    )
+    return client, aid
+
+
+def test_the_journal_s_tables_scroll_on_their_own_at_320_px(page: Page, site: str) -> None:
+    """1.4.10 Reflow: a wide table scrolls sideways in its own box (a keyboard stop with a name),
+    the page itself stays 320 px wide."""
+    import json
+
+    client, _ = _account_with_a_saved_plan(page, site, "narrow")
     for leg in (7, 5, 4):
         body = {"leg_pain": leg, "back_pain": 2, "note": "", "regions": {"right.calf-upper": 6}}
         r = client.post("/api/journal/entries", json.dumps(body), content_type="application/json")
         assert r.status_code == 201, r.content
     r = client.post("/journal/activities/", {"new_activity": "sitting through a film", "score": 4})
     assert r.status_code == 302
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}]
-    )
 
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(site + "/journal/")
@@ -111,28 +122,9 @@ def test_the_journal_s_tables_scroll_on_their_own_at_320_px(page: Page, site: st
 def test_the_link_lists_scroll_on_their_own_at_320_px(page: Page, site: str) -> None:
     """1.4.10 Reflow on the two account pages that list links (shares, view-only links): the
     table scrolls in its own named box, the page stays 320 px wide."""
-    import json
-
-    from django.conf import settings
-    from django.test import Client
-
-    from paintrace.knowledge import load_knowledge
-
-    client = Client()
-    password = "correct horse battery staple"
-    signup = {"username": "links", "password1": password, "password2": password}
-    assert client.post("/accounts/signup/", signup).status_code == 302
-    flags = {f.id: False for f in load_knowledge().findings.values() if f.group == "red-flag"}
-    case = {"drawing": {"right.buttock-center": ["pain"]}, "findings": flags}
-    made = client.post("/api/assessments", json.dumps(case), content_type="application/json")
-    aid = made.json()["id"]
-    assert client.post(f"/a/{aid}/save/").status_code == 302
+    client, aid = _account_with_a_saved_plan(page, site, "links")
     assert client.post("/journal/share/", {"days": "7"}).status_code == 200
     assert client.post(f"/a/{aid}/views/", {"days": "7"}).status_code == 200
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}]
-    )
 
     page.set_viewport_size({"width": 320, "height": 640})
     for path in ("/journal/share/", f"/a/{aid}/views/"):
@@ -162,25 +154,7 @@ def scale_targets(page: Page) -> list[dict[str, float]]:
 def test_every_number_scale_has_24_px_targets_at_320_px(page: Page, site: str) -> None:
     """2.5.8 Target Size (Minimum): each number of a pain or score scale is at least 24 by 24 CSS
     px at 320 px wide, without the page scrolling sideways (1.4.10)."""
-    import json
-
-    from django.conf import settings
-    from django.test import Client
-
-    from paintrace.knowledge import load_knowledge
-
-    client = Client()
-    password = "correct horse battery staple"
-    signup = {"username": "scales", "password1": password, "password2": password}
-    assert client.post("/accounts/signup/", signup).status_code == 302
-    flags = {f.id: False for f in load_knowledge().findings.values() if f.group == "red-flag"}
-    case = {"drawing": {"right.buttock-center": ["pain"]}, "findings": flags}
-    made = client.post("/api/assessments", json.dumps(case), content_type="application/json")
-    assert client.post(f"/a/{made.json()['id']}/save/").status_code == 302
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}]
-    )
+    _account_with_a_saved_plan(page, site, "scales")
 
     page.set_viewport_size({"width": 320, "height": 640})
     seen: dict[str, int] = {}
