@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -37,3 +39,13 @@ def test_a_405_names_head_wherever_it_names_get(client: Client) -> None:
     r = client.put("/faq/")
     assert r.status_code == 405
     assert {m.strip() for m in r["Allow"].split(",")} == {"GET", "HEAD"}
+
+
+def test_the_https_redirect_carries_the_privacy_headers_too(client: Client, settings: Any) -> None:
+    """Django's SecurityMiddleware answers plain HTTP with its redirect before any other
+    middleware runs; the redirect repeats the URL, which may hold an assessment's id."""
+    settings.SECURE_SSL_REDIRECT = True
+    r = client.get("/a/AAAAAAAAAAAAAAAAAAAAAA/")
+    assert r.status_code == 301 and r["Location"].startswith("https://")
+    assert r["Cache-Control"] == "no-store"
+    assert r["X-Robots-Tag"] == "noindex, nofollow"

@@ -207,10 +207,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: also on the answers SecurityMiddleware gives alone (the HTTPS redirect)
+    "paintrace.web.middleware.PrivacyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "paintrace.web.middleware.SecurityHeadersMiddleware",
-    "paintrace.web.middleware.PrivacyHeadersMiddleware",
     "paintrace.web.middleware.HeadAsGetMiddleware",  # outside gzip: HEAD gets GET's length
     "paintrace.web.middleware.HtmlGZipMiddleware",
     "paintrace.web.api_edges.ApiEdgesMiddleware",
