@@ -127,6 +127,12 @@ def test_the_banner_does_not_call_self_care_reasonable_while_warning_signs_are_o
     assert "Do not start massage or stretching yet" in advice.group(1)
 
 
+def test_open_warning_signs_do_not_wear_the_all_clear_green(client: Client) -> None:
+    """Green says "no warning signs found"; with some still open the banner is amber."""
+    html = page(client, saved(PIRIFORMIS_DRAWING, {"worse-sitting": True}))
+    assert 'class="banner banner-self-care banner-open"' in html
+
+
 def test_answering_a_warning_sign_yes_on_the_result_page_escalates(client: Client) -> None:
     aid = saved(PIRIFORMIS_DRAWING, {"worse-sitting": True})
     response = client.post(f"/a/{aid}/answer/", {"rf:bladder-dysfunction": "yes"})
