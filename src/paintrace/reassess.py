@@ -43,6 +43,15 @@ CONSISTENT_DAYS = 5  # worked on this many days in the review window counts as c
 MIN_DAYS_FOR_TREND = 3
 
 Status = Literal["no-data", "too-early", "improving", "unchanged", "worse", "stale"]
+# Each status in words, for a reader of the journal's summary (the ids are for programs).
+STATUS_WORDS: dict[str, str] = {
+    "no-data": "no check-ins yet",
+    "too-early": "too early to tell",
+    "improving": "improving",
+    "unchanged": "no clear change",
+    "worse": "worse",
+    "stale": "no recent check-ins",
+}
 
 
 @dataclass(frozen=True)

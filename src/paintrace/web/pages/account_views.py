@@ -29,6 +29,7 @@ from paintrace.errors import InputError
 from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.plan import plan_to_show
+from paintrace.reassess import STATUS_WORDS
 from paintrace.triage import open_questions
 from paintrace.typed_text import whole_number
 from paintrace.web import accounts, journal_store, ratelimit, store
@@ -405,6 +406,7 @@ def _clinician_pdf_bytes(request: HttpRequest, user: Any) -> bytes:
     context["plan"] = (plan_to_show(saved.result) or {}) if saved else {}
     unanswered = saved.result["triage"]["unanswered"] if saved else []
     context["open_questions"] = open_questions(load_knowledge(), unanswered)
+    context["status_words"] = STATUS_WORDS.get(context["summary"]["status"], "")
     context["ranking"] = (
         [
             {"name": _source_name(s["id"]), "probability": s["probability"]}
