@@ -95,18 +95,20 @@ def test_assessments_made_on_the_pages_count_against_the_assessment_limit(
     assert SESSION_KEY in client.session  # the interview is kept, to finish later
 
 
+def _post_case(client: Any, **meta: str) -> int:
+    """POST the case as a client seen with these request headers / addresses; the status."""
+    return client.post(
+        "/api/assessments", json.dumps(CASE), content_type="application/json", **meta
+    ).status_code
+
+
 def test_clients_are_counted_apart_and_a_trusted_proxy_is_seen_through(
     client: Any, limits: Any
 ) -> None:
     limits.TRUSTED_PROXIES = ["127.0.0.1"]
 
     def post(forwarded: str) -> int:
-        return client.post(
-            "/api/assessments",
-            json.dumps(CASE),
-            content_type="application/json",
-            HTTP_X_FORWARDED_FOR=forwarded,
-        ).status_code
+        return _post_case(client, HTTP_X_FORWARDED_FOR=forwarded)
 
     assert [post("203.0.113.7") for _ in range(4)] == [201, 201, 201, 429]
     assert post("203.0.113.8") == 201  # another client behind the same proxy
@@ -119,12 +121,7 @@ def test_ipv4_clients_of_a_dual_stack_listener_are_counted_apart(client: Any, li
     them could use up everyone's limits."""
 
     def post(address: str) -> int:
-        return client.post(
-            "/api/assessments",
-            json.dumps(CASE),
-            content_type="application/json",
-            REMOTE_ADDR=address,
-        ).status_code
+        return _post_case(client, REMOTE_ADDR=address)
 
     assert [post("::ffff:203.0.113.7") for _ in range(4)] == [201, 201, 201, 429]
     assert post("::ffff:198.51.100.1") == 201  # another IPv4 client
@@ -135,13 +132,7 @@ def test_a_proxy_on_a_dual_stack_listener_is_still_trusted(client: Any, limits: 
     limits.TRUSTED_PROXIES = ["127.0.0.1"]
 
     def post(forwarded: str) -> int:
-        return client.post(
-            "/api/assessments",
-            json.dumps(CASE),
-            content_type="application/json",
-            REMOTE_ADDR="::ffff:127.0.0.1",
-            HTTP_X_FORWARDED_FOR=forwarded,
-        ).status_code
+        return _post_case(client, REMOTE_ADDR="::ffff:127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert [post("203.0.113.7") for _ in range(4)] == [201, 201, 201, 429]
     assert post("203.0.113.8") == 201
