@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from paintrace.web.middleware import allowed_methods
+
 PREFIX = "/api/"
 
 
@@ -29,10 +31,7 @@ def nothing_here() -> JsonResponse:
 
 
 def _not_allowed(response: HttpResponse) -> JsonResponse:
-    methods = {m.strip() for m in response.get("Allow", "").split(",") if m.strip()}
-    if "GET" in methods:
-        methods.add("HEAD")
-    listed = ", ".join(sorted(methods))
+    listed = ", ".join(sorted(allowed_methods(response)))
     answer = JsonResponse(
         {"detail": f"This address does not take that method. It takes {listed}."}, status=405
     )

@@ -109,9 +109,15 @@ class HeadAsGetMiddleware:
         return response
 
 
+def allowed_methods(response: HttpResponse) -> list[str]:
+    """A 405's ``Allow`` as a list, with HEAD wherever GET is: HEAD is answered as GET."""
+    allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.append("HEAD")
+    return allowed
+
+
 def _allow_head(response: HttpResponse) -> HttpResponse:
     if response.status_code == 405:
-        allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
-        if "GET" in allowed and "HEAD" not in allowed:
-            response["Allow"] = ", ".join([*allowed, "HEAD"])
+        response["Allow"] = ", ".join(allowed_methods(response))
     return response
