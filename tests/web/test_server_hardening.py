@@ -242,3 +242,33 @@ def test_rate_limits_count_across_worker_processes(tmp_path: Path) -> None:
         assert statuses.count(429) == 7, statuses
     finally:
         stop_process(proc)
+
+
+@pytest.mark.parametrize(
+    ("request_head", "status"),
+    [
+        (b"GET /a/Q3x9Vt2bLm8RkWp4Zs7YcA11/ HTTP/1.1 junk\r\nHost: x\r\n\r\n", b"400"),
+        (b"GET /a/" + b"Q" * 9000 + b"/ HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),
+    ],
+    ids=["bad request line", "request line too long"],
+)
+def test_requests_gunicorn_refuses_itself_get_private_plain_answers(
+    server: Any, request_head: bytes, status: bytes
+) -> None:
+    """gunicorn answers an unparsable request before the app runs. Its own page echoed the
+    request line (an assessment's id in the path) and carried no Cache-Control; a 414 may be
+    cached when nothing says otherwise."""
+    _, port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request_head)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 " + status + b" "), head[:80]
+    lines = head.split(b"\r\n")
+    assert b"Cache-Control: no-store" in lines
+    assert b"X-Robots-Tag: noindex, nofollow" in lines
+    assert b"Content-Type: text/plain; charset=utf-8" in lines
+    assert body.startswith(status + b" ")
+    assert b"Q3x9" not in body and b"QQQQ" not in body
