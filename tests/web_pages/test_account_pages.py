@@ -496,3 +496,22 @@ def test_the_clinician_pdf_says_the_reassessment_in_words(
     heading = re.search(r"<h2>Reassessment: (.*?)</h2>", rendered[0])
     assert heading is not None
     assert heading.group(1).startswith("too early to tell")
+
+
+def test_the_result_page_says_saved_instead_of_offering_to_save_again(client: Client) -> None:
+    """After saving, the result page (served from the page cache) still offered "Save to my
+    account". It now says where the assessment is, to the account that keeps it only."""
+    aid = anonymous_assessment()
+    sign_up(client)
+    assert b"Save to my account" in client.get(f"/a/{aid}/").content  # cached unsaved
+    client.post(f"/a/{aid}/save/")
+    html = client.get(f"/a/{aid}/").content.decode()
+    assert "Save to my account" not in html
+    assert "This assessment is saved in your account." in html
+    assert 'href="/journal/check-in/"' in html
+    assert client.get(f"/a/{aid}/save/")["Location"] == f"/a/{aid}/"  # no question to ask
+    other = Client()
+    sign_up(other, "bob")
+    html = other.get(f"/a/{aid}/").content.decode()
+    assert "Save to my account" in html and "saved in your account" not in html
+    assert "saved in your account" not in Client().get(f"/a/{aid}/").content.decode()

@@ -144,6 +144,11 @@ def save_assessment(user: Any, aid: str) -> bool:
     return True
 
 
+def has_saved(user: Any, aid: str) -> bool:
+    """Whether this account already keeps the assessment behind `aid`."""
+    return AccountAssessment.objects.filter(user=user, lookup=crypto.lookup_key(aid)).exists()
+
+
 def saved_links(user: Any) -> list[str]:
     """The link ids of the account's saved assessments, newest first."""
     out = []

@@ -348,6 +348,8 @@ def save_to_account(request: HttpRequest, aid: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next=/a/{aid}/save/")
     if request.method == "GET":
+        if accounts.has_saved(request.user, aid):  # nothing to ask: the result page says so
+            return redirect("pt-result", aid=aid)
         return render(request, "paintrace/account/save_confirm.html", {"aid": aid})
     try:
         accounts.save_assessment(request.user, aid)

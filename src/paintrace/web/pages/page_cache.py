@@ -11,8 +11,9 @@ this module keeps the HTML and serves it again. What makes that safe:
 * **Everything request-dependent is in the key** (:func:`_request_key`): logged in or not
   (the header and the "save to my account" text), the scheme and host (``share_url`` is an
   absolute link), the script prefix (every ``{% url %}``), the language and time zone (dates),
-  the emergency number, and what the caller adds (owner page or view-only page, and the view
-  link's expiry date, which the view-only page shows). The templates read nothing else from
+  the emergency number, and what the caller adds (owner page or view-only page, whether the
+  person looking keeps the assessment in their account, and the view link's expiry date,
+  which the view-only page shows). The templates read nothing else from
   the request: ``tests/web_pages/test_page_cache.py`` fails if one starts to.
 * **No secret is cached.** The HTML is rendered with placeholders for the CSRF token and for
   the secret id, and the real values are put in on every serve. The CSRF token comes from

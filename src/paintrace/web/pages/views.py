@@ -18,7 +18,7 @@ from paintrace.assessment import add_plan, assess_input, parse_input
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
 from paintrace.plan import plan_to_show
-from paintrace.web import ratelimit, store
+from paintrace.web import accounts, ratelimit, store
 from paintrace.web.pages import page_cache, present, selfcare, warning_signs
 from paintrace.web.pages.forms import (
     RED_FLAG_PREFIX,
@@ -326,12 +326,24 @@ def _open_flag_groups(kb: Knowledge, unanswered: Sequence[str]) -> list[dict[str
 SINCE_WORDS = dict(SINCE_CHOICES)
 
 
+def _in_account(request: HttpRequest, saved: Any) -> bool:
+    """Whether the person looking keeps this assessment in their account (then the page says
+    so instead of offering to save it): one small query, and only for someone logged in."""
+    return bool(request.user.is_authenticated and accounts.has_saved(request.user, saved.id))
+
+
 def _result_context(
-    request: HttpRequest, saved: Any, *, read_only: bool = False, link_id: str | None = None
+    request: HttpRequest,
+    saved: Any,
+    *,
+    read_only: bool = False,
+    link_id: str | None = None,
+    in_account: bool | None = None,
 ) -> dict[str, Any]:
     """What result.html shows. `read_only` (a view-only link): no answer forms, no save, no
     delete, and neither the secret id nor any link or form that contains it. `link_id`: what
-    to put where the secret id goes (the page cache renders with a placeholder)."""
+    to put where the secret id goes (the page cache renders with a placeholder). `in_account`:
+    already worked out by a caller that keys the page cache on it."""
     link_id = saved.id if link_id is None else link_id
     kb = load_knowledge()
     res = saved.result
@@ -378,6 +390,8 @@ def _result_context(
         "share_url": ""
         if read_only
         else request.build_absolute_uri(reverse("pt-result", args=[link_id])),
+        "in_account": not read_only
+        and (_in_account(request, saved) if in_account is None else in_account),
     }
     if read_only:
         context.update(aid=None, share_url="", open_groups=[], skipped=None, read_only=True)
@@ -390,12 +404,15 @@ def result(request: HttpRequest, aid: str) -> HttpResponse:
     """The triage banner first; at emergency, nothing else competes with it. Served from the
     page cache when this version was shown the same way before (the row is read first)."""
     saved = _get_or_404(aid)
+    # In the account or not: one small query, and only for someone logged in. It is a part of
+    # the cache key, so the cached page never offers to save what is saved already.
+    in_account = _in_account(request, saved)
     return page_cache.serve(
         request,
         saved,
         "paintrace/result.html",
-        lambda link_id: _result_context(request, saved, link_id=link_id),
-        variant=("owner",),
+        lambda link_id: _result_context(request, saved, link_id=link_id, in_account=in_account),
+        variant=("owner", in_account),
     )
 
 
