@@ -124,8 +124,29 @@ def test_bad_input_exits_2_with_one_line(args, stdin, needle):
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_missing_option_is_a_usage_error():
-    assert run("assess").returncode == 2
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("assess",), "Missing option '--input' / '-i' (see 'paintrace assess --help')"),
+        (("assess", "--bogus"), "No such option: --bogus (see 'paintrace assess --help')"),
+        (("nosuch",), "No such command 'nosuch' (see 'paintrace --help')"),
+        (("evaluate",), "Missing argument 'directory' (see 'paintrace evaluate --help')"),
+        (("plan", "--input", str(CASE), "--pdf"), "Option '--pdf' requires an argument"),
+    ],
+)
+def test_usage_errors_are_one_line_with_where_to_look(args, expected):
+    """Typer printed usage errors as a framed panel of five lines; every other bad input is
+    one line."""
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert proc.stderr == f"paintrace: error: {expected}\n"
+
+
+def test_no_arguments_print_the_help_and_version_prints_the_version():
+    proc = run()
+    assert proc.returncode == 2 and "Usage: paintrace" in proc.stdout and "error" not in proc.stderr
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("paintrace ")
 
 
 def test_evaluate_prints_scores(tmp_path):

@@ -217,9 +217,24 @@ def _main(args: list[str]) -> None:
     if fast is not None:
         run_assess(*fast)
         return
+    import typer
+
     from paintrace.commands import app
 
-    app(args=args, prog_name="paintrace")
+    try:
+        # Not standalone: Typer would print a usage error as a framed panel of several lines.
+        # Here it is one line, as every other bad input (`fail`), with where to look for help.
+        code = app(args=args, prog_name="paintrace", standalone_mode=False)
+    except typer.TyperException as exc:  # usage errors and bad parameters
+        message = exc.format_message().rstrip(".")
+        if not message:  # `paintrace` alone: the help was the answer
+            raise SystemExit(exc.exit_code) from None
+        ctx = getattr(exc, "ctx", None)
+        fail(f"{message} (see '{ctx.command_path} --help')" if ctx is not None else message)
+    except typer.Abort:
+        raise KeyboardInterrupt from None  # Typer's name for Ctrl-C at a prompt
+    if isinstance(code, int) and code:
+        raise SystemExit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

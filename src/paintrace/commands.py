@@ -27,6 +27,26 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from paintrace import __version__
+
+        print(f"paintrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Where sciatica-like leg pain comes from: triage, likely sources and a self-care plan."""
+
+
 def _console() -> Console:
     from rich.console import Console
 
