@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
@@ -30,6 +30,7 @@ from django.test import Client
 from django.utils import timezone
 
 from paintrace.assessment import assess_input, parse_input
+from paintrace.journal import CheckIn
 from paintrace.web import accounts, crypto, journal_store, store, view_links
 from paintrace.web.models import new_assessment_id
 
@@ -66,9 +67,16 @@ def _migrate(name: str) -> Any:
 
 
 @pytest.fixture
-def before_any_migration() -> Iterator[None]:
-    """The app's tables dropped and its migrations forgotten; the latest state again after the
-    test, whatever it did."""
+def latest_afterwards() -> Iterator[None]:
+    """The app migrated to its latest state again after the test, whatever the test did."""
+    leaf = _leaf()
+    yield
+    MigrationExecutor(connection).migrate(leaf)
+
+
+@pytest.fixture
+def before_any_migration(latest_afterwards: None) -> Iterator[None]:
+    """The app's tables dropped and its migrations forgotten."""
     leaf = _leaf()
     models = MigrationExecutor(connection).loader.project_state(leaf).apps
     order = sorted(
@@ -79,7 +87,6 @@ def before_any_migration() -> Iterator[None]:
             editor.delete_model(model)
     MigrationRecorder(connection).migration_qs.filter(app=APP).delete()
     yield
-    MigrationExecutor(connection).migrate(leaf)
 
 
 def _case() -> dict[str, Any]:
@@ -270,3 +277,67 @@ def test_rows_from_every_published_state_survive_the_upgrade(
     login = {"username": "olga", "password": "an old password"}
     response = client.post("/api/auth/token", login, content_type="application/json")
     assert response.status_code == 200  # the password hashed by that release
+
+
+# ------------------------------------------------------------------------------ going back
+
+PASSWORD = "correct horse battery staple"
+
+
+def _written_today() -> tuple[Any, str, str]:
+    """An account with a saved assessment, two check-ins (one without minutes) and a view link,
+    written by today's code: (the account, the assessment's id, the view token)."""
+    user = accounts.create_account("vera", PASSWORD)
+    saved = store.save(parse_input(_case()), about={"pain": 4, "since": "under-6-weeks"})
+    assert accounts.save_assessment(user, saved.id)
+    day = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+    journal_store.add(user, CheckIn(at=day, leg_pain=6, back_pain=3))
+    later = CheckIn(
+        at=day + timedelta(days=1), leg_pain=5, back_pain=2, minutes=15, note="long drive"
+    )
+    journal_store.add(user, later)
+    made = view_links.create(saved.id, 7)
+    assert made is not None
+    return user, saved.id, made[1]
+
+
+def test_back_to_0006_and_forward_again_keeps_every_row(latest_afterwards: None) -> None:
+    """0009, 0008 and 0007 undo to the states before them with every row kept; a check-in
+    whose minutes were not given holds 0 there, the only value that column knew."""
+    user, aid, view_token = _written_today()
+    leaf = _leaf()
+
+    old = _migrate("0008_drop_pattern_indexes")
+    minutes = old.get_model(APP, "JournalEntry").objects.order_by("at")
+    assert list(minutes.values_list("minutes", flat=True)) == [0, 15]
+    _migrate("0006_assessment_view_links")
+    MigrationExecutor(connection).migrate(leaf)
+
+    saved = store.get(aid)
+    assert saved is not None and (saved.pain_score, saved.pain_since) == (4, "under-6-weeks")
+    assert saved.expires_at is None
+    assert accounts.saved_links(user) == [aid]
+    opened = view_links.open_link(view_token)
+    assert opened.saved is not None and opened.saved.id == aid
+    checkins = journal_store.checkins(user)
+    assert [(c.leg_pain, c.minutes, c.note) for c in checkins] == [
+        (6, 0, ""),  # unknown became 0 on the way back, and stays 0
+        (5, 15, "long drive"),
+    ]
+
+
+def test_going_back_past_0003_is_refused_before_anything_is_undone(latest_afterwards: None) -> None:
+    """0003 replaced every id by its hash: it cannot be undone. Asking for a state before it
+    must change nothing, not undo 0009 to 0004 (dropping the accounts' tables) and then fail."""
+    user, aid, view_token = _written_today()
+    leaf = _leaf()
+
+    for target in ("0002", "zero"):
+        with pytest.raises(CommandError, match="0003_sealed_records"):
+            call_command("migrate", APP, target, verbosity=0)
+        assert MigrationExecutor(connection).migration_plan(leaf) == []  # nothing undone
+
+    assert store.get(aid) is not None
+    assert accounts.saved_links(user) == [aid]
+    assert len(journal_store.checkins(user)) == 2
+    assert view_links.open_link(view_token).saved is not None
