@@ -14,8 +14,12 @@ import copy
 import io
 import json
 import secrets
+import subprocess
+import sys
+import time
 from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +38,7 @@ from paintrace.journal import CheckIn
 from paintrace.web import accounts, crypto, journal_store, store, view_links
 from paintrace.web.models import new_assessment_id
 
-from .helpers import VIGNETTES, load_vignette
+from .helpers import VIGNETTES, fresh_environment, load_vignette
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -341,3 +345,90 @@ def test_going_back_past_0003_is_refused_before_anything_is_undone(latest_afterw
     assert accounts.saved_links(user) == [aid]
     assert len(journal_store.checkins(user)) == 2
     assert view_links.open_link(view_token).saved is not None
+
+
+# ------------------------------------------------------------------------------ starting
+
+# One `paintrace serve` starting: set up Django, say so, wait for the others, then prepare()
+# (migrate and collect static files), as serve() does before gunicorn starts.
+START = """
+import os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paintrace.web.settings")
+import django
+django.setup()
+from paintrace.web import server
+open(sys.argv[1], "w").close()
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.005)
+server.prepare()
+"""
+
+CHECK = """
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paintrace.web.settings")
+import django
+django.setup()
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
+executor = MigrationExecutor(connection)
+assert not executor.migration_plan(executor.loader.graph.leaf_nodes()), "not all applied"
+rows = list(MigrationRecorder.Migration.objects.values_list("app", "name"))
+assert len(rows) == len(set(rows)), "a migration was applied twice"
+"""
+
+
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of an instance on a database nothing has migrated yet: a new data folder
+    (SQLite), or a new database on the suite's PostgreSQL server."""
+    env = fresh_environment()
+    env["PAINTRACE_DATA_DIR"] = str(tmp_path / "data")
+    if connection.vendor != "postgresql":
+        yield env
+        return
+    name = f"paintrace_start_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    db = connection.settings_dict
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
+    yield env
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_instances_starting_at_once_all_start(
+    tmp_path: Path, empty_database: dict[str, str]
+) -> None:
+    """Two instances started together on one database (or one data folder) both migrate on
+    start: neither may fail on a table the other has just made, nor apply anything twice."""
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{i}" for i in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", START, str(path), str(go)],
+            env=empty_database,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in ready
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while not all(path.exists() for path in ready):
+            assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+            assert time.monotonic() < deadline, "the instances did not get ready"
+            time.sleep(0.01)
+        go.touch()
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    assert [p.returncode for p in procs] == [0, 0], "\n".join(errors)
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK], env=empty_database, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

@@ -157,14 +157,18 @@ def collect_static_if_needed() -> bool:
 
 
 def prepare() -> None:
-    """Migrate the database and collect static files; safe to run on every start."""
+    """Migrate the database and collect static files; safe to run on every start, and by
+    several instances starting at once: they take turns (paintrace.web.migrating)."""
     import django
     from django.core.management import call_command
     from django.db import connections
 
     django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
-    collect_static_if_needed()
+    from paintrace.web.migrating import one_at_a_time
+
+    with one_at_a_time():
+        call_command("migrate", interactive=False, verbosity=0)
+        collect_static_if_needed()
     connections.close_all()  # gunicorn forks: workers must not share the master's connection
 
 
