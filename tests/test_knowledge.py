@@ -155,13 +155,13 @@ def _knowledge_prose() -> list[tuple[str, str]]:
     ]
 
 
-def test_no_sentence_in_the_knowledge_base_is_over_30_words():
+def test_no_sentence_in_the_knowledge_base_is_over_25_words():
     # Plain language: short sentences. A colon or semicolon before a capital starts a new one.
     long = [
         f"{where}: {sentence}"
         for where, text in _knowledge_prose()
         for sentence in re.split(r"(?<=[.!?:;])\s+(?=[A-Z\"'(])", text)
-        if len(sentence.split()) > 30
+        if len(sentence.split()) > 25
     ]
     assert not long, "\n".join(long)
 
