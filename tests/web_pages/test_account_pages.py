@@ -61,7 +61,7 @@ def test_sign_up_refuses_a_weak_password_and_a_taken_name(client: Client) -> Non
     sign_up(client)
     other = Client()
     r = other.post("/accounts/signup/", {"username": "x1", "password1": "1", "password2": "1"})
-    assert r.status_code == 200 and b"too short" in r.content
+    assert r.status_code == 400 and b"too short" in r.content
     r = other.post(
         "/accounts/signup/", {"username": "Alice", "password1": PASSWORD, "password2": PASSWORD}
     )
@@ -295,7 +295,7 @@ def test_delete_account_page(client: Client) -> None:
     client.post(f"/a/{aid}/save/")
     checkin(client, 3, 3)
     r = client.post("/accounts/delete/", {"password": "wrong"})
-    assert r.status_code == 200 and get_user_model().objects.count() == 1
+    assert r.status_code == 400 and get_user_model().objects.count() == 1
     r = client.post("/accounts/delete/", {"password": PASSWORD})
     assert r.status_code == 302
     assert get_user_model().objects.count() == 0 and JournalEntry.objects.count() == 0

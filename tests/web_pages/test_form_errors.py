@@ -88,3 +88,29 @@ def test_a_refused_check_in_has_a_summary_tied_to_the_field(client: Client) -> N
     assert f'id="{described}"' in summary.group(0)
     leg = re.search(r'<fieldset[^>]*id="leg-pain"[^>]*>', html)
     assert leg is not None and "aria-invalid" not in leg.group(0)
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "field"),
+    [
+        ("/accounts/signup/", {"username": "x1", "password1": "1", "password2": "1"}, "password2"),
+        ("/accounts/login/", {"username": "nobody", "password": "wrong wrong"}, ""),
+        ("/accounts/password/", {"old_password": "not it"}, "old_password"),
+        ("/accounts/delete/", {"password": "not it at all"}, "password"),
+    ],
+)
+def test_a_refused_account_form_starts_with_an_error_summary(
+    client: Client, path: str, data: dict[str, str], field: str
+) -> None:
+    """The account forms refuse like the others: 400, "Error: " in the title, and a summary for
+    the script to focus, each message a link to its field."""
+    if path in ("/accounts/password/", "/accounts/delete/"):
+        sign_up(client, "erin")
+    r = client.post(path, data)
+    html = r.content.decode()
+    assert r.status_code == 400 and title(html).startswith("Error: "), (r.status_code, title(html))
+    summary = re.search(r'<div class="error-summary"[^>]*tabindex="-1"[^>]*>.*?</div>', html, re.S)
+    assert summary is not None, html
+    if field:
+        assert f'<a href="#id_{field}">' in summary.group(0)
+        assert f'id="id_{field}"' in html

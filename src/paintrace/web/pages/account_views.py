@@ -69,7 +69,17 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account is ready.")
         return redirect(_next(request) or "pt-progress")
-    return render(request, "paintrace/account/signup.html", {"form": form, "next": _next(request)})
+    return render(
+        request,
+        "paintrace/account/signup.html",
+        {"form": form, "next": _next(request)},
+        status=_refused(form),
+    )
+
+
+def _refused(form: forms.BaseForm) -> int:
+    """400 for a form sent back with its errors: its title then says "Error: " (error_title)."""
+    return 400 if form.is_bound and form.errors else 200
 
 
 def _next(request: HttpRequest) -> str:
@@ -120,7 +130,7 @@ def password_page(request: HttpRequest) -> HttpResponse:
             request, "Your password has been changed. Apps that used the old one must log in again."
         )
         return redirect("pt-account")
-    return render(request, "paintrace/account/password.html", {"form": form})
+    return render(request, "paintrace/account/password.html", {"form": form}, status=_refused(form))
 
 
 @never_cache
@@ -148,7 +158,7 @@ def delete_account_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your account and all its data have been deleted for good.")
             return redirect("pt-bodymap")
         form.add_error("password", "That is not your password.")
-    return render(request, "paintrace/account/delete.html", {"form": form})
+    return render(request, "paintrace/account/delete.html", {"form": form}, status=_refused(form))
 
 
 # --------------------------------------------------------------------------- check-in
