@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from .test_flow import tabs_until
+from .test_pages import region
 
 PASSWORD = "correct horse battery staple"
 
@@ -31,3 +33,23 @@ def test_a_refused_sign_up_starts_at_its_error_summary(page: Page, site: str) ->
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator("#id_password2")).to_be_focused()
+
+
+def test_an_expired_interview_sends_you_to_a_working_body_map(page: Page, site: str) -> None:
+    """The interview lives in the session (two hours). Answered after it expired, htmx used to
+    swap the body map into the interview's page without bodymap.js: a picture that did nothing,
+    and no note saying so. Now the server asks for a full page load."""
+    page.goto(site + "/")
+    region(page, "right.buttock-center", "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.locator("#step-heading")).to_have_text("Nerves and bladder")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    page.get_by_role("button", name="None of these apply to me").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site + "/")
+    expect(page.locator(".message")).to_have_text("Start by marking where you feel your symptoms.")
+    expect(page.locator("#brush")).to_be_visible()  # bodymap.js ran
+    buttock = region(page, "right.buttock-center", "back")
+    buttock.focus()
+    page.keyboard.press("Enter")
+    expect(buttock).to_have_attribute("aria-pressed", "true")

@@ -309,6 +309,12 @@ def test_htmx_requests_get_an_hx_redirect_at_the_end(client: Client, nojs: Brows
     assert response["HX-Redirect"].startswith("/a/")
 
 
+def test_htmx_requests_without_an_interview_load_the_body_map_in_full(client: Client) -> None:
+    """A swap would keep the interview page's head: the body map without its script."""
+    response = client.post("/interview/", {"step": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Redirect"] == "/"
+
+
 def test_interview_pages_load_htmx_locally_and_obey_the_csp(
     client: Client, nojs: Browserless
 ) -> None:

@@ -109,7 +109,12 @@ def _finish(request: HttpRequest, interview: Interview, screen: Screen) -> HttpR
         about=interview.about,
     )
     Interview.clear(request.session)
-    url = reverse("pt-result", args=[saved.id])
+    return _leave_interview(request, reverse("pt-result", args=[saved.id]))
+
+
+def _leave_interview(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect out of the interview. For htmx, a full page load (HX-Redirect): a swap would
+    keep the interview's head, without the scripts of the page it goes to."""
     if _is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
@@ -136,7 +141,7 @@ def interview(request: HttpRequest) -> HttpResponse:
     state = Interview.load(request.session)
     if state is None:
         messages.info(request, "Start by marking where you feel your symptoms.")
-        return redirect("pt-bodymap")
+        return _leave_interview(request, reverse("pt-bodymap"))
     source = request.GET if request.method == "GET" else request.POST
     step = _requested_step(state, source)
     if step is None:
