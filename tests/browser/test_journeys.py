@@ -53,3 +53,20 @@ def test_an_expired_interview_sends_you_to_a_working_body_map(page: Page, site: 
     buttock.focus()
     page.keyboard.press("Enter")
     expect(buttock).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_refused_interview_step_shows_why_instead_of_doing_nothing(page: Page, site: str) -> None:
+    """htmx dropped every 4xx and 5xx but 400: an expired form (403), too many requests (429) or
+    a server error left the button doing nothing. The server's page is now shown, as it is
+    without JavaScript, and focus goes to its heading."""
+    page.goto(site + "/")
+    region(page, "right.buttock-center", "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.locator("#step-heading")).to_have_text("Nerves and bladder")
+    page.context.clear_cookies(name=settings.CSRF_COOKIE_NAME)
+    page.get_by_role("button", name="None of these apply to me").focus()
+    page.keyboard.press("Enter")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("This form has expired")
+    expect(heading).to_be_focused()
+    expect(page).to_have_title("This form has expired · paintrace")

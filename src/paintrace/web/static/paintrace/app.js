@@ -42,10 +42,15 @@
   }
 
   // After htmx swaps in the next interview step, move focus to its errors or else its heading
-  // so that screen readers start reading the new question (a full page load does not).
+  // so that screen readers start reading the new question (a full page load does not). A page
+  // that is not a step (the server refused the form: it expired, too many requests) starts at
+  // its main heading.
   document.addEventListener("htmx:afterSettle", function () {
-    var heading = document.querySelector("[data-focus]");
-    if (!focusErrors() && heading) heading.focus({ preventScroll: false });
+    var heading = document.querySelector("[data-focus]") || document.querySelector("main h1");
+    if (!focusErrors() && heading) {
+      if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: false });
+    }
     initCopy(document);
   });
 
