@@ -70,3 +70,23 @@ def test_a_refused_interview_step_shows_why_instead_of_doing_nothing(page: Page,
     expect(heading).to_have_text("This form has expired")
     expect(heading).to_be_focused()
     expect(page).to_have_title("This form has expired · paintrace")
+
+
+def test_an_interview_step_that_cannot_be_sent_says_so(page: Page, site: str) -> None:
+    """No answer at all (offline, the server down): htmx gave up without a word. Without
+    JavaScript the browser would show its own error page; now the page says it, focused."""
+    page.goto(site + "/")
+    region(page, "right.buttock-center", "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.locator("#step-heading")).to_have_text("Nerves and bladder")
+    page.route("**/interview/**", lambda route: route.abort("internetdisconnected"))
+    page.get_by_role("button", name="None of these apply to me").focus()
+    page.keyboard.press("Enter")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("This was not sent")
+    expect(alert).to_contain_text("Check your internet connection, then try again.")
+    expect(alert).to_be_focused()
+    page.unroute("**/interview/**")
+    page.get_by_role("button", name="None of these apply to me").click()  # again: it goes
+    expect(page.locator("#step-heading")).to_have_text("Infection and cancer")
+    expect(page.get_by_role("alert")).to_have_count(0)

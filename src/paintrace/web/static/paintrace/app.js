@@ -54,6 +54,29 @@
     initCopy(document);
   });
 
+  // No answer at all (offline, the server down): say so above the form, rather than leave a
+  // button that does nothing. Sending again works as before; the next page replaces this.
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.target;
+    var box = document.getElementById("send-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "send-error";
+      box.className = "error-summary";
+      box.setAttribute("role", "alert");
+      box.setAttribute("tabindex", "-1");
+      var heading = document.createElement("h2");
+      heading.textContent = "This was not sent";
+      var text = document.createElement("p");
+      text.textContent =
+        "We could not reach the server. Check your internet connection, then try again.";
+      box.appendChild(heading);
+      box.appendChild(text);
+      form.parentNode.insertBefore(box, form);
+    }
+    box.focus({ preventScroll: false });
+  });
+
   // Skip links to a control: focus the first visible match of data-skip-to (the view tabs on a
   // phone, the first region of the body map on a wide screen, the Continue button). Without
   // this script the link still scrolls to its target.
