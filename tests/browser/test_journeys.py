@@ -5,6 +5,7 @@ the defects those walks found, each on its own."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from playwright.sync_api import Page, expect
@@ -90,3 +91,30 @@ def test_an_interview_step_that_cannot_be_sent_says_so(page: Page, site: str) ->
     page.get_by_role("button", name="None of these apply to me").click()  # again: it goes
     expect(page.locator("#step-heading")).to_have_text("Infection and cancer")
     expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_without_javascript_the_list_of_places_promises_only_what_works(
+    browser: Any, page: Page, site: str
+) -> None:
+    """Without the script the list cannot be searched and the picture does not follow the
+    ticks: the page said both. With the script it still says them."""
+    context = browser.new_context(java_script_enabled=False)
+    nojs = context.new_page()
+    nojs.goto(site + "/")
+    listing = nojs.locator("#region-list")
+    expect(listing.locator("#region-search")).to_be_hidden()
+    expect(listing.locator("> summary")).not_to_contain_text("search", use_inner_text=True)
+    expect(listing.locator("> .help")).to_have_text(
+        "Tick what you feel in each place.", use_inner_text=True
+    )
+    context.close()
+
+    page.goto(site + "/")
+    page.locator("#region-list > summary").click()
+    expect(page.locator("#region-search")).to_be_visible()
+    expect(page.locator("#region-list > summary")).to_contain_text(
+        "search and tick", use_inner_text=True
+    )
+    expect(page.locator("#region-list > .help")).to_contain_text(
+        "The list and the picture show the same marks.", use_inner_text=True
+    )
