@@ -11,7 +11,8 @@ from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from .test_flow import tabs_until
-from .test_pages import region
+from .test_pages import none_of_these, region
+from .test_reflow_and_focus import _account_with_a_saved_plan
 
 PASSWORD = "correct horse battery staple"
 
@@ -118,3 +119,30 @@ def test_without_javascript_the_list_of_places_promises_only_what_works(
     expect(page.locator("#region-list > .help")).to_contain_text(
         "The list and the picture show the same marks.", use_inner_text=True
     )
+
+
+SUMMARY_MARKERS = """() => [...document.querySelectorAll("summary")]
+    .filter(s => s.getClientRects().length)
+    .map(s => {
+        const shown = getComputedStyle(s).display === "list-item"
+            || !["none", "normal"].includes(getComputedStyle(s, "::before").content);
+        return [s.textContent.trim().replace(/\\s+/g, " "), shown];
+    })"""
+
+
+def test_every_fold_shows_that_it_opens(page: Page, site: str) -> None:
+    """A <summary> laid out as flex loses its triangle: "Where it hurts today", "Add what you
+    did" and "Why am I asked this?" looked like plain labels, though Tab stops on them."""
+    _, aid = _account_with_a_saved_plan(page, site, "folds")
+    seen: dict[str, bool] = {}
+    for path in ("/journal/check-in/", f"/a/{aid}/session/"):
+        page.goto(site + path)
+        seen.update(dict(page.evaluate(SUMMARY_MARKERS)))
+    page.goto(site + "/")
+    region(page, "right.buttock-center", "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    none_of_these(page)
+    seen.update(dict(page.evaluate(SUMMARY_MARKERS)))
+    for must in ("Where it hurts today", "Add what you did", "Why am I asked", "How to find"):
+        assert any(name.startswith(must) for name in seen), (must, seen)
+    assert [name for name, shown in seen.items() if not shown] == []
