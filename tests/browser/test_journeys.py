@@ -146,3 +146,304 @@ def test_every_fold_shows_that_it_opens(page: Page, site: str) -> None:
     for must in ("Where it hurts today", "Add what you did", "Why am I asked", "How to find"):
         assert any(name.startswith(must) for name in seen), (must, seen)
     assert [name for name, shown in seen.items() if not shown] == []
+
+
+# --------------------------------------------------------------------------- the whole journeys
+
+
+def honest_without_javascript(page: Page) -> None:
+    """Nothing on the page waits for a script: no visible script-only button, every posted form
+    carries its CSRF token."""
+    dead = page.locator('main button[type="button"]:visible')
+    assert dead.count() == 0, dead.all_inner_texts()
+    for form in page.locator('form[method="post"]').all():
+        expect(form.locator('input[name="csrfmiddlewaretoken"]')).to_have_count(1)
+
+
+def test_the_whole_journey_without_javascript(browser: Any, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+
+    # draw: the list is the picture's fallback, open, and says why
+    page.goto(site + "/")
+    expect(page.get_by_text("The picture needs JavaScript to be tapped.")).to_be_visible()
+    expect(page.locator("#region-list")).to_have_attribute("open", "")
+    honest_without_javascript(page)
+    page.locator('input[name="r:right.buttock-center"][value="pain"]').check()
+    page.locator('input[name="r:right.thigh-posterior-upper"][value="pain"]').check()
+    page.get_by_role("button", name="Continue to the questions").click()
+
+    # every warning sign "I don't know", then every question "I don't know"
+    for n in range(1, 5):
+        expect(page.locator(".progress-text")).to_have_text(f"Warning signs {n} of 4")
+        honest_without_javascript(page)
+        for radio in page.locator('input[type="radio"][value="unknown"]').all():
+            radio.check()
+        page.get_by_role("button", name="Continue with these answers").click()
+    for _ in range(30):
+        if "/a/" in page.url:
+            break
+        honest_without_javascript(page)
+        page.get_by_role("button", name="I don't know", exact=True).click()
+    expect(page.locator(".banner-kicker")).to_have_text("Some warning signs are still open")
+    expect(page.locator("#plan")).to_have_count(0)
+    honest_without_javascript(page)
+
+    # answered on the result page: the plan, its session (a checklist) and its PDF
+    open_flags = page.locator("#open-flags")
+    for radio in open_flags.locator('input[type="radio"][value="no"]').all():
+        radio.check()
+    open_flags.get_by_role("button", name="Update my result").click()
+    expect(page.locator(".message")).to_have_text("Your result has been updated with your answers.")
+    plan = page.locator("#plan")
+    expect(plan).to_be_visible()
+    plan.get_by_role("link", name="Start today's session").first.click()
+    expect(page.locator(".routine-step").first).to_be_visible()
+    honest_without_javascript(page)
+    page.get_by_role("link", name="Back to your plan").first.click()
+    with page.expect_download() as pdf:
+        plan.get_by_role("link", name="Download the plan (PDF)").click()
+    assert pdf.value.suggested_filename == "paintrace-plan.pdf"
+
+    # save it to a new account, the sign-up refused once
+    page.get_by_role("button", name="Save to my account").click()
+    page.get_by_role("link", name="Create one").click()
+    page.get_by_label("Username").fill("nojs")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD + "!")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator("#form-errors")).to_contain_text("didn’t match")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    honest_without_javascript(page)
+    page.get_by_role("button", name="Save to my account").click()
+    expect(page.locator(".message")).to_contain_text("Saved to your account")
+
+    # a daily check-in, a place marked through the list
+    page.get_by_role("link", name="My journal").click()
+    page.get_by_role("link", name="Check in today").click()
+    honest_without_javascript(page)
+    page.locator('input[name="leg_pain"][value="6"]').check()
+    page.locator('input[name="back_pain"][value="2"]').check()
+    page.locator("#checkin-map > summary").click()
+    expect(page.locator("#region-list")).to_have_attribute("open", "")
+    page.locator('input[name="r:right.calf-upper"]').check()
+    page.locator('select[name="ri:right.calf-upper"]').select_option("8")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.locator(".message")).to_have_text("Check-in saved. Thank you.")
+
+    # progress, exports
+    place = page.locator("tr", has=page.get_by_role("rowheader", name="Upper calf (right)"))
+    expect(place.locator("td")).to_have_text(["1", "8.0", "8"])
+    honest_without_javascript(page)
+    with page.expect_download() as csv:
+        page.get_by_role("link", name="Download CSV").click()
+    assert csv.value.suggested_filename.endswith(".csv")
+    with page.expect_download() as summary:
+        page.get_by_role("link", name="One-page PDF for your clinician").click()
+    assert summary.value.suggested_filename.endswith(".pdf")
+
+    # log out, log in (refused once), delete the account (refused once)
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.locator(".message")).to_have_text("You are logged out.")
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("nojs")
+    page.get_by_label("Password").fill("not my password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator("#form-errors")).to_contain_text("Please enter a correct username")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="Delete your account and all its data").click()
+    page.get_by_label("Your password, to confirm").fill("not my password")
+    page.get_by_role("button", name="Yes, delete everything for good").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator("#form-errors")).to_contain_text("That is not your password.")
+    page.get_by_label("Your password, to confirm").fill(PASSWORD)
+    page.get_by_role("button", name="Yes, delete everything for good").click()
+    expect(page.locator(".message")).to_contain_text("deleted for good")
+    context.close()
+
+
+FOCUS = """() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return {name: "", ring: false};
+    const ring = (s) => (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2)
+        || s.boxShadow !== "none";
+    const cs = getComputedStyle(e);
+    const next = e.nextElementSibling;
+    const shown = ring(cs) || (e instanceof SVGElement && parseFloat(cs.strokeWidth) >= 3)
+        || (!!next && ring(getComputedStyle(next)));
+    const text = e.textContent.trim().replace(/\\s+/g, " ");
+    const name = e.getAttribute("data-region") || e.id || text || `${e.name}=${e.value}`;
+    return {name, ring: shown};
+}"""
+
+
+def tab_to(page: Page, want: str, key: str = "Tab", limit: int = 150) -> None:
+    """Press Tab (or Shift+Tab) until the focused element's region, id, text or name=value
+    starts with `want`; every stop on the way must show where focus is (2.4.7)."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        now = page.evaluate(FOCUS)
+        assert now["name"], "focus left the page"
+        assert now["ring"], f"no visible focus on {now['name']!r}"
+        if now["name"].startswith(want):
+            return
+    raise AssertionError(f"{want!r} not reached in {limit} presses of {key}")
+
+
+def press_and_load(page: Page, key: str = "Enter") -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def test_the_whole_journey_by_keyboard(page: Page, site: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+
+    # draw: the skip link, then a region of the back view, by Enter
+    page.goto(site + "/")
+    tab_to(page, "Skip to the body map")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Back", exact=True)).to_be_focused()
+    tab_to(page, "right.buttock-center")
+    page.keyboard.press("Enter")
+    expect(region(page, "right.buttock-center", "back")).to_have_attribute("aria-pressed", "true")
+    tab_to(page, "continue")
+    press_and_load(page)
+
+    # the warning signs: each question's "I don't know" by arrow keys; htmx swaps each screen
+    # in and focus goes to its heading
+    for n in range(1, 5):
+        expect(page.locator(".progress-text")).to_have_text(f"Warning signs {n} of 4")
+        for _ in range(page.locator('input[type="radio"][value="yes"]').count()):
+            tab_to(page, "rf:")  # the next group's first radio, "yes"
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")
+        tab_to(page, "Continue with these answers")
+        page.keyboard.press("Enter")
+        if n < 4:
+            expect(page.locator(".progress-text")).to_have_text(f"Warning signs {n + 1} of 4")
+        expect(page.locator("#step-heading")).to_be_focused()
+    for _ in range(30):
+        if "/a/" in page.url:
+            break
+        question = page.locator('input[name="finding"]').input_value()
+        tab_to(page, "I don't know")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            """(fid) => location.pathname.startsWith("/a/") ||
+                 ((document.querySelector('input[name="finding"]') || {}).value || fid) !== fid""",
+            arg=question,
+        )
+        page.wait_for_load_state()
+        if "/a/" not in page.url:
+            expect(page.locator("#step-heading")).to_be_focused()
+    expect(page.locator(".banner-kicker")).to_have_text("Some warning signs are still open")
+
+    # answer the open ones right there ("no": one arrow key), and the plan shows
+    for _ in range(page.locator('#open-flags input[type="radio"][value="yes"]').count()):
+        tab_to(page, "rf:")
+        page.keyboard.press("ArrowRight")
+    tab_to(page, "Update my result")
+    press_and_load(page)
+    expect(page.locator(".message")).to_have_text("Your result has been updated with your answers.")
+    tab_to(page, "Start today's session")
+    press_and_load(page)
+    tab_to(page, "player-toggle")
+    page.keyboard.press("Space")
+    expect(page.locator("#player-toggle")).to_have_text("Pause")
+    page.keyboard.press("Space")
+    tab_to(page, "Back to your plan", key="Shift+Tab")
+    press_and_load(page)
+
+    # save to a new account: the refused sign-up starts at its summary
+    tab_to(page, "Save to my account")
+    press_and_load(page)
+    tab_to(page, "Create one")
+    press_and_load(page)
+    expect(page.get_by_label("Username")).to_be_focused()
+    page.keyboard.type("keys")
+    tab_to(page, "id_password1")
+    page.keyboard.type(PASSWORD)
+    tab_to(page, "id_password2")
+    page.keyboard.type("something else entirely")
+    press_and_load(page)
+    expect(page.locator("#form-errors")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_password2")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    tab_to(page, "id_password1", key="Shift+Tab")
+    page.keyboard.type(PASSWORD)
+    press_and_load(page)
+    tab_to(page, "Save to my account")
+    press_and_load(page)
+    expect(page.locator(".message")).to_contain_text("Saved to your account")
+
+    # the daily check-in: the scales by arrow keys, a place on the map by Enter
+    tab_to(page, "My journal")
+    press_and_load(page)
+    tab_to(page, "Check in today")
+    press_and_load(page)
+    tab_to(page, "leg_pain=0")
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator('input[name="leg_pain"][value="6"]')).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.locator('input[name="back_pain"][value="0"]')).to_be_checked()
+    tab_to(page, "Where it hurts today")
+    page.keyboard.press("Enter")
+    tab_to(page, "right.calf-upper")
+    page.keyboard.press("Enter")
+    expect(page.locator('input[name="r:right.calf-upper"]')).to_be_checked()
+    tab_to(page, "Save check-in")
+    press_and_load(page)
+    expect(page.locator(".message")).to_have_text("Check-in saved. Thank you.")
+
+    # progress and exports
+    expect(page.locator("figure.chart svg").first).to_be_visible()
+    tab_to(page, "Download CSV")
+    with page.expect_download() as csv:
+        page.keyboard.press("Enter")
+    assert csv.value.suggested_filename.endswith(".csv")
+    tab_to(page, "One-page PDF for your clinician")
+    with page.expect_download() as pdf:
+        page.keyboard.press("Enter")
+    assert pdf.value.suggested_filename.endswith(".pdf")
+
+    # log out, log in (refused once), delete the account (refused once)
+    tab_to(page, "Your account")
+    press_and_load(page)
+    tab_to(page, "Log out")
+    press_and_load(page)
+    expect(page.locator(".message")).to_have_text("You are logged out.")
+    tab_to(page, "Log in")
+    press_and_load(page)
+    page.keyboard.type("keys")
+    page.keyboard.press("Tab")
+    page.keyboard.type("not my password")
+    press_and_load(page)
+    expect(page.locator("#form-errors")).to_be_focused()
+    tab_to(page, "id_password")
+    page.keyboard.type(PASSWORD)
+    press_and_load(page)
+    tab_to(page, "Your account")
+    press_and_load(page)
+    tab_to(page, "Delete your account")
+    press_and_load(page)
+    tab_to(page, "id_password")
+    page.keyboard.type("not my password")
+    press_and_load(page)
+    expect(page.locator("#form-errors")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Your password, to confirm")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    press_and_load(page)
+    expect(page.locator(".message")).to_contain_text("deleted for good")
