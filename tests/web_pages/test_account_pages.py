@@ -93,6 +93,14 @@ def test_field_errors_are_tied_to_their_field(client: Client) -> None:
     assert targets == [("id_password_error", 1)]
 
 
+def test_sign_up_promises_no_password_reset(client: Client) -> None:
+    """There is no password reset (the email is kept, and nothing is ever sent to it): the
+    sign-up page said the email was there to reset a password."""
+    html = client.get("/accounts/signup/").content.decode()
+    assert "reset your password" not in html
+    assert "A forgotten password cannot be reset, so keep yours safe." in html
+
+
 def test_sign_up_fields_say_what_to_fill_in(client: Client) -> None:
     """WCAG 1.3.5: browsers and password managers fill a field whose purpose is declared."""
     html = client.get("/accounts/signup/").content.decode()

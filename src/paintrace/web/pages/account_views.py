@@ -42,7 +42,10 @@ class SignUpForm(BaseUserCreationForm):
     # autocomplete: the field's purpose, so browsers can fill it in (WCAG 1.3.5)
     email = forms.EmailField(
         required=False,
-        help_text="Optional. Only to reset your password.",
+        help_text=(
+            "Optional. paintrace sends no email. "
+            "A forgotten password cannot be reset, so keep yours safe."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
