@@ -114,3 +114,25 @@ def test_a_refused_account_form_starts_with_an_error_summary(
     if field:
         assert f'<a href="#id_{field}">' in summary.group(0)
         assert f'id="id_{field}"' in html
+
+
+def test_a_refused_activity_rating_has_a_summary_tied_to_the_field(client: Client) -> None:
+    """The rating's error was a lone paragraph in the core's words ("expected the activity's
+    name"), tied to no field and not focused; the chosen score was lost."""
+    sign_up(client)
+    r = client.post("/journal/activities/", {"new_activity": " ", "score": "4"})
+    html = r.content.decode()
+    assert r.status_code == 400
+    summary = re.search(r'<div class="error-summary"[^>]*tabindex="-1"[^>]*>.*?</div>', html, re.S)
+    assert summary is not None
+    assert '<a href="#new_activity">Name the activity' in summary.group(0)
+    field = re.search(r'<input id="new_activity"[^>]*>', html)
+    assert field is not None and 'aria-invalid="true"' in field.group(0)
+    (described,) = ids_named_by(field.group(0))
+    assert f'id="{described}"' in summary.group(0)
+    assert re.search(r'name="score" value="4"[^>]*checked', html)
+
+    r = client.post("/journal/activities/", {"new_activity": "walking"})
+    html = r.content.decode()
+    assert r.status_code == 400 and '<a href="#activity-score">' in html
+    assert re.search(r'<input id="new_activity"[^>]*value="walking"', html)

@@ -498,11 +498,22 @@ def activities_page(request: HttpRequest) -> HttpResponse:
                 raise InputError("activity", f"at most {MAX_ACTIVITIES} activities")
             journal_store.add_rating(request.user, rating)
         except InputError as exc:  # a bad rating, or the account is full
-            context["error"] = exc
+            context.update(error=_activity_error(exc, chosen), values=request.POST)
             return render(request, "paintrace/account/activities.html", context, status=400)
         messages.success(request, f"Rated {rating.activity}: {rating.score} out of 10 this week.")
         return redirect("pt-progress")
     return render(request, "paintrace/account/activities.html", context)
+
+
+def _activity_error(exc: InputError, chosen: str | None) -> dict[str, str]:
+    """The rating's error in words, with the id of the page's field it belongs to."""
+    if exc.field == "score":
+        return {"text": f"How well you can do it: {exc.message}", "target": "activity-score"}
+    if not chosen:
+        text = "Name the activity, for example “walking the dog”."
+    else:
+        text = f"The activity: {exc.message}"
+    return {"text": text, "target": "new_activity"}
 
 
 def _int(raw: Any) -> Any:
