@@ -384,9 +384,10 @@ def test_the_whole_journey_by_keyboard(page: Page, site: str) -> None:
     tab_to(page, "Save to my account")
     press_and_load(page)
     expect(page.locator(".message")).to_contain_text("Saved to your account")
+    expect(page.locator(".messages")).to_be_focused()  # the outcome is read out first
 
     # the daily check-in: the scales by arrow keys, a place on the map by Enter
-    tab_to(page, "My journal")
+    tab_to(page, "My journal", key="Shift+Tab")  # the header is behind the message
     press_and_load(page)
     tab_to(page, "Check in today")
     press_and_load(page)
@@ -423,7 +424,7 @@ def test_the_whole_journey_by_keyboard(page: Page, site: str) -> None:
     tab_to(page, "Log out")
     press_and_load(page)
     expect(page.locator(".message")).to_have_text("You are logged out.")
-    tab_to(page, "Log in")
+    tab_to(page, "Log in", key="Shift+Tab")
     press_and_load(page)
     page.keyboard.type("keys")
     page.keyboard.press("Tab")

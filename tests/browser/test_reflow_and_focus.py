@@ -175,3 +175,19 @@ def test_every_number_scale_has_24_px_targets_at_320_px(page: Page, site: str) -
         "brush-level": 10,
         "score": 11,
     }
+
+
+def test_a_page_after_a_saved_form_starts_at_its_message(page: Page, site: str) -> None:
+    """4.1.3 Status messages: "Check-in saved" sat in a status region that was filled before
+    the page loaded, so it was never read out, and focus started at the top of the page."""
+    _account_with_a_saved_plan(page, site, "told")
+    page.goto(site + "/journal/check-in/")
+    page.locator('input[name="leg_pain"][value="4"]').check()
+    page.locator('input[name="back_pain"][value="1"]').check()
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_load_state()
+    message = page.locator(".messages")
+    expect(message).to_be_focused()
+    expect(message).to_have_text("Check-in saved. Thank you.")
+    page.goto(site + "/journal/")  # no message: focus stays where a page load leaves it
+    expect(page.locator("body")).to_be_focused()

@@ -94,5 +94,18 @@
     });
   }
 
-  ready(function () { initCopy(document); initSkipLinks(document); focusErrors(); });
+  // A page reached by a redirect after a form ("Check-in saved", "Saved to your account")
+  // starts at that message: a status region filled before the page loads is not read out, and
+  // focus at the top would leave the outcome unsaid. Errors come first.
+  function focusMessages() {
+    var box = document.querySelector(".messages");
+    if (!box) return;
+    box.focus({ preventScroll: false });
+  }
+
+  ready(function () {
+    initCopy(document);
+    initSkipLinks(document);
+    if (!focusErrors()) focusMessages();
+  });
 })();
