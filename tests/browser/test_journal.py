@@ -129,6 +129,7 @@ def test_journal_from_sign_up_to_delete(page: Page, browser: Any, site: str) -> 
     page.get_by_label("14 days").check()
     page.get_by_role("button", name="Make a link").click()
     url = page.locator("#share-url").input_value()
+    expect(page.locator("#share-url")).to_be_focused()  # read out with its label, ready to copy
     check("share")
     clinician = browser.new_context(viewport={"width": 375, "height": 800})
     other = clinician.new_page()
