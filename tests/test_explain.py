@@ -78,3 +78,20 @@ def test_the_verb_agrees_with_the_symptoms_not_with_the_number_of_places():
     two_symptoms = {"right.buttock-center": ["pain", "numbness"]}
     why, _ = reasons("piriformis", two_symptoms)
     assert any("pain and numbness in the" in line and " match where " in line for line in why)
+
+
+def test_a_plural_source_takes_a_plural_verb():
+    """It read "where the hamstrings refers pain"."""
+    why, _ = reasons("hamstrings", {"right.thigh-posterior-lower": ["pain"]})
+    assert any("where the hamstrings refer pain." in line for line in why), why
+    why, _ = reasons("lumbar-paraspinals", {"right.low-back": ["pain"]})
+    assert any("the lumbar paraspinal muscles (multifidus) refer pain." in line for line in why)
+    why, _ = reasons("piriformis", {"right.buttock-center": ["pain"]})
+    assert any("where the piriformis refers pain." in line for line in why), why
+
+
+def test_the_achilles_tendon_keeps_its_capital():
+    _, why_not = reasons(
+        "piriformis", {"right.buttock-center": ["pain"], "right.achilles": ["pain"]}
+    )
+    assert any("the Achilles tendon you marked" in line for line in why_not), why_not

@@ -18,13 +18,17 @@ from paintrace.wording import join_and
 _NEURAL = frozenset({"numbness", "tingling"})
 
 
+# Names that keep their capital inside a sentence ("the Achilles tendon").
+_PROPER_NOUNS = ("Achilles",)
+
+
 @functools.lru_cache(maxsize=1024)  # region names are a fixed, small set
 def _in_sentence(name: str) -> str:
     """A region name that reads inside a list: "Outer thigh, upper half" -> "upper outer thigh"."""
     head, sep, tail = name.partition(", ")
     if sep and tail.endswith(" half"):
-        return f"{tail.removesuffix(' half')} {head}".lower()
-    return name.lower()
+        name = f"{tail.removesuffix(' half')} {head}"
+    return " ".join(w if w in _PROPER_NOUNS else w.lower() for w in name.split(" "))
 
 
 @functools.cache
@@ -65,6 +69,8 @@ def region_reasons(
         symptoms = [s for s in SYMPTOMS if s in present]  # in the vocabulary's order
         names = join_and([_region_label(knowledge, rid) for rid in in_zone])
         verb = "sends symptoms" if source.kind != "muscle" else "refers pain"
+        if source.plural:  # "the hamstrings refer pain"
+            verb = "send symptoms" if source.kind != "muscle" else "refer pain"
         # The subject is the symptoms ("your pain ... matches", "your pain and numbness ...
         # match"), not the places; "pins and needles" alone is plural too.
         plural = len(symptoms) > 1 or symptoms == ["tingling"]

@@ -100,6 +100,7 @@ class Source:
     portions: list[Portion]
     references: list[str]
     called: str | None = None  # how a sentence names it: "the hip joint"
+    plural: bool = False  # the name is plural: "the hamstrings refer pain", not "refers"
     bilateral: float = 0.05  # P(both sides | this source)
     profile: str | None = None  # default symptom profile of its zones
     evidence: list[FindingEvidence] = field(default_factory=list)
