@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from paintrace.inference import Model, Posterior, finding_factor, partners
 from paintrace.knowledge.schema import SYMPTOMS, Knowledge, Source
-from paintrace.wording import join_and
+from paintrace.wording import fits, join_and, list_sentences
 
 _NEURAL = frozenset({"numbness", "tingling"})
 
@@ -36,6 +36,33 @@ def _region_label(knowledge: Knowledge, rid: str) -> str:
     return _in_sentence(knowledge.regions[rid].name)
 
 
+@functools.cache
+def _middles(knowledge: Knowledge) -> frozenset[str]:
+    """The parts with a region in their middle ("middle of the buttock"): their upper and
+    lower regions together are not the whole part."""
+    return frozenset(
+        label.removeprefix("middle of the ")
+        for region in knowledge.base_regions.values()
+        if (label := _in_sentence(region.name)).startswith("middle of the ")
+    )
+
+
+def _places(knowledge: Knowledge, labels: Sequence[str]) -> list[str]:
+    """Region labels for a sentence, each once, both halves of a part named as the part:
+    "upper back of the thigh and lower back of the thigh" reads "back of the thigh"."""
+    out = list(dict.fromkeys(labels))
+    middles = _middles(knowledge)
+    for label in list(out):
+        if label.startswith("upper "):
+            part = label.removeprefix("upper ")
+            if f"lower {part}" in out and part not in middles:
+                first = min(out.index(label), out.index(f"lower {part}"))
+                out.remove(label)
+                out.remove(f"lower {part}")
+                out.insert(first, part)
+    return out
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -50,6 +77,56 @@ _SYMPTOM_WORDS = {
 
 def _symptom_words(symptoms: Sequence[str]) -> str:
     return join_and([_SYMPTOM_WORDS[s] for s in symptoms])
+
+
+def _fits_source(source: Source, symptoms: Sequence[str]) -> tuple[str, str]:
+    """How the symptoms fit the source: the verb for the symptoms as subject ("your pain
+    matches", "your pain and numbness match"), and the rest of the sentence."""
+    # "pins and needles" alone is plural too
+    plural = len(symptoms) > 1 or list(symptoms) == ["tingling"]
+    if source.kind == "nerve_root":
+        return ("follow" if plural else "follows"), f"the path of {source.phrase}."
+    if source.kind == "muscle":
+        verb = "refer pain" if source.plural else "refers pain"
+    else:
+        verb = "send symptoms" if source.plural else "sends symptoms"
+    return ("match" if plural else "matches"), f"where {source.phrase} {verb}."
+
+
+def _in_map_reason(source: Source, symptoms: Sequence[str], places: Sequence[str]) -> str:
+    """Your symptoms in the marked places that the source explains. One sentence when it is
+    short enough; else the places first ("You marked ... ."), then "This matches where ..."."""
+    verb, rest = _fits_source(source, symptoms)
+    said = _symptom_words(symptoms)
+    whole = f"Your {said} in the {join_and(places)} {verb} {rest}"
+    if fits(whole):
+        return whole
+    marked = list_sentences(
+        (f"You marked {said} in the", "."), ("You also marked the", "."), places
+    )
+    this = "follows" if source.kind == "nerve_root" else "matches"
+    return " ".join([*marked, f"This {this} {rest}"])
+
+
+def _outside_reason(places: Sequence[str]) -> str:
+    whole = f"It does not usually explain the {join_and(places)} you marked."
+    if fits(whole):
+        return whole
+    return " ".join(
+        list_sentences(
+            ("It does not usually explain the", "you marked."),
+            ("The same goes for the", "."),
+            places,
+        )
+    )
+
+
+def _unmarked_reason(places: Sequence[str]) -> str:
+    whole = f"Its pain usually also reaches the {join_and(places)}, which you did not mark."
+    if fits(whole):
+        return whole
+    them = "them" if len(places) > 1 else "it"
+    return f"Its pain usually also reaches the {join_and(places)}. You did not mark {them}."
 
 
 def region_reasons(
@@ -67,20 +144,10 @@ def region_reasons(
     if in_zone:
         present = {s for rid in in_zone for s in drawing[rid]}
         symptoms = [s for s in SYMPTOMS if s in present]  # in the vocabulary's order
-        names = join_and([_region_label(knowledge, rid) for rid in in_zone])
-        verb = "sends symptoms" if source.kind != "muscle" else "refers pain"
-        if source.plural:  # "the hamstrings refer pain"
-            verb = "send symptoms" if source.kind != "muscle" else "refer pain"
+        places = _places(knowledge, [_region_label(knowledge, rid) for rid in in_zone])
         # The subject is the symptoms ("your pain ... matches", "your pain and numbness ...
-        # match"), not the places; "pins and needles" alone is plural too.
-        plural = len(symptoms) > 1 or symptoms == ["tingling"]
-        for_lines.append(
-            f"Your {_symptom_words(symptoms)} in the {names} "
-            f"{'match' if plural else 'matches'} where {source.phrase} {verb}."
-            if source.kind != "nerve_root"
-            else f"Your {_symptom_words(symptoms)} in the {names} "
-            f"{'follow' if plural else 'follows'} the path of {source.phrase}."
-        )
+        # match"), not the places.
+        for_lines.append(_in_map_reason(source, symptoms, places))
         neural_in_zone = not _NEURAL.isdisjoint(present)
         if source.kind == "nerve_root" and neural_in_zone:
             for_lines.append(
@@ -93,12 +160,19 @@ def region_reasons(
                 "involved as well."
             )
     if outside:
-        names = join_and([_region_label(knowledge, rid) for rid in outside])
-        against.append(f"It does not usually explain the {names} you marked.")
+        against.append(
+            _outside_reason(_places(knowledge, [_region_label(knowledge, rid) for rid in outside]))
+        )
     missing = [base for base in source.essential_regions if base not in marked_bases]
     if drawing and missing and len(missing) >= 2 and len(in_zone) <= 2:
-        names = join_and([_in_sentence(knowledge.base_regions[b].name) for b in missing[:3]])
-        against.append(f"Its pain usually also reaches the {names}, which you did not mark.")
+        against.append(
+            _unmarked_reason(
+                _places(
+                    knowledge,
+                    [_in_sentence(knowledge.base_regions[b].name) for b in missing[:3]],
+                )
+            )
+        )
     return for_lines, against
 
 
@@ -138,14 +212,21 @@ def _answer_lines(model: Model, source_id: str) -> dict[tuple[str, bool], _Answe
             said = _sentence(finding.said_yes if value else finding.said_no)
             strength = -abs(_log(factor))
             if factor >= 1.25:
-                out[(fid, value)] = (strength, True, f"{said}, which fits {source.phrase}.")
+                out[(fid, value)] = (strength, True, answer_sentence(said, "fits", source))
             elif factor <= 0.8:
                 out[(fid, value)] = (
                     strength,
                     False,
-                    f"{said}, which speaks against {source.phrase}.",
+                    answer_sentence(said, "speaks against", source),
                 )
     return out
+
+
+def answer_sentence(said: str, verb: str, source: Source) -> str:
+    """The answer and how it bears on the source: "Lying on your side hurts, which fits the
+    gluteus medius." When that is too long, two sentences: "… is tender. This fits …"."""
+    whole = f"{said}, which {verb} {source.phrase}."
+    return whole if fits(whole) else f"{said}. This {verb} {source.phrase}."
 
 
 def _log(x: float) -> float:
@@ -175,8 +256,19 @@ def together(posterior: Posterior, source_id: str) -> list[str]:
     found = partners(posterior, source_id, min_mass=TOGETHER_SHARE)
     if not found:
         return []
-    other = knowledge.sources[found[0][0]]
-    return [
-        f"Your picture is explained best by {knowledge.sources[source_id].phrase} and "
-        f"{other.phrase} together: the two often occur at the same time."
-    ]
+    return [together_sentence(knowledge.sources[source_id], knowledge.sources[found[0][0]])]
+
+
+def together_sentence(source: Source, other: Source) -> str:
+    """Two sources that explain the picture best together, in a sentence short enough for any
+    two names: with two long ones, the source itself is "it", as in its other reasons."""
+    whole = (
+        f"Your picture is explained best by {source.phrase} and {other.phrase} together: the two "
+        "often occur at the same time."
+    )
+    if fits(whole):
+        return whole
+    return (
+        f"It explains your picture best together with {other.phrase}. The two often occur at "
+        "the same time."
+    )

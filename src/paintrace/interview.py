@@ -22,6 +22,7 @@ from paintrace.knowledge.schema import Knowledge
 from paintrace.plan import CALF_MUSCLES, MIN_PROBABILITY
 from paintrace.plan_modifiers import plan_modifier_ids
 from paintrace.triage import TriageResult, applies
+from paintrace.wording import fits
 
 #: questions asked before calf massage is offered, whatever was drawn
 CALF_QUESTIONS = ("calf-swelling-warmth", "clot-risk")
@@ -129,10 +130,19 @@ def _rationale(posterior: Posterior, fid: str) -> str:
         if ev is not None:
             moved.append(knowledge.sources[sid].phrase)
     if len(moved) >= 2:
-        return f"{base} Here it helps to tell {moved[0]} from {moved[1]}."
+        return f"{base} {tell_apart(moved[0], moved[1])}"
     if len(moved) == 1:
         return f"{base} Here it tests {moved[0]}."
     return base
+
+
+def tell_apart(first: str, second: str) -> str:
+    """The sentence that says which two sources an answer tells apart ("Here it helps to tell
+    the piriformis from the S1 nerve root."); with two long names, three short sentences."""
+    whole = f"Here it helps to tell {first} from {second}."
+    if fits(whole):
+        return whole
+    return f"Here it helps to tell two likely sources apart. One is {first}. The other is {second}."
 
 
 def _silencing_question(

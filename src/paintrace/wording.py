@@ -1,9 +1,9 @@
 """Words shared by the core and the pages: how a name reads inside a sentence, how a list
-reads in one."""
+reads in one, and how long a sentence may be."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 def join_and(items: Iterable[str]) -> str:
@@ -23,3 +23,53 @@ def in_sentence(name: str) -> str:
     if len(name) >= 2 and all(c.isupper() or c.isdigit() for c in name[:2]):
         return name
     return name[:1].lower() + name[1:]
+
+
+#: Plain language: no sentence a person reads is longer than this (the knowledge base is held to
+#: it by tests/test_knowledge.py, the sentences built from it by tests/test_wording_outputs.py).
+MAX_WORDS = 25
+
+
+def fits(*sentences: str) -> bool:
+    """Whether each sentence is short enough to read easily (at most MAX_WORDS words)."""
+    return all(len(s.split()) <= MAX_WORDS for s in sentences)
+
+
+def list_sentences(
+    first: tuple[str, str], more: tuple[str, str], items: Sequence[str]
+) -> list[str]:
+    """A list too long for one sentence, over as few sentences as it takes, each within
+    MAX_WORDS, the items shared out evenly.
+
+    `first` and `more` are the words around the list in the first sentence and in the ones
+    after it: (("It does not usually explain the", "you marked."), ("The same goes for the",
+    ".")). A sentence takes at least one item, however long.
+    """
+    greedy = _fill(first, more, items, len(items))
+    # As many items in each sentence as the greedy fill needs sentences, so the last one does
+    # not hold a single item; kept only if that still fits.
+    even = _fill(first, more, items, -(-len(items) // len(greedy)) if greedy else 1)
+    return even if len(even) == len(greedy) else greedy
+
+
+def _fill(
+    first: tuple[str, str], more: tuple[str, str], items: Sequence[str], most: int
+) -> list[str]:
+    """Sentences of at most `most` items each, each within MAX_WORDS (or of one item)."""
+    out: list[str] = []
+    chunk: list[str] = []
+    head, tail = first
+    for item in items:
+        if chunk and (len(chunk) >= most or not fits(_around(head, [*chunk, item], tail))):
+            out.append(_around(head, chunk, tail))
+            chunk = []
+            head, tail = more
+        chunk.append(item)
+    if chunk:
+        out.append(_around(head, chunk, tail))
+    return out
+
+
+def _around(head: str, items: Sequence[str], tail: str) -> str:
+    text = f"{head} {join_and(items)}"
+    return f"{text}{tail}" if tail[:1] in ".,;:!?" else f"{text} {tail}"
