@@ -81,6 +81,36 @@ def test_assess_summary_shows_banner_ranking_and_plan(tmp_path):
     assert "still open" not in result.output
 
 
+def _summary(tmp_path, drawing, findings) -> str:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"drawing": drawing, "findings": findings}))
+    result = runner.invoke(app, ["assess", "-i", str(case)])
+    assert result.exit_code == 0
+    return " ".join(result.output.split())
+
+
+def test_assess_summary_names_the_serious_causes_in_a_sentence(tmp_path):
+    drawing = {"left.low-back": ["pain"], "left.calf-upper": ["pain"]}
+    two = _summary(tmp_path, drawing, {"fever": True, "calf-swelling-warmth": True})
+    assert (
+        "First a doctor must rule out an infection in or near the spine and a blood clot in a "
+        "leg vein or the lungs. The ranking below only applies if they are ruled out."
+    ) in two
+    one = _summary(tmp_path, drawing, {"fever": True})
+    assert (
+        "First a doctor must rule out an infection in or near the spine. The ranking below only "
+        "applies if that is ruled out."
+    ) in one
+    # too many for one short sentence: a list, one cause a line
+    three = {"fever": True, "calf-swelling-warmth": True, "significant-trauma": True}
+    listed = _summary(tmp_path, drawing, three)
+    assert "First a doctor must rule out these causes: • A broken bone in the spine " in listed
+    # at the emergency level no ranking follows, so none is spoken of
+    emergency = _summary(tmp_path, drawing, {"saddle-numbness": True})
+    assert "First a doctor must rule out pressure on the bundle of nerves" in emergency
+    assert "ranking below" not in emergency
+
+
 def test_assess_summary_lists_open_warning_signs_and_holds_the_plan():
     result = runner.invoke(app, ["assess", "-i", str(CASE)])
     assert result.exit_code == 0

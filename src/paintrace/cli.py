@@ -112,17 +112,24 @@ def print_result(console: Console, result: Result) -> None:
     from rich.table import Table
 
     from paintrace.knowledge import load_knowledge
+    from paintrace.wording import fits, join_and
 
     kb = load_knowledge()
     tri = result.triage
     body = "\n".join([tri.advice, "", *[f"• {r.text}" for r in tri.reasons]])
     console.print(Panel(body, title=tri.title.upper(), style=LEVEL_STYLE[tri.level], expand=True))
     if tri.causes:
-        names = "; ".join(name for _, name in tri.causes)
-        console.print(
-            f"[bold]First a doctor must rule out:[/] {names}. The ranking below only applies "
-            "if that is ruled out."
-        )
+        causes = [name for _, name in tri.causes]
+        whole = f"First a doctor must rule out {join_and(causes)}."
+        if fits(whole):
+            console.print(f"[bold]{whole}[/]")
+        else:
+            console.print("[bold]First a doctor must rule out these causes:[/]")
+            for name in causes:
+                console.print(f"  • {name[:1].upper()}{name[1:]}")
+        if tri.level != "emergency":  # at emergency no ranking is shown
+            them = "that is" if len(causes) == 1 else "they are"
+            console.print(f"The ranking below only applies if {them} ruled out.")
     if tri.level == "emergency":
         return
     if tri.unanswered_red_flags:
@@ -152,9 +159,9 @@ def print_result(console: Console, result: Result) -> None:
             "(add them to the input's findings)."
         )
     elif result.plan:
-        names = ", ".join(m["name"] for m in result.plan.get("muscles", []))
-        if names:
-            console.print(f"\n[bold]Muscles to work on:[/] {names}")
+        muscles = [kb.sources[m["id"]].phrase for m in result.plan.get("muscles", [])]
+        if muscles:
+            console.print(f"\n[bold]Muscles to work on:[/] {join_and(muscles)}.")
     elif tri.level == "urgent":
         console.print("\n[bold]No self-care plan:[/] see a doctor today first.")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from paintrace.knowledge import Knowledge, load_knowledge
+from paintrace.wording import TOOL_LABELS, count, times
 
 _CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm; @bottom-center { content: "paintrace self-care plan \
@@ -90,8 +91,24 @@ def _dose(m: Mapping[str, Any]) -> str:
     hold = m["hold_seconds"]
     return (
         f"Pressure: {m['pressure'].rstrip('.')}. Hold each point {hold[0]}–{hold[1]} seconds, "
-        f"{m['points_today']} points, {m['sessions_per_day']} time(s) a day, "
+        f"{count(m['points_today'], 'point')}, {times(m['sessions_per_day'])} a day, "
         f"{m['days_per_week']} days a week."
+    )
+
+
+def _stretch_dose(s: Mapping[str, Any]) -> str:
+    return (
+        f"Hold {s['hold_seconds']} seconds, {times(s['repetitions'])}, "
+        f"{times(s['times_per_day'])} a day."
+    )
+
+
+def _step_line(step: Mapping[str, Any]) -> str:
+    """A step of today's routine: "1. Massage: Pressure release for the piriformis, right
+    side, 60 seconds." (the side is "painful" when the drawing names none)."""
+    return (
+        f"{step['order']}. {str(step['kind']).capitalize()}: {step['name']}, {step['side']} "
+        f"side, {step['seconds']} seconds."
     )
 
 
@@ -100,7 +117,10 @@ def _adaptation_label(note: Mapping[str, Any]) -> str:
 
 
 def _massage_html(m: dict[str, Any]) -> str:
-    tools = "".join(f"<li><b>{escape(t['tool'])}</b>: {escape(t['how'])}</li>" for t in m["tools"])
+    tools = "".join(
+        f"<li><b>{escape(TOOL_LABELS.get(t['tool'], t['tool']))}</b>: {escape(t['how'])}</li>"
+        for t in m["tools"]
+    )
     return (
         f'<div class="technique"><div class="figure">{figure_svg(m["figure"])}</div>'
         f"<h3>1. Massage: {escape(m['name'])}</h3>"
@@ -121,8 +141,7 @@ def _stretch_html(n: int, s: dict[str, Any]) -> str:
         f'<div class="technique stretch"><div class="figure">{figure_svg(s["figure"])}</div>'
         f"<h3>{n}. Stretch: {escape(s['name'])}</h3>"
         f"<p><b>Position:</b> {escape(s['position'])}</p>{_list(s['steps'], 'ol')}"
-        f'<p class="dose">Hold {s["hold_seconds"]} seconds, {s["repetitions"]} times, '
-        f"{s['times_per_day']} time(s) a day.</p>"
+        f'<p class="dose">{escape(_stretch_dose(s))}</p>'
         f"<p><b>It should feel like:</b> {escape(s['feels_like'])}</p>"
         f"{_list(s['cautions'])}"
         f'<p class="note"><b>Evidence:</b> {escape(s["evidence"])}</p></div>'
@@ -271,11 +290,7 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         lines += ["", "## Changed for you", "", *changed]
     if plan["muscles"]:
         lines += ["", f"## Today's routine (about {plan['schedule']['minutes']} minutes)", ""]
-        for step in plan["schedule"]["steps"]:
-            lines.append(
-                f"{step['order']}. {step['kind']}: {step['name']} ({step['side']}), "
-                f"{step['seconds']} s"
-            )
+        lines += [_step_line(step) for step in plan["schedule"]["steps"]]
     for muscle in plan["muscles"]:
         lines += ["", f"## {muscle['name']}", ""]
         m = muscle["massage"]
@@ -286,7 +301,9 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
                 "",
                 _dose(m),
                 "",
-                "Stop if: " + "; ".join(m["stop_if"]),
+                "Stop if:",
+                "",
+                *[f"- {item}" for item in m["stop_if"]],
                 "",
                 "Avoid:",
                 "",
@@ -297,8 +314,7 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         for s in muscle["stretches"]:
             lines += [
                 "",
-                f"**Stretch: {s['name']}.** {s['position']} Hold {s['hold_seconds']} s, "
-                f"{s['repetitions']} times, {s['times_per_day']} a day.",
+                f"**Stretch: {s['name']}.** {s['position']} {_stretch_dose(s)}",
                 "",
             ]
             lines += [f"{i}. {step}" for i, step in enumerate(s["steps"], 1)]

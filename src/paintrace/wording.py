@@ -4,6 +4,18 @@ reads in one, and how long a sentence may be."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
+
+#: How each massage tool reads for a person (the knowledge base names them by id).
+TOOL_LABELS = {
+    "hands": "Your hands",
+    "tennis-ball": "A tennis ball",
+    "lacrosse-ball": "A lacrosse ball",
+    "peanut-ball": "A peanut ball (two balls joined)",
+    "foam-roller": "A foam roller",
+    "cane-hook": "A massage cane (hook)",
+    "glute-tool": "A deep-tissue glute tool",
+}
 
 
 def join_and(items: Iterable[str]) -> str:
@@ -13,6 +25,20 @@ def join_and(items: Iterable[str]) -> str:
     if len(unique) <= 1:
         return "".join(unique)
     return ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def times(n: Any) -> str:
+    """1 -> "once", 2 -> "twice", 3 -> "3 times" ("" for what is not a whole number)."""
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        return ""
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def count(n: int, noun: str) -> str:
+    """1 -> "1 point", 2 -> "2 points"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def in_sentence(name: str) -> str:

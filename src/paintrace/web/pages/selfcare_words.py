@@ -17,31 +17,15 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from paintrace.knowledge.schema import Knowledge
+from paintrace.wording import TOOL_LABELS as TOOL_LABELS  # shared with the handout
+from paintrace.wording import times as times
 
 FIGURE_PREFIX = "paintrace/technique-figures"
-TOOL_LABELS = {
-    "hands": "Your hands",
-    "tennis-ball": "A tennis ball",
-    "lacrosse-ball": "A lacrosse ball",
-    "peanut-ball": "A peanut ball (two balls joined)",
-    "foam-roller": "A foam roller",
-    "cane-hook": "A massage cane (hook)",
-    "glute-tool": "A deep-tissue glute tool",
-}
 KIND_LABELS = {"massage": "Massage", "stretch": "Stretch"}
 SIDE_WORDS = {"left": "left side", "right": "right side"}
 
 
 # --------------------------------------------------------------------------- small words
-
-
-def times(n: Any) -> str:
-    """1 -> "once", 2 -> "twice", 3 -> "3 times"."""
-    try:
-        n = int(n)
-    except (TypeError, ValueError):
-        return ""
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
 def seconds_text(value: Any) -> str:
