@@ -68,10 +68,10 @@ _HEADING_KEYS = frozenset({"title", "name", "site"})
 
 # A sentence ends at . ! or ? before a space, except after these abbreviations.
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "approx.", "vs.", "cf.", "Dr.", "St.", "no.")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')]?\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')”’]?\s+")
 # A colon or semicolon before a capital starts a new sentence too (as tests/test_knowledge.py
-# counts them).
-_CLAUSE_END = re.compile(r"(?<=[:;])\s+(?=[A-Z\"'(])")
+# counts them), or before a quotation ("What to tell them: “I have …”").
+_CLAUSE_END = re.compile(r"(?<=[:;])\s+(?=[A-Z\"'(“‘])")
 
 _PLURAL_NOUNS = (
     "muscles|hamstrings|adductors|calves|joints|nerves|roots|points|tendons|legs|feet|"
@@ -157,6 +157,7 @@ def defects(text: str, heading: bool = False) -> tuple[tuple[str, str], ...]:
     """(kind, sentence) for each slip in one text; a heading or a name needs no capital and no
     full stop."""
     found: list[tuple[str, str]] = []
+    text = text.replace("...", "…")  # an ellipsis is one mark, not three full stops
     for sentence in sentences(text):
         words = len(sentence.split())
         if words > MAX_WORDS:
@@ -164,11 +165,11 @@ def defects(text: str, heading: bool = False) -> tuple[tuple[str, str], ...]:
         for kind, pattern in DEFECTS.items():
             if pattern.search(sentence):
                 found.append((kind, sentence))
-        first = re.search(r"[A-Za-z]", sentence)
+        first = re.search(r"[A-Za-z0-9]", sentence)  # "112 is the emergency number." is fine
         if first and first.group().islower() and not heading:
             found.append(("lowercase start", sentence))
-    # a list's lead-in ends with a colon
-    if not heading and not re.search(r"[.!?:][\"')]?$", text.strip()):
+    # a list's lead-in ends with a colon or an ellipsis
+    if not heading and not re.search(r"[.!?:…][\"')”’]?$", text.strip()):
         found.append(("no final full stop", text))
     return tuple(found)
 
@@ -232,8 +233,8 @@ def _texts(name: str, payload: dict[str, Any]) -> Iterator[tuple[str, str, bool]
         plan = {**result["plan"], "references": []}  # citations are not our sentences
         for text, heading in markdown_blocks(render_plan_markdown(plan)):
             yield "handout.md", text, heading
-        for text, heading in html_blocks(render_plan_html(plan)):
-            yield "handout.html", text, heading
+        for tag, text in html_blocks(render_plan_html(plan)):
+            yield "handout.html", text, tag.split(".")[0] in _NOT_SENTENCES
 
 
 _BOX = "│╭╮╰╯─━┃┏┓┗┛┡┩└┘┌┐├┤┼╇╈"
@@ -271,16 +272,22 @@ def markdown_blocks(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-class _Blocks(HTMLParser):
-    """The text of an HTML page, block by block; headings and table cells are not sentences."""
+# HTML blocks that hold headings and labels, not sentences
+_NOT_SENTENCES = frozenset({"h1", "h2", "h3", "h4", "td", "th", "a", "label", "legend", "summary"})
 
-    SKIP = frozenset({"style", "script", "svg", "title"})
-    BLOCK = frozenset({"p", "li", "h1", "h2", "h3", "h4", "td", "th", "div", "ul", "ol"})
-    HEADING = frozenset({"h1", "h2", "h3", "h4", "td", "th"})
+
+class _Blocks(HTMLParser):
+    """The text of an HTML page, block by block, each with the tag that holds it."""
+
+    SKIP = frozenset({"style", "script", "svg", "title", "template"})
+    BLOCK = frozenset(
+        {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "div", "ul", "ol", "section", "dl"}
+        | {"dt", "dd", "figcaption", "summary", "details", "label", "legend", "a"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.out: list[tuple[str, bool]] = []
+        self.out: list[tuple[str, str]] = []
         self.text: list[str] = []
         self.open: list[str] = []
         self.skipping = 0
@@ -288,7 +295,7 @@ class _Blocks(HTMLParser):
     def _flush(self) -> None:
         text = " ".join("".join(self.text).split())
         if text:
-            self.out.append((text, bool(self.open) and self.open[-1] in self.HEADING))
+            self.out.append((self.open[-1] if self.open else "", text))
         self.text = []
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
@@ -296,14 +303,15 @@ class _Blocks(HTMLParser):
             self.skipping += 1
         elif tag in self.BLOCK:
             self._flush()
-            self.open.append(tag)
+            classes = (dict(attrs).get("class") or "").split()
+            self.open.append(".".join([tag, *classes]))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP:
             self.skipping -= 1
         elif tag in self.BLOCK:
             self._flush()
-            while self.open and self.open.pop() != tag:
+            while self.open and self.open.pop().split(".")[0] != tag:
                 pass
 
     def handle_data(self, data: str) -> None:
@@ -311,7 +319,9 @@ class _Blocks(HTMLParser):
             self.text.append(data)
 
 
-def html_blocks(html: str) -> list[tuple[str, bool]]:
+def html_blocks(html: str) -> list[tuple[str, str]]:
+    """(tag, text) of each block of an HTML page: a paragraph, a list item, a heading; the tag
+    with its classes ("p.kind")."""
     parser = _Blocks()
     parser.feed(html)
     parser._flush()
@@ -361,6 +371,9 @@ def test_the_checks_catch_the_slips_they_name():
     assert kinds("It fits. the piriformis.") == {"lowercase start"}
     assert kinds("It fits the piriformis") == {"no final full stop"}
     assert kinds("a heading without a stop", heading=True) == set()
+    assert kinds("112 is the emergency number.") == set()
+    assert kinds("If a doctor rules this out, the pain may come from ...") == set()
+    assert kinds("What to tell them: “I have pain in the calf.”") == set()
     assert kinds("Your pins and needles in the calf match where the soleus refers pain.") == set()
 
 

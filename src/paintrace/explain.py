@@ -63,6 +63,12 @@ def _places(knowledge: Knowledge, labels: Sequence[str]) -> list[str]:
     return out
 
 
+def place_names(knowledge: Knowledge, rids: Sequence[str]) -> list[str]:
+    """Marked regions as a sentence names them, without their side: "middle of the buttock",
+    "back of the thigh" for both its halves, each once."""
+    return _places(knowledge, [_region_label(knowledge, rid) for rid in rids])
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -144,7 +150,7 @@ def region_reasons(
     if in_zone:
         present = {s for rid in in_zone for s in drawing[rid]}
         symptoms = [s for s in SYMPTOMS if s in present]  # in the vocabulary's order
-        places = _places(knowledge, [_region_label(knowledge, rid) for rid in in_zone])
+        places = place_names(knowledge, in_zone)
         # The subject is the symptoms ("your pain ... matches", "your pain and numbness ...
         # match"), not the places.
         for_lines.append(_in_map_reason(source, symptoms, places))

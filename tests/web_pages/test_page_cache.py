@@ -285,11 +285,11 @@ def test_logged_in_and_anonymous_each_see_their_header(
         anonymous = _get(client, f"/a/{aid}/")
         assert 'href="/accounts/login/">Log in</a>' in anonymous
         assert "My journal" not in anonymous
-        assert "you will be asked to log in" in anonymous
+        assert "You will be asked to log in" in anonymous
         logged_in = _get(member, f"/a/{aid}/")
         assert 'href="/journal/">My journal</a>' in logged_in
         assert ">Log in</a>" not in logged_in
-        assert "you will be asked to log in" not in logged_in
+        assert "You will be asked to log in" not in logged_in
     assert len(renders) == 2
 
 

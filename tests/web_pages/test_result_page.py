@@ -169,9 +169,9 @@ def test_the_emergency_result_has_a_call_button_and_what_to_say(
     assert '<a class="btn btn-call btn-large" href="tel:112">Call 112</a>' in html
     assert "If yours is different, call your local emergency number." in html
     assert (
-        "What to tell them:</strong> “I have pain in the middle of the buttock (right), "
-        "sacroiliac area (right), back of the thigh, upper half (right); and I have new "
-        "trouble passing or holding urine.”"
+        "What to tell them:</strong> “I have pain in the middle of the buttock, sacroiliac "
+        "area and upper back of the thigh, on the right. I have new trouble passing or holding "
+        "urine.”"
     ) in html.replace("&#x27;", "'")
     assert "a doctor should check for" in html and "cauda equina" in html
     settings.EMERGENCY_NUMBER = "911"

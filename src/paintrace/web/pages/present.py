@@ -19,8 +19,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from paintrace import bodymap
+from paintrace.explain import place_names
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
+from paintrace.wording import fits, join_and
 
 SYMPTOM_LABELS = {
     "pain": "Pain",
@@ -428,21 +430,36 @@ def first_person(text: str) -> str:
 def tell_them(
     kb: Knowledge, drawing: Mapping[str, Sequence[str]], findings: Mapping[str, bool]
 ) -> str:
-    """One sentence to say on the emergency call: what is felt where, and the warning signs."""
-    felt = []
-    for line in drawing_summary(drawing):
-        places = [name.lower() for name in line["regions"][:3]]
-        more = " and more" if len(line["regions"]) > 3 else ""
-        felt.append(f"{line['label'].lower()} in the {', '.join(places)}{more}")
-    signs = [
-        first_person(f.said_yes)
+    """What to say on the emergency call, in short sentences: what is felt where ("I have pain
+    in the low back and back of the thigh, on the left."), then each warning sign."""
+    said = []
+    for sym in bodymap.SYMPTOMS:
+        rids = [rid for rid, syms in drawing.items() if sym in syms and rid in kb.regions]
+        if rids:
+            said.append(_felt_where(kb, SYMPTOM_LABELS[sym].lower(), rids))
+    said += [
+        _capital(first_person(f.said_yes)) + "."
         for fid, f in kb.findings.items()
         if f.group == "red-flag" and findings.get(fid) is True
     ]
-    parts = ([f"I have {' and '.join(felt)}"] if felt else []) + signs
-    if not parts:
-        return "I have back or leg pain and warning signs of a serious cause."
-    if len(parts) == 1:
-        return parts[0][0].upper() + parts[0][1:] + "."
-    said = "; ".join(parts[:-1]) + "; and " + parts[-1]
-    return said[0].upper() + said[1:] + "."
+    return " ".join(said) or "I have back or leg pain and warning signs of a serious cause."
+
+
+_TOLD_PLACES = 3  # a call is short: the first places, then "and other places"
+
+
+def _felt_where(kb: Knowledge, felt: str, rids: Sequence[str]) -> str:
+    sides = sorted({side for rid in rids if (side := kb.regions[rid].side) is not None})
+    side = ", on both sides" if len(sides) > 1 else f", on the {sides[0]}" if sides else ""
+    places = place_names(kb, rids)
+    shown = places[:_TOLD_PLACES]
+    while True:
+        more = ["other places"] if len(shown) < len(places) else []
+        sentence = f"I have {felt} in the {join_and([*shown, *more])}{side}."
+        if fits(sentence) or len(shown) == 1:
+            return sentence
+        shown = shown[:-1]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
