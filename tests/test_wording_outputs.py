@@ -103,6 +103,8 @@ DEFECTS: dict[str, re.Pattern[str]] = {
         r"|^Your (?:pain|burning|numbness) in the [^.]*? (?:match|follow) "
         r"|^Your [a-z]+(?:, [a-z]+)* and (?:pain|burning|numbness) in the [^.]*? "
         r"(?:matches|follows) "
+        # a count of one with a plural ("1 points")
+        r"|\b1 (?:points|times|days|weeks|minutes|seconds|stretches|repetitions)\b"
     ),
     "empty brackets": re.compile(r"\(\s*\)|\[\s*\]"),
     # paintrace names likely sources and offers self-care: it neither diagnoses nor cures
@@ -111,7 +113,9 @@ DEFECTS: dict[str, re.Pattern[str]] = {
         r"(?<!not a )(?<!does not )\bdiagnos|\bcur(?:e|es|ed|ing)\b", re.IGNORECASE
     ),
     "name without its capital": re.compile(r"\bachilles\b"),
-    "template marker": re.compile(r"[{}]|%[sdr(]|\$\w|\bNone\b(?! of)|\bnull\b|\bnan\b|<[a-z/]|__"),
+    "template marker": re.compile(
+        r"[{}]|%[sdr(]|\$\w|\bNone\b(?! of)|\bnull\b|\bnan\b|<[a-z/]|__|\w\(s\)"
+    ),
 }
 
 
@@ -365,6 +369,8 @@ def test_the_checks_catch_the_slips_they_name():
     }
     assert kinds("It fits the piriformis ().") == {"empty brackets"}
     assert kinds("It fits {source}.") == {"template marker"}
+    assert kinds("Do it 2 time(s) a day.") == {"template marker"}
+    assert kinds("Press 1 points.") == {"broken agreement"}
     assert kinds("It does not usually explain the achilles tendon.") == {"name without its capital"}
     assert kinds("This confirms the diagnosis.") == {"diagnosis or cure"}
     assert kinds("Massage will cure it.") == {"diagnosis or cure"}
