@@ -58,6 +58,26 @@ def test_consistent_work_without_relief_lowers_the_muscle():
     assert "no relief" in (update.reason or "")
 
 
+def test_muscles_that_brought_no_relief_are_named_in_a_sentence():
+    days = journal([6] * 8, massaged=("piriformis", "gluteus-minimus"), felt_after="same")
+    r = reassess(KB, SAVED, days, now=T0 + timedelta(days=8))
+    lowered = [s.id for s in r.sources if s.reason and s.after < s.before]
+    assert sorted(lowered) == ["gluteus-minimus", "piriformis"]
+    said = next(a for a in r.advice if a.startswith("Working on the "))
+    names = [KB.sources[sid].name.lower() for sid in lowered]
+    assert said == (
+        f"Working on the {names[0]} and {names[1]} has not brought relief so far, so they are "
+        "less likely to be the source."
+    )
+    one = reassess(
+        KB,
+        SAVED,
+        journal([6] * 8, massaged=("piriformis",), felt_after="same"),
+        now=T0 + timedelta(days=8),
+    )
+    assert "so it is less likely to be the source." in " ".join(one.advice)
+
+
 def test_unrated_work_is_not_read_as_no_relief():
     """Massaged on many days, "how did it feel" left blank each time: nothing is known about
     relief, so no reason and no advice claims there was none."""

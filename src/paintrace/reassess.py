@@ -34,7 +34,7 @@ from paintrace.measures import (
     worsened,
 )
 from paintrace.triage import more_urgent, triage
-from paintrace.wording import in_sentence
+from paintrace.wording import in_sentence, join_and
 
 RELIEF_LR: Mapping[str, float] = {"better": 2.0, "same": 0.7, "worse": 0.5}
 DAY_WEIGHT = 0.5  # days of one person are correlated: temper like the drawing
@@ -300,13 +300,13 @@ def reassess(
             "than the plan targets, or it may need an examination the app cannot do."
         )
     lowered = [s for s in sources if s.reason and s.after < s.before]
-    if lowered and days >= REVIEW_DAYS // 2:
-        names = ", ".join(
-            in_sentence(knowledge.sources[s.id].name) for s in lowered if s.id in knowledge.sources
-        )
+    known = [knowledge.sources[s.id] for s in lowered if s.id in knowledge.sources]
+    if known and days >= REVIEW_DAYS // 2:
+        names = join_and(in_sentence(source.name) for source in known)
+        they = len(known) > 1 or known[0].plural  # "the hamstrings": they
         advice.append(
-            f"Working on the {names} has not brought relief so far, so it is less likely to be "
-            "the source."
+            f"Working on the {names} has not brought relief so far, so "
+            f"{'they are' if they else 'it is'} less likely to be the source."
         )
     return Reassessment(
         status=status,
