@@ -139,7 +139,7 @@ def test_the_emergency_result_has_a_call_button_and_what_to_say(
     expect(call).to_be_visible()
     expect(call).to_have_attribute("href", "tel:112")
     expect(page.locator(".tell")).to_contain_text(
-        "I have pain in the middle of the buttock (left); and I have new trouble passing"
+        "I have pain in the middle of the buttock, on the left. I have new trouble passing"
     )
     expect(page.locator(".causes")).to_contain_text("cauda equina")
     screenshot(page, f"13-emergency-call-{width}")
