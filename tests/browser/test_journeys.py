@@ -34,7 +34,7 @@ def test_a_refused_sign_up_starts_at_its_error_summary(page: Page, site: str) ->
     expect(summary).to_contain_text("This password is too short")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(page.locator("#id_password2")).to_be_focused()
+    expect(page.locator("#id_password1")).to_be_focused()  # the rule is the password's
 
 
 def test_an_expired_interview_sends_you_to_a_working_body_map(page: Page, site: str) -> None:

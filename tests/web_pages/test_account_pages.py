@@ -80,12 +80,25 @@ def test_field_errors_are_tied_to_their_field(client: Client) -> None:
     r = client.post("/accounts/signup/", {"username": "x1", "password1": "1", "password2": "1"})
     html = r.content.decode()
     assert html.count('class="field-error"') >= 2  # too short, too common, only digits
-    assert 'aria-describedby="id_password2_helptext id_password2_error"' in html
+    assert 'aria-describedby="id_password1_helptext id_password1_error"' in html
     targets = described_by_targets(html)
-    assert ("id_password2_error", 1) in targets
+    assert ("id_password1_error", 1) in targets
     assert all(n == 1 for _, n in targets), targets
-    error = re.search(r'id="id_password2_error"[^>]*>(.*?)</div>', html, re.S)
+    # under the password itself (Django puts it under the confirmation)
+    error = re.search(r'id="id_password1_error"[^>]*>(.*?)</div>', html, re.S)
     assert error is not None and "too short" in error.group(1)
+    assert 'id="id_password2_error"' not in html
+
+    sign_up(client, "carol")
+    r = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "1", "new_password2": "1"},
+    )
+    html = r.content.decode()
+    assert r.status_code == 400
+    error = re.search(r'id="id_new_password1_error"[^>]*>(.*?)</div>', html, re.S)
+    assert error is not None and "too short" in error.group(1)
+    client.post("/accounts/logout/")
 
     sign_up(client)
     r = client.post("/accounts/delete/", {"password": "not it at all"})

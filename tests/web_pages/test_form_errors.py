@@ -93,7 +93,7 @@ def test_a_refused_check_in_has_a_summary_tied_to_the_field(client: Client) -> N
 @pytest.mark.parametrize(
     ("path", "data", "field"),
     [
-        ("/accounts/signup/", {"username": "x1", "password1": "1", "password2": "1"}, "password2"),
+        ("/accounts/signup/", {"username": "x1", "password1": "1", "password2": "1"}, "password1"),
         ("/accounts/login/", {"username": "nobody", "password": "wrong wrong"}, ""),
         ("/accounts/password/", {"old_password": "not it"}, "old_password"),
         ("/accounts/delete/", {"password": "not it at all"}, "password"),

@@ -59,6 +59,15 @@ class SignUpForm(BaseUserCreationForm):
             raise forms.ValidationError("This user name is taken.")
         return username
 
+    def validate_password_for_user(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        # Django puts "too short" under the confirmation; the rules are about the password.
+        super().validate_password_for_user(user, password_field_name="password1")
+
+
+class NewPasswordForm(PasswordChangeForm):
+    def validate_password_for_user(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().validate_password_for_user(user, password_field_name="new_password1")
+
 
 # --------------------------------------------------------------------------- accounts
 
@@ -124,7 +133,7 @@ def logout_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_page(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = NewPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
