@@ -328,6 +328,14 @@ def test_ctrl_c_ends_quietly_with_130(monkeypatch, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_interview_input_that_runs_out_is_not_a_ctrl_c():
+    """Answers piped in that end before the interview does: Typer's "Aborted." and status 1,
+    as before the CLI left standalone mode, not 130, which says the person pressed Ctrl-C."""
+    proc = run("interview", stdin="")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "Aborted."
+
+
 def test_evaluate_does_not_wait_on_a_pipe(tmp_path):
     import os
 

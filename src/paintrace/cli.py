@@ -238,8 +238,14 @@ def _main(args: list[str]) -> None:
             raise SystemExit(exc.exit_code) from None
         ctx = getattr(exc, "ctx", None)
         fail(f"{message} (see '{ctx.command_path} --help')" if ctx is not None else message)
-    except typer.Abort:
-        raise KeyboardInterrupt from None  # Typer's name for Ctrl-C at a prompt
+    except typer.Abort as exc:
+        # Ctrl-C at a Click prompt (Typer makes Ctrl-C elsewhere exit 130 itself), or else the
+        # input ended at a prompt (`paintrace interview < answers`): that is no Ctrl-C, and says
+        # so as Typer does
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None
+        print("Aborted.", file=sys.stderr)
+        raise SystemExit(1) from None
     if isinstance(code, int) and code:
         raise SystemExit(code)
 
