@@ -89,6 +89,25 @@ def test_the_summary_names_several_muscles_as_a_list_with_and():
     assert f"and {names[-1][:1].lower()}{names[-1][1:]}." in plan["summary"]
 
 
+def test_the_summary_without_a_muscle_to_name_reads_right():
+    """No muscle likely enough to work on (the leading one at 9 %): the summary read "trigger
+    points in the the muscles"."""
+    drawing = {"coccyx": ["numbness", "tingling"]}
+    findings = {
+        "worse-cough-sneeze-strain": True,
+        "both-feet-numb-or-burning": True,
+        "onset-after-unaccustomed-activity": True,
+        "heel-pain-on-walking": True,
+        "straight-leg-raise-positive": False,
+        "worse-sitting": True,
+        "worse-getting-up-from-chair": True,
+    }
+    plan = assess(drawing, findings).plan
+    assert plan is not None and plan["muscles"] == []
+    assert "the the" not in plan["summary"]
+    assert "trigger points in the muscles." in plan["summary"]
+
+
 def test_daily_routine_fits_about_twenty_minutes():
     for drawing in (PIRIFORMIS, CALF, {**PIRIFORMIS, "left.buttock-center": ["pain"]}):
         result = assess(drawing, {**NO_FLAGS, "calf-swelling-warmth": False})

@@ -213,7 +213,7 @@ def build_plan(
         )
 
     if massage_first:
-        names = join_and(in_sentence(m["name"]) for m in muscles) or "the muscles"
+        names = join_and(in_sentence(m["name"]) for m in muscles) or "muscles"
         summary = (
             f"Your pain may come from trigger points in the {names}. You feel the pain down the "
             "leg, but you work on the muscle where the trigger points sit. Massage each point "
