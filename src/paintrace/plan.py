@@ -213,12 +213,18 @@ def build_plan(
         )
 
     if massage_first:
-        names = join_and(in_sentence(m["name"]) for m in muscles) or "muscles"
-        summary = (
-            f"Your pain may come from trigger points in the {names}. You feel the pain down the "
-            "leg, but you work on the muscle where the trigger points sit. Massage each point "
-            "first, then stretch the same muscle."
-        )
+        if muscles:
+            names = join_and(in_sentence(m["name"]) for m in muscles)
+            summary = (
+                f"Your pain may come from trigger points in the {names}. You feel the pain down "
+                "the leg, but you work on the muscle where the trigger points sit. Massage each "
+                "point first, then stretch the same muscle."
+            )
+        else:  # a muscle leads, but none is likely enough to plan massage for
+            summary = (
+                "No single muscle stands out enough to plan massage for it. Keep active and "
+                "follow the advice below. See a professional if it is not clearly better."
+            )
         if roots:
             root = roots[0]
             summary = (

@@ -406,3 +406,21 @@ def test_a_nerve_root_keeps_its_capital_inside_a_sentence(client: Client) -> Non
     assert "Your drawing beside the usual pattern of the L5 nerve root" in html
     assert "Where symptoms from the L5 nerve root usually show" in html
     assert "l5 nerve root" not in html
+
+
+def test_a_plan_with_no_muscle_to_work_on_asks_for_no_massage(client: Client) -> None:
+    """A muscle leads but none is likely enough to plan for: the page shows the plan's advice
+    and no instruction to massage points that are not there."""
+    findings = {
+        **NO_RED_FLAGS,
+        "worse-cough-sneeze-strain": True,
+        "both-feet-numb-or-burning": True,
+        "onset-after-unaccustomed-activity": True,
+        "heel-pain-on-walking": True,
+        "straight-leg-raise-positive": False,
+        "worse-sitting": True,
+        "worse-getting-up-from-chair": True,
+    }
+    html = page(client, saved({"coccyx": ["numbness", "tingling"]}, findings))
+    assert "No single muscle stands out enough to plan massage for it." in html
+    assert "Massage each point" not in html
