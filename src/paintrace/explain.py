@@ -166,9 +166,7 @@ def region_reasons(
                 "involved as well."
             )
     if outside:
-        against.append(
-            _outside_reason(_places(knowledge, [_region_label(knowledge, rid) for rid in outside]))
-        )
+        against.append(_outside_reason(place_names(knowledge, outside)))
     missing = [base for base in source.essential_regions if base not in marked_bases]
     if drawing and missing and len(missing) >= 2 and len(in_zone) <= 2:
         against.append(
