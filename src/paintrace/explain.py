@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from paintrace.inference import Model, Posterior, finding_factor, partners
 from paintrace.knowledge.schema import SYMPTOMS, Knowledge, Source
-from paintrace.wording import fits, join_and, list_sentences
+from paintrace.wording import capitalized, fits, join_and, list_sentences
 
 _NEURAL = frozenset({"numbness", "tingling"})
 
@@ -67,10 +67,6 @@ def place_names(knowledge: Knowledge, rids: Sequence[str]) -> list[str]:
     """Marked regions as a sentence names them, without their side: "middle of the buttock",
     "back of the thigh" for both its halves, each once."""
     return _places(knowledge, [_region_label(knowledge, rid) for rid in rids])
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 _SYMPTOM_WORDS = {
@@ -213,7 +209,7 @@ def _answer_lines(model: Model, source_id: str) -> dict[tuple[str, bool], _Answe
         finding = knowledge.findings[fid]
         for value in (True, False):
             factor = finding_factor(model, source_id, fid, value)
-            said = _sentence(finding.said_yes if value else finding.said_no)
+            said = capitalized(finding.said_yes if value else finding.said_no)
             strength = -abs(_log(factor))
             if factor >= 1.25:
                 out[(fid, value)] = (strength, True, answer_sentence(said, "fits", source))

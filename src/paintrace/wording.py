@@ -41,6 +41,12 @@ def count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def capitalized(text: str) -> str:
+    """The text with its first letter upper case, as a sentence or a list item starts (the rest
+    kept: "the L5 nerve root" -> "The L5 nerve root")."""
+    return text[:1].upper() + text[1:]
+
+
 def in_sentence(name: str) -> str:
     """A source or muscle name as it reads inside a sentence: the first letter lower case
     ("Piriformis" -> "piriformis", "Gluteus medius" -> "gluteus medius"), unless the name starts

@@ -22,7 +22,7 @@ from paintrace import bodymap
 from paintrace.explain import place_names
 from paintrace.knowledge import load_knowledge
 from paintrace.knowledge.schema import Knowledge
-from paintrace.wording import fits, join_and
+from paintrace.wording import capitalized, fits, join_and
 
 SYMPTOM_LABELS = {
     "pain": "Pain",
@@ -438,7 +438,7 @@ def tell_them(
         if rids:
             said.append(_felt_where(kb, SYMPTOM_LABELS[sym].lower(), rids))
     said += [
-        _capital(first_person(f.said_yes)) + "."
+        capitalized(first_person(f.said_yes)) + "."
         for fid, f in kb.findings.items()
         if f.group == "red-flag" and findings.get(fid) is True
     ]
@@ -459,7 +459,3 @@ def _felt_where(kb: Knowledge, felt: str, rids: Sequence[str]) -> str:
         if fits(sentence) or len(shown) == 1:
             return sentence
         shown = shown[:-1]
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
