@@ -33,14 +33,12 @@ from paintrace.web.pages.selfcare_words import (
     FIGURE_PREFIX,
     KIND_LABELS,
     SIDE_WORDS,
-    TOOL_LABELS,
     distinct_points,
     red_flag_groups,
     references,
     seconds_text,
     side_label,
     technique_figure,
-    times,
 )
 
 __all__ = [
@@ -50,7 +48,6 @@ __all__ = [
     "REST_SAME",
     "SCRIPT_STEP_KEYS",
     "SIDE_WORDS",
-    "TOOL_LABELS",
     "ZOOM_HEIGHT",
     "ZOOM_MARGIN",
     "ZOOM_WIDTH",
@@ -65,7 +62,6 @@ __all__ = [
     "session_view",
     "side_label",
     "technique_figure",
-    "times",
     "zoom_box",
 ]
 

@@ -18,7 +18,6 @@ from paintrace.knowledge.schema import Knowledge
 from paintrace.web.pages import present
 from paintrace.web.pages.selfcare_words import (
     KIND_LABELS,
-    TOOL_LABELS,
     distinct_points,
     red_flag_groups,
     references,
@@ -26,9 +25,8 @@ from paintrace.web.pages.selfcare_words import (
     side_label,
     strings,
     technique_figure,
-    times,
 )
-from paintrace.wording import in_sentence
+from paintrace.wording import TOOL_LABELS, in_sentence, times
 
 
 def _estimate_note(item: Mapping[str, Any]) -> bool:

@@ -17,8 +17,6 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from paintrace.knowledge.schema import Knowledge
-from paintrace.wording import TOOL_LABELS as TOOL_LABELS  # shared with the handout
-from paintrace.wording import times as times
 
 FIGURE_PREFIX = "paintrace/technique-figures"
 KIND_LABELS = {"massage": "Massage", "stretch": "Stretch"}
