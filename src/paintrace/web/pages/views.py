@@ -343,12 +343,12 @@ def _result_context(
     *,
     read_only: bool = False,
     link_id: str | None = None,
-    in_account: bool | None = None,
+    in_account: bool = False,
 ) -> dict[str, Any]:
     """What result.html shows. `read_only` (a view-only link): no answer forms, no save, no
     delete, and neither the secret id nor any link or form that contains it. `link_id`: what
     to put where the secret id goes (the page cache renders with a placeholder). `in_account`:
-    already worked out by a caller that keys the page cache on it."""
+    the person looking keeps it (`_in_account`; the owner's page keys its cache on it)."""
     link_id = saved.id if link_id is None else link_id
     kb = load_knowledge()
     res = saved.result
@@ -395,8 +395,7 @@ def _result_context(
         "share_url": ""
         if read_only
         else request.build_absolute_uri(reverse("pt-result", args=[link_id])),
-        "in_account": not read_only
-        and (_in_account(request, saved) if in_account is None else in_account),
+        "in_account": in_account and not read_only,
     }
     if read_only:
         context.update(aid=None, share_url="", open_groups=[], skipped=None, read_only=True)
@@ -409,9 +408,7 @@ def result(request: HttpRequest, aid: str) -> HttpResponse:
     """The triage banner first; at emergency, nothing else competes with it. Served from the
     page cache when this version was shown the same way before (the row is read first)."""
     saved = _get_or_404(aid)
-    # In the account or not: one small query, and only for someone logged in. It is a part of
-    # the cache key, so the cached page never offers to save what is saved already.
-    in_account = _in_account(request, saved)
+    in_account = _in_account(request, saved)  # in the cache key: a saved one is never offered
     return page_cache.serve(
         request,
         saved,
@@ -441,7 +438,7 @@ def answer(request: HttpRequest, aid: str) -> HttpResponse:
         if ok:
             given[fid] = value
     if not given:
-        context = _result_context(request, saved)
+        context = _result_context(request, saved, in_account=_in_account(request, saved))
         context["answer_error"] = (
             "Choose yes, no or “I don't know” for at least one question, then update your result."
         )
