@@ -34,10 +34,15 @@
   // summary, so screen readers read what to fix and keyboard users Tab on to its links. A page
   // load alone would leave focus at the top and say nothing of the errors.
   function focusErrors() {
-    var summary = document.querySelector(".error-summary");
-    if (!summary) return false;
-    if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
-    summary.focus({ preventScroll: false });
+    return focusOn(document.querySelector(".error-summary"));
+  }
+
+  // Focus an element that is not a control (a summary, a heading, a message), making it
+  // focusable from script only; false if there is none.
+  function focusOn(el) {
+    if (!el) return false;
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.focus({ preventScroll: false });
     return true;
   }
 
@@ -46,10 +51,8 @@
   // that is not a step (the server refused the form: it expired, too many requests) starts at
   // its main heading.
   document.addEventListener("htmx:afterSettle", function () {
-    var heading = document.querySelector("[data-focus]") || document.querySelector("main h1");
-    if (!focusErrors() && heading) {
-      if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
-      heading.focus({ preventScroll: false });
+    if (!focusErrors()) {
+      focusOn(document.querySelector("[data-focus]") || document.querySelector("main h1"));
     }
     initCopy(document);
   });
@@ -64,7 +67,6 @@
       box.id = "send-error";
       box.className = "error-summary";
       box.setAttribute("role", "alert");
-      box.setAttribute("tabindex", "-1");
       var heading = document.createElement("h2");
       heading.textContent = "This was not sent";
       var text = document.createElement("p");
@@ -74,7 +76,7 @@
       box.appendChild(text);
       form.parentNode.insertBefore(box, form);
     }
-    box.focus({ preventScroll: false });
+    focusOn(box);
   });
 
   // Skip links to a control: focus the first visible match of data-skip-to (the view tabs on a
@@ -97,15 +99,9 @@
   // A page reached by a redirect after a form ("Check-in saved", "Saved to your account")
   // starts at that message: a status region filled before the page loads is not read out, and
   // focus at the top would leave the outcome unsaid. Errors come first.
-  function focusMessages() {
-    var box = document.querySelector(".messages");
-    if (!box) return;
-    box.focus({ preventScroll: false });
-  }
-
   ready(function () {
     initCopy(document);
     initSkipLinks(document);
-    if (!focusErrors()) focusMessages();
+    if (!focusErrors()) focusOn(document.querySelector(".messages"));
   });
 })();
