@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from paintrace.web.private_headers import PRIVATE_HEADERS
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _CHUNK = 16 * 1024
 
@@ -80,8 +82,7 @@ def _reject(
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
             ("Connection", "close"),
-            ("Cache-Control", "no-store"),
-            ("X-Robots-Tag", "noindex, nofollow"),  # as on every other answer
+            *PRIVATE_HEADERS,  # as on every other answer
         ],
     )
     return [body]

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 
+from paintrace.web.private_headers import NO_INDEX, NO_STORE
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -59,10 +61,10 @@ class PrivacyHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["X-Robots-Tag"] = NO_INDEX
         cache_control = response.headers.get("Cache-Control", "")
-        if "no-store" not in cache_control and "public" not in cache_control:
-            response.headers["Cache-Control"] = "no-store"
+        if NO_STORE not in cache_control and "public" not in cache_control:
+            response.headers["Cache-Control"] = NO_STORE
         return response
 
 

@@ -28,6 +28,7 @@ from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker as _GunicornThreadWorker
 
 from paintrace.web.bodylimit import WATCHDOG
+from paintrace.web.private_headers import PRIVATE_HEADERS
 
 HEADER_READ_TIMEOUT = 5.0  # seconds for the request line and headers (one packet, normally)
 
@@ -41,10 +42,8 @@ def write_plain_error(sock: Any, status_int: int, reason: str, mesg: str) -> Non
         "Connection: close\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n"
         f"Content-Length: {len(body)}\r\n"
-        "Cache-Control: no-store\r\n"
-        "X-Robots-Tag: noindex, nofollow\r\n"
-        "X-Content-Type-Options: nosniff\r\n"
-        "\r\n"
+        + "".join(f"{name}: {value}\r\n" for name, value in PRIVATE_HEADERS)
+        + "X-Content-Type-Options: nosniff\r\n\r\n"
     )
     util.write_nonblock(sock, head.encode("latin-1", "replace") + body)
 
