@@ -5,8 +5,10 @@ the defects those walks found, each on its own."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
@@ -72,6 +74,58 @@ def test_a_refused_interview_step_shows_why_instead_of_doing_nothing(page: Page,
     expect(heading).to_have_text("This form has expired")
     expect(heading).to_be_focused()
     expect(page).to_have_title("This form has expired · paintrace")
+
+
+@pytest.fixture
+def body_limit(live_server: Any) -> Iterator[None]:
+    """The live server behind the body-size guard, as gunicorn serves the app
+    (paintrace.web.wsgi). wsgiref refuses hop-by-hop headers from an app, so the guard's
+    ``Connection: close`` (which gunicorn acts on) is left out here."""
+    from paintrace.web.bodylimit import wrap
+
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    guarded = wrap(app)
+
+    def without_connection(environ: Any, start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            return start_response(status, [h for h in headers if h[0] != "Connection"], *exc)
+
+        return guarded(environ, start)
+
+    httpd.set_app(without_connection)
+    yield
+    httpd.set_app(app)
+
+
+def test_an_interview_step_sent_too_large_says_so_in_words(
+    page: Page, site: str, body_limit: None, csp_errors: list[str]
+) -> None:
+    """The body-size guard answered every path in JSON, which htmx swapped into the page raw:
+    a person in pain read {"detail": [{"loc": ["body"], ...}]}. Now a page says what happened
+    and what to do, and focus goes to its heading as for any refused step."""
+    page.goto(site + "/")
+    region(page, "right.buttock-center", "back").click()
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.locator("#step-heading")).to_have_text("Nerves and bladder")
+    page.evaluate(
+        """() => {
+            const pad = document.createElement("input");
+            pad.type = "hidden"; pad.name = "pad"; pad.value = "x".repeat(70 * 1024);
+            document.querySelector("#interview form").appendChild(pad);
+        }"""
+    )
+    with page.expect_response(lambda r: r.url.endswith("/interview/")) as sent:
+        page.get_by_role("button", name="None of these apply to me").focus()
+        page.keyboard.press("Enter")
+    assert sent.value.status == 413
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("What you sent was too large")
+    expect(heading).to_be_focused()
+    expect(page).to_have_title("Error: What you sent was too large · paintrace")
+    expect(page.locator("main")).to_contain_text("nothing was saved")
+    assert "detail" not in page.locator("body").inner_text()
+    assert not csp_errors
 
 
 def test_an_interview_step_that_cannot_be_sent_says_so(page: Page, site: str) -> None:

@@ -5,17 +5,23 @@ sends one byte a second holds a thread for as long as it likes. This WSGI wrappe
 first, at most ``MAX_REQUEST_BYTES`` (larger: 413 without reading it) and within
 ``BODY_READ_TIMEOUT`` seconds in total (slower: 408 and the connection is closed), then hands
 Django the bytes from memory.
+
+The API is answered in its JSON. Anything else is a page a person sent, often an interview step
+that htmx swaps into the screen: JSON there would be shown to them raw, so the pages get a short
+HTML page in plain words instead (what happened, what to do), written out once at start, since
+no template engine runs this far out.
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from paintrace.web.private_headers import PRIVATE_HEADERS
@@ -65,27 +71,73 @@ class _Watchdog:
 WATCHDOG = _Watchdog()  # one per process; paintrace.web.worker uses it for request heads
 
 
-def _reject(
-    start_response: Callable[..., Any], status: str, message: str, sock: Any = None
-) -> list[bytes]:
-    """The error, and the connection's end when `sock` still holds unread body: gunicorn drops
-    the app's ``Connection: close`` and would keep it alive, waiting for the rest of a body it
-    then reads and throws away. With the read side shut, it sees the end of the stream and
-    closes once the answer is written."""
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RD)
-    body = json.dumps({"detail": [{"loc": ["body"], "msg": message, "type": "body"}]}).encode()
-    start_response(
-        status,
-        [
-            ("Content-Type", "application/json"),
-            ("Content-Length", str(len(body))),
-            ("Connection", "close"),
-            *PRIVATE_HEADERS,  # as on every other answer
-        ],
-    )
-    return [body]
+# What a person reads when a page's form is refused here: (heading, what happened, what to do).
+_PAGE_WORDS = {
+    "400": (
+        "We could not read what you sent",
+        "What you sent did not arrive whole, so nothing was saved.",
+        "Go back with your browser's Back button and send it again.",
+    ),
+    "408": (
+        "Your connection was too slow",
+        "What you sent did not arrive in time, so nothing was saved.",
+        "Check your internet connection. Then go back with your browser's Back button and "
+        "send it again.",
+    ),
+    "413": (
+        "What you sent was too large",
+        "It was more than this site can take at once, so nothing was saved.",
+        "Go back with your browser's Back button, make anything you typed shorter, and send it "
+        "again.",
+    ),
+}
+
+# The markup of the site's other error pages (templates/500.html): the same header, heading
+# and classes, so it looks like them when shown whole and when htmx swaps it into a page.
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Error: {heading} · paintrace</title>
+<link rel="stylesheet" href="{stylesheet}">
+</head>
+<body class="page">
+<header class="site-header"><div class="wrap header-inner"><a class="brand" href="/">\
+<span class="brand-mark" aria-hidden="true"></span>paintrace</a></div></header>
+<main id="main" tabindex="-1">
+<div class="wrap">
+<section class="error-page" aria-labelledby="error-heading">
+  <h1 id="error-heading">{heading}</h1>
+  <p class="lead">{happened}</p>
+  <p>{to_do}</p>
+  <p><a class="btn btn-primary" href="/">Go to the start</a></p>
+  <p class="muted">If you are worried about your symptoms, or anything gets worse, see a doctor. \
+In an emergency, call your emergency number.</p>
+</section>
+</div>
+</main>
+</body>
+</html>
+"""
+
+
+def refusal_pages(stylesheet: str = "/static/paintrace/app.css") -> dict[str, bytes]:
+    """The HTML answer for each status, by its code ("413"): built once, not per request."""
+    return {
+        code: _PAGE.format(
+            stylesheet=html.escape(stylesheet),
+            heading=html.escape(heading),
+            happened=html.escape(happened),
+            to_do=html.escape(to_do),
+        ).encode()
+        for code, (heading, happened, to_do) in _PAGE_WORDS.items()
+    }
+
+
+def _is_api(environ: Mapping[str, Any]) -> bool:
+    path = str(environ.get("PATH_INFO", ""))
+    return path == "/api" or path.startswith("/api/")
 
 
 class BodyLimit:
@@ -95,11 +147,47 @@ class BodyLimit:
         max_bytes: int,
         timeout: float,
         large: dict[str, int] | None = None,
+        pages: Mapping[str, bytes] | None = None,
+        headers: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.large = large or {}  # path -> a larger limit (the journal import)
+        self.pages = dict(pages) if pages is not None else refusal_pages()
+        self.headers = list(headers)  # the security headers Django's middleware would add
+
+    def _reject(
+        self,
+        environ: Mapping[str, Any],
+        start_response: Callable[..., Any],
+        status: str,
+        message: str,
+        sock: Any = None,
+    ) -> list[bytes]:
+        """The error, and the connection's end when `sock` still holds unread body: gunicorn
+        drops the app's ``Connection: close`` and would keep it alive, waiting for the rest of a
+        body it then reads and throws away. With the read side shut, it sees the end of the
+        stream and closes once the answer is written."""
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RD)
+        if _is_api(environ):
+            error = {"detail": [{"loc": ["body"], "msg": message, "type": "body"}]}
+            body, content_type = json.dumps(error).encode(), "application/json"
+        else:
+            body, content_type = self.pages[status[:3]], "text/html; charset=utf-8"
+        start_response(
+            status,
+            [
+                ("Content-Type", content_type),
+                ("Content-Length", str(len(body))),
+                ("Connection", "close"),
+                *PRIVATE_HEADERS,  # as on every other answer
+                *self.headers,
+            ],
+        )
+        return [body]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         max_bytes = self.large.get(environ.get("PATH_INFO", ""), self.max_bytes)
@@ -111,10 +199,16 @@ class BodyLimit:
         try:
             length = int(length_raw) if length_raw else None
         except ValueError:
-            return _reject(start_response, "400 Bad Request", "bad Content-Length", sock)
+            return self._reject(
+                environ, start_response, "400 Bad Request", "bad Content-Length", sock
+            )
         if length is not None and length > max_bytes:
-            return _reject(
-                start_response, "413 Content Too Large", "the request body is too large", sock
+            return self._reject(
+                environ,
+                start_response,
+                "413 Content Too Large",
+                "the request body is too large",
+                sock,
             )
         deadline = time.monotonic() + self.timeout
         stream = environ["wsgi.input"]
@@ -131,16 +225,26 @@ class BodyLimit:
                 size += len(chunk)
         except OSError:
             if time.monotonic() >= deadline:
-                return _reject(start_response, "408 Request Timeout", "the body came too slowly")
-            return _reject(start_response, "400 Bad Request", "the request body could not be read")
+                return self._reject(
+                    environ, start_response, "408 Request Timeout", "the body came too slowly"
+                )
+            return self._reject(
+                environ, start_response, "400 Bad Request", "the request body could not be read"
+            )
         finally:
             if key is not None:
                 WATCHDOG.forget(key)
         if time.monotonic() >= deadline and size < want and length is not None:
-            return _reject(start_response, "408 Request Timeout", "the body came too slowly")
+            return self._reject(
+                environ, start_response, "408 Request Timeout", "the body came too slowly"
+            )
         if size > max_bytes:  # a chunked body, read up to the limit: the rest is unread
-            return _reject(
-                start_response, "413 Content Too Large", "the request body is too large", sock
+            return self._reject(
+                environ,
+                start_response,
+                "413 Content Too Large",
+                "the request body is too large",
+                sock,
             )
         body = b"".join(parts)
         environ["wsgi.input"] = io.BytesIO(body)
@@ -151,10 +255,15 @@ class BodyLimit:
 
 def wrap(app: WSGIApp) -> WSGIApp:
     from django.conf import settings
+    from django.templatetags.static import static
+
+    from paintrace.web.middleware import SECURITY_HEADERS
 
     return BodyLimit(
         app,
         settings.MAX_REQUEST_BYTES,
         settings.BODY_READ_TIMEOUT,
         getattr(settings, "LARGE_BODY_PATHS", None),
+        pages=refusal_pages(static("paintrace/app.css")),  # the hashed name, once collected
+        headers=SECURITY_HEADERS.items(),
     )
