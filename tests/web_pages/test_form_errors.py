@@ -5,6 +5,7 @@ message is tied to its field with aria-describedby."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -136,3 +137,81 @@ def test_a_refused_activity_rating_has_a_summary_tied_to_the_field(client: Clien
     html = r.content.decode()
     assert r.status_code == 400 and '<a href="#activity-score">' in html
     assert re.search(r'<input id="new_activity"[^>]*value="walking"', html)
+
+
+class _Ids(HTMLParser):
+    """Every id on a page, and the links of its error summaries."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.summary_links: list[str] = []
+        self._summary_depth = 0  # open <div>s since the summary's own (0: outside)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
+        if tag == "div" and self._summary_depth:
+            self._summary_depth += 1
+        elif tag == "div" and "error-summary" in (found.get("class") or "").split():
+            self._summary_depth = 1
+        elif tag == "a" and self._summary_depth and (found.get("href") or "").startswith("#"):
+            self.summary_links.append(str(found["href"])[1:])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div" and self._summary_depth:
+            self._summary_depth -= 1
+
+
+def assert_summary_links_lead_somewhere(html: str) -> None:
+    """Each link of an error summary points at an element of the page (WCAG 2.4.4, 3.3.1)."""
+    page = _Ids()
+    page.feed(html)
+    assert page.summary_links, "no error summary with links"
+    missing = [target for target in page.summary_links if target not in page.ids]
+    assert not missing, f"the summary links to ids not on the page: {missing}"
+
+
+def test_a_full_list_of_activities_links_its_error_to_the_choice(client: Client) -> None:
+    """With three activities the page has no field for a new one; a crafted post that names a
+    fourth (or none) linked its summary to that missing field, so the link went nowhere."""
+    sign_up(client)
+    for name in ("walking", "sitting", "sleeping"):
+        response = client.post("/journal/activities/", {"new_activity": name, "score": "5"})
+        assert response.status_code == 302
+    page = client.get("/journal/activities/").content.decode()
+    assert 'id="new_activity"' not in page
+    for data in ({"new_activity": "swimming", "score": "4"}, {"activity": "dancing"}, {}):
+        response = client.post("/journal/activities/", {"score": "4", **data})
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert_summary_links_lead_somewhere(html)
+        summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+        assert summary is not None and "three" in summary.group(0), summary
+        choice = re.search(r'<fieldset[^>]*id="activity"[^>]*>', html)
+        assert choice is not None and 'aria-invalid="true"' in choice.group(0)
+        (described,) = ids_named_by(choice.group(0))
+        assert f'id="{described}"' in summary.group(0)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/journal/activities/", {"new_activity": " ", "score": "4"}),
+        ("/journal/activities/", {"new_activity": "walking"}),
+        ("/journal/activities/", {"new_activity": "x" * 81, "score": "4"}),
+        ("/journal/check-in/", {"leg_pain": "4"}),
+        ("/accounts/signup/", {"username": "x1", "password1": "1", "password2": "1"}),
+        ("/accounts/password/", {"old_password": "not it"}),
+        ("/accounts/delete/", {"password": "not it at all"}),
+    ],
+)
+def test_every_error_summary_links_to_the_page(
+    client: Client, path: str, data: dict[str, str]
+) -> None:
+    if path != "/accounts/signup/":
+        sign_up(client, "fay")
+    response = client.post(path, data)
+    assert response.status_code == 400
+    assert_summary_links_lead_somewhere(response.content.decode())

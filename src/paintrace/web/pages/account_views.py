@@ -498,7 +498,8 @@ def activities_page(request: HttpRequest) -> HttpResponse:
     from paintrace.journal import MAX_ACTIVITIES, parse_activity
 
     names = journal_store.activity_names(request.user)
-    context: dict[str, Any] = {"names": names, "scale": PAIN_SCALE, "full": len(names) >= 3}
+    full = len(names) >= MAX_ACTIVITIES
+    context: dict[str, Any] = {"names": names, "scale": PAIN_SCALE, "full": full}
     if request.method == "POST":
         chosen = request.POST.get("new_activity", "").strip() or request.POST.get("activity")
         try:
@@ -507,17 +508,23 @@ def activities_page(request: HttpRequest) -> HttpResponse:
                 raise InputError("activity", f"at most {MAX_ACTIVITIES} activities")
             journal_store.add_rating(request.user, rating)
         except InputError as exc:  # a bad rating, or the account is full
-            context.update(error=_activity_error(exc, chosen), values=request.POST)
+            context.update(error=_activity_error(exc, chosen, full), values=request.POST)
             return render(request, "paintrace/account/activities.html", context, status=400)
         messages.success(request, f"Rated {rating.activity}: {rating.score} out of 10 this week.")
         return redirect("pt-progress")
     return render(request, "paintrace/account/activities.html", context)
 
 
-def _activity_error(exc: InputError, chosen: str | None) -> dict[str, str]:
-    """The rating's error in words, with the id of the page's field it belongs to."""
+def _activity_error(exc: InputError, chosen: str | None, full: bool) -> dict[str, str]:
+    """The rating's error in words, with the id of the page's field it belongs to. A full list
+    has no field for a new name (only a crafted post names one): its error goes to the choice."""
     if exc.field == "score":
         return {"text": f"How well you can do it: {exc.message}", "target": "activity-score"}
+    if full:
+        return {
+            "text": "You already have three activities. Choose one of them.",
+            "target": "activity",
+        }
     if not chosen:
         text = "Name the activity, for example “walking the dog”."
     else:
