@@ -105,6 +105,7 @@ def test_assess_summary_names_the_serious_causes_in_a_sentence(tmp_path):
     three = {"fever": True, "calf-swelling-warmth": True, "significant-trauma": True}
     listed = _summary(tmp_path, drawing, three)
     assert "First a doctor must rule out these causes: • A broken bone in the spine " in listed
+    assert "• A broken bone in the spine or pelvis. • An infection in or near the spine." in listed
     # at the emergency level no ranking follows, so none is spoken of
     emergency = _summary(tmp_path, drawing, {"saddle-numbness": True})
     assert "First a doctor must rule out pressure on the bundle of nerves" in emergency

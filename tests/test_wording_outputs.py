@@ -180,11 +180,14 @@ def defects(text: str, heading: bool = False) -> tuple[tuple[str, str], ...]:
 
 def cases() -> Iterator[tuple[str, dict[str, Any]]]:
     """Every vignette as written, and versions of it: its first region, its first two, with no
-    answers (a person at the start of the interview); and the case and its first two regions
-    with every warning sign answered no (the interview's own questions and the plan come next).
+    answers (a person at the start of the interview); the case and its first two regions with
+    every warning sign answered no (the interview's own questions and the plan come next); and
+    the case with every warning sign answered yes (the emergency, with every serious cause: too
+    many for one sentence, so the terminal lists them, which no vignette as written reaches).
     """
     kb = load_knowledge()
     no_flags = {fid: False for fid, f in kb.findings.items() if f.group == "red-flag"}
+    all_flags = dict.fromkeys(no_flags, True)
     for path in sorted([*VIGNETTES.glob("*.json"), *(VIGNETTES / "real").glob("*.json")]):
         case = json.loads(path.read_text())
         name = case.get("id", path.stem)
@@ -205,6 +208,10 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
                 f"{name} (first 2 regions, no warning signs)",
                 {"drawing": dict(regions[:2]), "findings": no_flags, "patient": patient},
             )
+        yield (
+            f"{name} (every warning sign)",
+            {"drawing": dict(regions), "findings": {**findings, **all_flags}, "patient": patient},
+        )
 
 
 @cache
@@ -223,13 +230,14 @@ def report() -> tuple[tuple[str, str, str, str], ...]:
 
 
 def _texts(name: str, payload: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
-    """(where, text, whether it is a heading) of the result, and for the case as written and
-    with no warning sign open also of the terminal's summary and of the handout."""
+    """(where, text, whether it is a heading) of the result, and for the case as written, with
+    no warning sign open and with every one answered yes also of the terminal's summary and of
+    the handout."""
     assessed = assess_input(parse_input(payload))
     result = assessed.to_dict()
     for where, text in prose(result):
         yield where, text, _is_heading(where)
-    if "(" in name and not name.endswith("(no warning signs)"):
+    if "(" in name and not name.endswith(("(no warning signs)", "(every warning sign)")):
         return
     for text, heading in terminal(assessed):
         yield "terminal", text, heading
@@ -386,6 +394,21 @@ def test_the_checks_catch_the_slips_they_name():
 def test_every_sentence_the_engine_builds_is_plain():
     found = report()
     assert not found, _listing(found)
+
+
+def test_the_terminal_lists_every_serious_cause_as_a_sentence():
+    """Too many causes for one sentence are listed one a line, each with its capital and, as
+    every other sentence of the summary, its full stop (they had none)."""
+    kb = load_knowledge()
+    flags = {fid: True for fid, f in kb.findings.items() if f.group == "red-flag"}
+    result = assess_input(
+        parse_input({"drawing": {"left.calf-upper": ["pain"]}, "findings": flags})
+    )
+    lines = [text for text, _ in terminal(result)]
+    lead = lines.index("First a doctor must rule out these causes:")
+    causes = lines[lead + 1 : lead + 1 + len(result.triage.causes)]
+    assert len(causes) == len(result.triage.causes) > 1
+    assert all(c[0].isupper() and c.endswith(".") for c in causes), causes
 
 
 if __name__ == "__main__":

@@ -126,7 +126,7 @@ def print_result(console: Console, result: Result) -> None:
         else:
             console.print("[bold]First a doctor must rule out these causes:[/]")
             for name in causes:
-                console.print(f"  • {capitalized(name)}")
+                console.print(f"  • {capitalized(name)}.")
         if tri.level != "emergency":  # at emergency no ranking is shown
             them = "that is" if len(causes) == 1 else "they are"
             console.print(f"The ranking below only applies if {them} ruled out.")
