@@ -363,6 +363,13 @@ while not os.path.exists(sys.argv[2]):
 server.prepare()
 """
 
+# One `python -m paintrace.web.manage migrate --noinput`, set up and then held at the same start
+# line: the command as a deploy runs it, through manage's own entry point.
+MIGRATE = START.replace(
+    "server.prepare()",
+    "from paintrace.web import manage; manage.main(['manage', 'migrate', '--noinput'])",
+)
+
 CHECK = """
 import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paintrace.web.settings")
@@ -397,17 +404,15 @@ def empty_database(tmp_path: Path) -> Iterator[dict[str, str]]:
         cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
-def test_instances_starting_at_once_all_start(
-    tmp_path: Path, empty_database: dict[str, str]
-) -> None:
-    """Two instances started together on one database (or one data folder) both migrate on
-    start: neither may fail on a table the other has just made, nor apply anything twice."""
+def _at_once(tmp_path: Path, env: dict[str, str], script: str) -> None:
+    """`script` in two processes, let go together once both are set up: both must succeed,
+    and every migration must then be applied, once."""
     go = tmp_path / "go"
     ready = [tmp_path / f"ready-{i}" for i in range(2)]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", START, str(path), str(go)],
-            env=empty_database,
+            [sys.executable, "-c", script, str(path), str(go)],
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -428,7 +433,54 @@ def test_instances_starting_at_once_all_start(
                 p.kill()
                 p.wait()
     assert [p.returncode for p in procs] == [0, 0], "\n".join(errors)
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK], env=empty_database, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, "-c", CHECK], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_instances_starting_at_once_all_start(
+    tmp_path: Path, empty_database: dict[str, str]
+) -> None:
+    """Two instances started together on one database (or one data folder) both migrate on
+    start: neither may fail on a table the other has just made, nor apply anything twice.
+    (prepare() holds the turn around the migrate command, which takes it too: re-entrant.)"""
+    _at_once(tmp_path, empty_database, START)
+
+
+def test_two_migrate_commands_at_once_take_turns(
+    tmp_path: Path, empty_database: dict[str, str]
+) -> None:
+    """`manage migrate` run twice at once (two deploy scripts, a deploy and a `serve`) took no
+    turn: the slower failed on a table the faster had just made. It now takes the same turn
+    as `paintrace serve`."""
+    _at_once(tmp_path, empty_database, MIGRATE)
+
+
+def test_the_turn_is_reentrant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare() holds the turn and runs migrate, which asks for it again in the same thread:
+    a second lock on the same file (or a second advisory lock from another connection) would
+    wait for ever on the first. (The suite's SQLite is in memory, which takes no turn: here a
+    database file stands in for it.)"""
+    import threading
+    from types import SimpleNamespace
+
+    from paintrace.web import migrating
+
+    if connection.vendor == "sqlite":
+        on_file = SimpleNamespace(
+            vendor="sqlite",
+            is_in_memory_db=lambda: False,
+            settings_dict={"NAME": str(tmp_path / "db.sqlite3")},
+        )
+        monkeypatch.setattr(migrating, "connections", {"default": on_file})
+    done = threading.Event()
+
+    def nested() -> None:
+        with migrating.one_at_a_time(), migrating.one_at_a_time():
+            done.set()
+        with migrating.one_at_a_time():  # and let go when the outer turn ends
+            done.set()
+
+    thread = threading.Thread(target=nested, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert done.is_set() and not thread.is_alive(), "one_at_a_time() waited for itself"

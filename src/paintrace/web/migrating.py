@@ -5,7 +5,10 @@ started together on one database, or two ``serve`` on one data folder, used to w
 plan at once and both apply it: the slower failed on a table the faster had just made (SQLite:
 ``table ... already exists``; PostgreSQL: a duplicate key in ``pg_type``) and did not start.
 :func:`one_at_a_time` makes them take turns: the second waits for the first, then finds nothing
-left to do.
+left to do. The app's ``migrate`` command (``management/commands/migrate.py``) takes the same
+turn, so ``python -m paintrace.web.manage migrate`` run from two places at once, or beside a
+starting ``serve``, does too. ``serve`` holds the turn around migrate and collectstatic and runs
+that command inside it: the turn is re-entrant within a thread.
 
 * PostgreSQL: an advisory lock held by a transaction on a connection of its own while the
   migration runs on Django's. It ends with that transaction, so a process that dies cannot leave
@@ -26,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,18 +74,35 @@ def _file_lock(path: Path) -> Iterator[None]:
         yield  # closing the file releases the lock
 
 
+_HELD = threading.local()  # .aliases: the databases whose turn this thread holds
+
+
 @contextlib.contextmanager
 def one_at_a_time(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """Held by one process at a time per database, for migrating and collecting static files."""
+    """Held by one process at a time per database, for migrating and collecting static files.
+
+    Re-entrant in a thread: taken again inside itself (prepare() runs the migrate command,
+    which takes it too), it is already held. A second flock on a new handle of the file, or a
+    second advisory lock from a new connection, would wait for ever on the first."""
+    held: set[str] | None = getattr(_HELD, "aliases", None)
+    if held is None:
+        held = _HELD.aliases = set()
+    if alias in held:
+        yield
+        return
     connection = connections[alias]
     if connection.vendor == "postgresql":
-        with _postgresql_lock(alias):
-            yield
+        lock: contextlib.AbstractContextManager[None] = _postgresql_lock(alias)
     elif connection.vendor == "sqlite" and not connection.is_in_memory_db():
-        with _file_lock(Path(f"{connection.settings_dict['NAME']}.migrate-lock")):
-            yield
+        lock = _file_lock(Path(f"{connection.settings_dict['NAME']}.migrate-lock"))
     else:
-        yield
+        lock = contextlib.nullcontext()
+    with lock:
+        held.add(alias)
+        try:
+            yield
+        finally:
+            held.discard(alias)
 
 
 def refuse_irreversible(plan: Any = None, **kwargs: Any) -> None:
