@@ -354,8 +354,8 @@ def test_the_journal_offers_a_plan_only_while_it_may_be_followed(client: Client)
 def test_clinician_pdfs_count_as_renders_and_wait_their_turn(
     client: Client, settings: Any, rate_windows: None, vignette: dict[str, Any]
 ) -> None:
-    """Rendered afresh each time, from a journal that may be years long, and open to anyone with
-    a share link: each one counts against `render` and takes its turn among the PDF renders."""
+    """Built from a journal that may be years long, and open to anyone with a share link: each
+    one counts against `render`, and a render takes its turn among the PDF renders."""
     from django.contrib.auth import get_user_model
 
     from paintrace.web import pdf
@@ -373,6 +373,93 @@ def test_clinician_pdfs_count_as_renders_and_wait_their_turn(
     assert client.get("/journal/summary.pdf").status_code == 200
     refused = client.get("/journal/summary.pdf")
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+
+
+def test_a_clinician_pdf_is_rendered_once_for_what_it_shows(
+    client: Client, monkeypatch: pytest.MonkeyPatch, settings: Any, vignette: dict[str, Any]
+) -> None:
+    """Rendered afresh on every request, a summary took up to 2 s of CPU each time. It is
+    kept under a digest of the page it is made from: asked again, it is served without a
+    render (also through a share link, and while the renderer is busy); anything that changes
+    what it shows (a check-in added, edited or deleted, a rating) renders it afresh; deleting
+    the account drops it, and nothing of it is ever written to disk."""
+    from django.contrib.auth import get_user_model
+
+    from paintrace.web import pdf
+    from paintrace.web.pages import clinician_pdf
+
+    renders: list[str] = []
+    real_render = clinician_pdf.render
+
+    def counted(html: str) -> bytes:
+        renders.append(html)
+        return real_render(html)
+
+    monkeypatch.setattr(clinician_pdf, "render", counted)
+    files_before = sorted(p for p in settings.DATA_DIR.rglob("*") if p.is_file())
+    dora = sign_up(client, "dora")
+    fill(dora, vignette)
+    user = get_user_model().objects.get(username="dora")
+    client.force_login(user)
+
+    def summary() -> bytes:
+        response = client.get("/journal/summary.pdf")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        return bytes(response.content)
+
+    first = summary()
+    assert summary() == first and len(renders) == 1
+    share = dora.post("/api/journal/shares", {"days": 7}).json()["url"]
+    assert Client().get(share + "summary.pdf").content == first and len(renders) == 1
+    settings.PDF_WAIT_SECONDS = 0.01
+    assert pdf._RENDERS.acquire()
+    try:
+        assert summary() == first  # a kept PDF does not wait for a render slot
+    finally:
+        pdf._RENDERS.release()
+    assert len(renders) == 1
+
+    entry: list[str] = []
+    changes = [
+        lambda: entry.append(dora.post("/api/journal/entries", {"leg_pain": 2, "back_pain": 1})),
+        lambda: dora.patch(f"/api/journal/entries/{entry[0].json()['id']}", {"leg_pain": 1}),
+        lambda: dora.delete(f"/api/journal/entries/{entry[0].json()['id']}"),
+        lambda: dora.post("/api/journal/activities", {"activity": "walking", "score": 6}),
+    ]
+    previous = first
+    for n, change in enumerate(changes, 2):
+        change()
+        now = summary()
+        assert now != previous and len(renders) == n, n
+        assert summary() == now and len(renders) == n  # and kept again
+        previous = now
+    assert renders[3] == renders[0]  # the check-in deleted: the journal is as it was
+    assert clinician_pdf.KEPT.accounts() == [user.pk]
+
+    assert dora.delete("/api/accounts/me").status_code == 204
+    assert clinician_pdf.KEPT.accounts() == []
+    assert sorted(p for p in settings.DATA_DIR.rglob("*") if p.is_file()) == files_before
+
+
+def test_kept_clinician_pdfs_expire_and_stay_within_bounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from paintrace.web.pages import clinician_pdf
+
+    now = [0.0]
+    kept = clinician_pdf._Kept(clock=lambda: now[0])
+    kept.put(1, "a", b"%PDF one")
+    assert kept.get(1, "a") == b"%PDF one" and kept.get(1, "b") is None
+    kept.put(1, "b", b"%PDF two")  # a newer journal replaces the older PDF
+    assert kept.get(1, "a") is None and kept.get(1, "b") == b"%PDF two"
+    now[0] = clinician_pdf.TTL_SECONDS + 1
+    assert kept.get(1, "b") is None and kept.accounts() == []
+    monkeypatch.setattr(clinician_pdf, "MAX_BYTES", 10)
+    for account in range(3):
+        kept.put(account, "a", b"%PDF")  # 4 bytes each: the oldest goes
+    assert kept.accounts() == [1, 2]
+    kept.put(9, "a", b"x" * 11)  # too large to keep at all
+    assert kept.accounts() == [1, 2]
 
 
 def test_a_long_journal_reimports(alice: Bearer, bob: Bearer) -> None:

@@ -32,7 +32,7 @@ from paintrace.plan import plan_to_show
 from paintrace.reassess import STATUS_WORDS
 from paintrace.triage import open_questions
 from paintrace.typed_text import whole_number
-from paintrace.web import accounts, journal_store, ratelimit, store
+from paintrace.web import accounts, journal_store, store
 from paintrace.web.pages import checkin_form, checkin_map
 
 PAIN_SCALE = list(range(11))
@@ -406,24 +406,14 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _clinician_pdf(request: HttpRequest, user: Any) -> HttpResponse:
-    """Rendered afresh each time (a journal changes daily), so every request counts against
-    the client's `render` limit and waits its turn among the PDF renders: a full journal takes
-    seconds of CPU, and a share link lets anyone who holds it ask."""
-    from paintrace.web.journal_http import download
-    from paintrace.web.pdf import busy_response, rendered
+    from paintrace.web.pages import clinician_pdf
 
-    wait = ratelimit.hit(request, "render")
-    if wait:
-        return ratelimit.too_many(request, wait)
-    pdf = rendered(lambda: _clinician_pdf_bytes(request, user))
-    if pdf is None:
-        return busy_response()
-    return download(pdf, "application/pdf", "paintrace-clinician-summary.pdf")
+    return clinician_pdf.response(request, user, lambda: _clinician_pdf_html(request, user))
 
 
-def _clinician_pdf_bytes(request: HttpRequest, user: Any) -> bytes:
+def _clinician_pdf_html(request: HttpRequest, user: Any) -> str:
+    """The page the clinician's PDF is made from: what it shows, and all it depends on."""
     from django.template.loader import render_to_string
-    from weasyprint import HTML
 
     context = progress_context(user)
     saved = context["assessment"]
@@ -439,10 +429,7 @@ def _clinician_pdf_bytes(request: HttpRequest, user: Any) -> bytes:
         if saved
         else []
     )
-    html = render_to_string("paintrace/account/clinician_pdf.html", context, request=request)
-    pdf = HTML(string=html).write_pdf()
-    assert pdf is not None  # write_pdf() without a target returns the bytes
-    return pdf
+    return render_to_string("paintrace/account/clinician_pdf.html", context, request=request)
 
 
 @never_cache
