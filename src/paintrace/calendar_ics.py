@@ -55,7 +55,8 @@ def plan_calendar(
     at: str = "08:00",
     now: datetime | None = None,
 ) -> str:
-    """The .ics text; `at` is HH:MM local time."""
+    """The .ics text; `at` is HH:MM local time. `start` is the first day of the routine: the
+    person's today where they are (zones.local_today), not the server's."""
     hour, minute = (int(x) for x in at.split(":"))
     if not (0 <= hour < 24 and 0 <= minute < 60) or not 1 <= days <= 90:
         raise ValueError("time must be HH:MM and days 1 to 90")

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
 from paintrace.errors import InputError
 from paintrace.knowledge.schema import Knowledge
 from paintrace.typed_text import refuse_nul
+from paintrace.zones import local_today
 
 FeltAfter = Literal["better", "same", "worse"]
 FELT_AFTER: tuple[FeltAfter, ...] = ("better", "same", "worse")
@@ -245,7 +246,9 @@ def parse_checkin(
     return CheckIn(**fields)
 
 
-def parse_activity(data: Any, *, now: datetime | None = None) -> ActivityRating:
+def parse_activity(data: Any, *, now: datetime | None = None, tz: tzinfo = UTC) -> ActivityRating:
+    """Validate one rating. Without a week it rates this week: the week of today in `tz`, the
+    person's zone, so a rating sent on Monday morning in Sydney is not filed under last week."""
     if not isinstance(data, Mapping):
         raise InputError("(root)", "expected an object with activity, week and score")
     name = data.get("activity")
@@ -258,7 +261,7 @@ def parse_activity(data: Any, *, now: datetime | None = None) -> ActivityRating:
     assert score is not None
     raw_week = data.get("week")
     if raw_week is None:
-        day = (now or datetime.now(UTC)).date()
+        day = local_today(tz, now)
     else:
         try:
             day = date.fromisoformat(str(raw_week)[:10])
@@ -268,6 +271,7 @@ def parse_activity(data: Any, *, now: datetime | None = None) -> ActivityRating:
 
 
 def week_start(day: date) -> date:
+    """The Monday of `day`'s week; give it a local day (zones.local_day) for a local week."""
     return day - timedelta(days=day.weekday())
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, tzinfo
 
 from paintrace.journal import ActivityRating, CheckIn
+from paintrace.zones import local_day
 
 MIC_POINTS = 2.0
 MIC_FRACTION = 0.30
@@ -52,11 +53,12 @@ def _any_known(answers: Iterable[bool | None]) -> bool | None:
     return True if True in seen else False if False in seen else None
 
 
-def daily(checkins: Iterable[CheckIn]) -> list[Day]:
-    """One point per day with a check-in, oldest first."""
+def daily(checkins: Iterable[CheckIn], tz: tzinfo = UTC) -> list[Day]:
+    """One point per day with a check-in, oldest first. A day is the person's calendar day in
+    `tz`: the morning and the evening check-in of one Sydney Monday are one day, not two."""
     by_day: dict[date, list[CheckIn]] = {}
     for c in checkins:
-        by_day.setdefault(c.at.date(), []).append(c)
+        by_day.setdefault(local_day(c.at, tz), []).append(c)
     out = []
     for day in sorted(by_day):
         items = by_day[day]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Literal
 
 from paintrace.journal import CheckIn
@@ -35,6 +35,7 @@ from paintrace.measures import (
 )
 from paintrace.triage import more_urgent, triage
 from paintrace.wording import in_sentence, join_and
+from paintrace.zones import local_day
 
 RELIEF_LR: Mapping[str, float] = {"better": 2.0, "same": 0.7, "worse": 0.5}
 DAY_WEIGHT = 0.5  # days of one person are correlated: temper like the drawing
@@ -216,11 +217,15 @@ def reassess(
     now: datetime | None = None,
     assessment_pain: float | None = None,
     started: datetime | None = None,
+    tz: tzinfo = UTC,
 ) -> Reassessment:
     """The journal against the saved assessment (the contract input and its result).
 
     `assessment` holds `input` (drawing, findings, patient) and `result` (the contract JSON);
-    `started` is when the plan began (the assessment's time), else the first check-in.
+    `started` is when the plan began (the assessment's time), else the first check-in. `tz` is
+    the person's zone: days (the pain series, the last check-in's day) are their calendar days.
+    How long ago something was (days since the start, days without a check-in) is elapsed time,
+    the same in every zone.
     """
     now = now or datetime.now(UTC)
     inp = assessment.get("input") or {}
@@ -231,7 +236,7 @@ def reassess(
     assessed = result.get("triage", {}).get("level", "self-care")
     assessed_level: Level = assessed if assessed in LEVELS else "self-care"
     ordered = sorted(checkins, key=lambda c: c.at)
-    days_series = daily(ordered)
+    days_series = daily(ordered, tz)
     start = started or (ordered[0].at if ordered else now)
     days = max((now - start).days, 0)
 
@@ -320,5 +325,5 @@ def reassess(
         see_professional=see,
         advice=advice,
         sources=sources,
-        last_checkin=ordered[-1].at.date() if ordered else None,
+        last_checkin=local_day(ordered[-1].at, tz) if ordered else None,
     )

@@ -1,0 +1,133 @@
+"""A day in the journal is the person's calendar day, in their time zone, and UTC when no zone
+is given (the command line, and every caller from before zones, see exactly what they saw)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paintrace.errors import InputError
+from paintrace.journal import CheckIn, parse_activity
+from paintrace.knowledge import load_knowledge
+from paintrace.measures import daily
+from paintrace.reassess import reassess
+from paintrace.zones import local_day, local_today, zone, zone_names
+
+KB = load_knowledge()
+SYDNEY = ZoneInfo("Australia/Sydney")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def local(tz: ZoneInfo, *parts: int) -> datetime:
+    """A wall-clock time in `tz`, as the journal stores it: in UTC."""
+    return datetime(*parts, tzinfo=tz).astimezone(UTC)
+
+
+# Monday 2 March 2026 in Sydney (summer time, UTC+11): 8 am is still Sunday in UTC.
+SYDNEY_MORNING = CheckIn(local(SYDNEY, 2026, 3, 2, 8, 0), 6, 2)
+SYDNEY_EVENING = CheckIn(local(SYDNEY, 2026, 3, 2, 18, 0), 4, 2, minutes=10)
+
+
+def test_a_sydney_morning_and_evening_are_one_day():
+    assert SYDNEY_MORNING.at.date() == date(2026, 3, 1)  # the UTC day: the bug
+    assert SYDNEY_EVENING.at.date() == date(2026, 3, 2)
+    days = daily([SYDNEY_MORNING, SYDNEY_EVENING], SYDNEY)
+    assert [(d.day, d.leg, d.checkins, d.plan_done) for d in days] == [
+        (date(2026, 3, 2), 5.0, 2, True)
+    ]
+
+
+def test_without_a_zone_days_are_utc_days_as_before():
+    days = daily([SYDNEY_MORNING, SYDNEY_EVENING])
+    assert [(d.day, d.leg) for d in days] == [(date(2026, 3, 1), 6.0), (date(2026, 3, 2), 4.0)]
+    assert daily([SYDNEY_MORNING, SYDNEY_EVENING], UTC) == days
+
+
+@given(
+    st.lists(
+        st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)),
+        max_size=8,
+    )
+)
+def test_no_zone_groups_exactly_by_the_stored_utc_date(times):
+    checkins = [CheckIn(t.replace(tzinfo=UTC), 5, 2) for t in times]
+    assert [d.day for d in daily(checkins)] == sorted({t.date() for t in times})
+
+
+def test_a_los_angeles_evening_counts_for_that_day_not_tomorrow():
+    seven_pm = CheckIn(local(LOS_ANGELES, 2026, 3, 2, 19, 0), 5, 2)
+    assert seven_pm.at.date() == date(2026, 3, 3)  # already tomorrow in UTC
+    assert [d.day for d in daily([seven_pm], LOS_ANGELES)] == [date(2026, 3, 2)]
+    assert local_day(seven_pm.at, LOS_ANGELES) == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("day", "hours"),
+    [
+        (date(2026, 3, 29), 23),  # clocks go forward at 2 am: a 23-hour day
+        (date(2026, 10, 25), 25),  # clocks go back at 3 am: a 25-hour day
+    ],
+)
+def test_a_day_when_the_clocks_change_is_still_one_day(day, hours):
+    just_after_midnight = local(BERLIN, day.year, day.month, day.day, 0, 30)
+    just_before_midnight = local(BERLIN, day.year, day.month, day.day, 23, 30)
+    assert just_before_midnight - just_after_midnight == timedelta(hours=hours - 1)
+    next_day = local(BERLIN, day.year, day.month, day.day + 1, 0, 30)
+    checkins = [CheckIn(t, 5, 2) for t in (just_after_midnight, just_before_midnight, next_day)]
+    days = daily(checkins, BERLIN)
+    assert [(d.day, d.checkins) for d in days] == [(day, 2), (day + timedelta(days=1), 1)]
+    # in UTC the first falls on the day before, and the last on the day itself
+    before = day - timedelta(days=1)
+    assert [(d.day, d.checkins) for d in daily(checkins)] == [(before, 1), (day, 2)]
+
+
+def test_this_weeks_rating_is_filed_under_the_local_monday():
+    # Monday 8:30 am in Sydney is still Sunday in UTC, the last day of the week before.
+    monday_morning = local(SYDNEY, 2026, 3, 2, 8, 30)
+    rating = parse_activity({"activity": "walking", "score": 5}, now=monday_morning, tz=SYDNEY)
+    assert rating.week == date(2026, 3, 2)
+    before = parse_activity({"activity": "walking", "score": 5}, now=monday_morning)
+    assert before.week == date(2026, 2, 23)  # no zone: the UTC week, as before
+    # Sunday 5 pm in Los Angeles is Monday in UTC: still the week that began on the 23rd.
+    sunday = local(LOS_ANGELES, 2026, 3, 1, 17, 0)
+    assert parse_activity({"activity": "walking", "score": 5}, now=sunday, tz=LOS_ANGELES).week == (
+        date(2026, 2, 23)
+    )
+
+
+def test_today_is_where_the_person_is():
+    now = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
+    assert local_today(SYDNEY, now) == date(2026, 3, 2)
+    assert local_today(LOS_ANGELES, now) == date(2026, 3, 1)
+    assert local_today(now=now) == date(2026, 3, 1)
+
+
+def test_the_last_check_in_is_the_persons_day():
+    later = datetime(2026, 3, 3, tzinfo=UTC)
+    sydney = reassess(KB, {}, [SYDNEY_MORNING], now=later, tz=SYDNEY)
+    assert sydney.last_checkin == date(2026, 3, 2)
+    assert reassess(KB, {}, [SYDNEY_MORNING], now=later).last_checkin == date(2026, 3, 1)
+    # elapsed time is the same in every zone
+    assert sydney.days == reassess(KB, {}, [SYDNEY_MORNING], now=later).days
+
+
+def test_zone_names_are_iana_places():
+    names = zone_names()
+    assert list(names) == sorted(names)
+    assert {"Australia/Sydney", "America/Los_Angeles", "Europe/Berlin", "UTC"} <= set(names)
+    assert not {"localtime", "posixrules", "Factory"} & set(names)
+    assert zone("Australia/Sydney") == SYDNEY
+
+
+@pytest.mark.parametrize(
+    "name", ["Mars/Olympus_Mons", "europe/berlin", "Europe", "../etc/passwd", "", None, 3]
+)
+def test_an_unknown_zone_is_bad_input(name):
+    with pytest.raises(InputError) as info:
+        zone(name)
+    assert info.value.field == "time_zone" and "Europe/Berlin" in info.value.message
