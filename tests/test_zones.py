@@ -3,6 +3,8 @@ is given (the command line, and every caller from before zones, see exactly what
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from paintrace.errors import InputError
+from paintrace.exports import journal_csv
+from paintrace.fhir import fhir_bundle
 from paintrace.journal import CheckIn, parse_activity
 from paintrace.knowledge import load_knowledge
 from paintrace.measures import daily
@@ -114,6 +118,29 @@ def test_the_last_check_in_is_the_persons_day():
     assert reassess(KB, {}, [SYDNEY_MORNING], now=later).last_checkin == date(2026, 3, 1)
     # elapsed time is the same in every zone
     assert sydney.days == reassess(KB, {}, [SYDNEY_MORNING], now=later).days
+
+
+def test_the_csv_day_is_local_and_its_time_keeps_the_instant():
+    rows = list(csv.DictReader(io.StringIO(journal_csv([SYDNEY_MORNING], tz=SYDNEY))))
+    assert rows[0]["day"] == "2026-03-02"
+    assert rows[0]["at"] == "2026-03-02T08:00:00+11:00"
+    assert datetime.fromisoformat(rows[0]["at"]) == SYDNEY_MORNING.at
+    utc = list(csv.DictReader(io.StringIO(journal_csv([SYDNEY_MORNING]))))
+    assert (utc[0]["at"], utc[0]["day"]) == ("2026-03-01T21:00:00+00:00", "2026-03-01")
+
+
+def test_fhir_times_carry_the_local_offset_and_keep_their_ids():
+    now = datetime(2026, 3, 3, tzinfo=UTC)
+    sydney = fhir_bundle("p", [SYDNEY_MORNING], knowledge=KB, now=now, tz=SYDNEY)
+    utc = fhir_bundle("p", [SYDNEY_MORNING], knowledge=KB, now=now)
+    times = [
+        e["resource"].get("effectiveDateTime") or e["resource"].get("authored")
+        for e in sydney["entry"]
+        if e["resource"]["resourceType"] in ("Observation", "QuestionnaireResponse")
+    ]
+    assert times and set(times) == {"2026-03-02T08:00:00+11:00"}
+    assert [e["fullUrl"] for e in sydney["entry"]] == [e["fullUrl"] for e in utc["entry"]]
+    assert "2026-03-01T21:00:00+00:00" in str(utc)
 
 
 def test_zone_names_are_iana_places():

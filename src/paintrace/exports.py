@@ -4,6 +4,14 @@ The JSON export is the whole journal (saved assessments with their inputs, check
 ratings) under a format name and version, so that it reads back into another account with
 nothing lost; it is parsed with the same validation as new input. Results are not exported as
 such: they are worked out again from the inputs, like everywhere else.
+
+Times. The JSON export keeps every time in UTC: it is for machines, and an export re-imported
+into an account in another zone must read back the same. The CSV is for people (a clinician's
+spreadsheet): its ``at`` is the same instant written with the person's UTC offset, such as
+``2026-03-02T18:00:00+11:00``. That is still unambiguous ISO 8601, and it shows the clock time
+the person lived, so a score given at 3 in the morning reads as 3 in the morning without a
+conversion. Its ``day`` is the person's calendar day, the day the progress page counts it for.
+With the default zone, UTC, ``at`` reads exactly as before (``+00:00``).
 """
 
 from __future__ import annotations
@@ -12,12 +20,14 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from typing import Any
 
 from paintrace.assessment import parse_input
 from paintrace.errors import InputError
 from paintrace.journal import ActivityRating, CheckIn, checkin_from_dict, parse_activity
 from paintrace.knowledge.schema import Knowledge
+from paintrace.zones import local_time
 
 FORMAT = "paintrace-journal"
 VERSION = 1
@@ -37,6 +47,7 @@ CSV_COLUMNS = (
     "new_weakness",
     "regions",
     "note",
+    "day",  # last: a column added later must not move the ones a program reads by position
 )
 
 
@@ -52,15 +63,19 @@ def _cell(value: Any) -> str:
     return text
 
 
-def journal_csv(checkins: Iterable[CheckIn], activities: Iterable[ActivityRating] = ()) -> str:
-    """Check-ins, one row each, oldest first; then the weekly activity ratings."""
+def journal_csv(
+    checkins: Iterable[CheckIn], activities: Iterable[ActivityRating] = (), tz: tzinfo = UTC
+) -> str:
+    """Check-ins, one row each, oldest first; then the weekly activity ratings. Times and days
+    are in `tz`, the person's zone (see the module's doc)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for c in sorted(checkins, key=lambda c: c.at):
+        local = local_time(c.at, tz)
         writer.writerow(
             [
-                _cell(c.at.isoformat()),
+                _cell(local.isoformat()),
                 c.leg_pain,
                 c.back_pain,
                 _cell(" ".join(c.massaged)),
@@ -73,6 +88,7 @@ def journal_csv(checkins: Iterable[CheckIn], activities: Iterable[ActivityRating
                 _cell(c.new_weakness),
                 _cell(" ".join(f"{r}:{v}" for r, v in sorted(c.regions.items()))),
                 _cell(c.note),
+                local.date().isoformat(),
             ]
         )
     rows = sorted(activities, key=lambda a: (a.week, a.activity))
@@ -119,8 +135,9 @@ def _unknown_ids(item: Mapping[str, Any], knowledge: Knowledge) -> None:
         raise InputError("unknown", "expected a list of finding ids (see `paintrace findings`)")
 
 
-def parse_journal_json(data: Any, knowledge: Knowledge) -> JournalData:
-    """Read an export back, validating every item as new input would be; InputError names it."""
+def parse_journal_json(data: Any, knowledge: Knowledge, tz: tzinfo = UTC) -> JournalData:
+    """Read an export back, validating every item as new input would be; InputError names it.
+    `tz`: the importing person's zone, for a rating without a week (this week, there)."""
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise InputError("format", f"expected a {FORMAT!r} export")
     if data.get("version") != VERSION:
@@ -151,7 +168,7 @@ def parse_journal_json(data: Any, knowledge: Knowledge) -> JournalData:
             raise InputError(f"checkins.{i}.{exc.field}", exc.message) from exc
     for i, item in enumerate(data.get("activities", [])):
         try:
-            out.activities.append(parse_activity(item))
+            out.activities.append(parse_activity(item, tz=tz))
         except InputError as exc:
             raise InputError(f"activities.{i}.{exc.field}", exc.message) from exc
     return out

@@ -6,6 +6,13 @@ for the leg and the back, one Observation per body region marked that day with t
 SNOMED CT body site and its laterality as a component, and the whole check-in as a
 QuestionnaireResponse to the Questionnaire that is part of the Bundle. Weekly activity ratings
 are Observations with the activity's name as text. The codes live in ``knowledge/fhir.yaml``.
+
+Times (``effectiveDateTime``, ``authored``) carry the person's UTC offset, such as
+``2026-03-02T18:00:00+11:00``: FHIR asks for an offset on every time, the instant is the same
+as in UTC, and a clinician reads the clock time the person lived (pain at 3 in the morning) and
+the day it counts for without converting. The resources' ids are made from the UTC time, so
+they stay the same when the person changes zone and exports again. With the default zone, UTC,
+the Bundle is exactly what it was before zones.
 """
 
 from __future__ import annotations
@@ -13,11 +20,12 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from paintrace.journal import RESCREEN, ActivityRating, CheckIn
 from paintrace.knowledge.schema import Knowledge, knowledge_root, read_yaml
+from paintrace.zones import local_time
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -102,7 +110,7 @@ def questionnaire(knowledge: Knowledge) -> dict[str, Any]:
     }
 
 
-def _response(c: CheckIn, patient: str, full_url: str) -> dict[str, Any]:
+def _response(c: CheckIn, patient: str, full_url: str, tz: tzinfo) -> dict[str, Any]:
     answers: list[tuple[str, dict[str, Any]]] = [
         ("leg_pain", {"valueInteger": c.leg_pain}),
         ("back_pain", {"valueInteger": c.back_pain}),
@@ -126,7 +134,7 @@ def _response(c: CheckIn, patient: str, full_url: str) -> dict[str, Any]:
             "questionnaire": f"{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}",
             "status": "completed",
             "subject": {"reference": patient},
-            "authored": c.at.isoformat(),
+            "authored": local_time(c.at, tz).isoformat(),
             "item": [{"linkId": link, "answer": [value]} for link, value in answers],
         },
     }
@@ -138,9 +146,10 @@ def fhir_bundle(
     activities: Iterable[ActivityRating] = (),
     knowledge: Knowledge | None = None,
     now: datetime | None = None,
+    tz: tzinfo = UTC,
 ) -> dict[str, Any]:
     """A `collection` Bundle: Patient, Questionnaire, then per check-in its observations and
-    its QuestionnaireResponse, then the activity ratings."""
+    its QuestionnaireResponse, then the activity ratings. `tz`: the person's zone (module doc)."""
     from paintrace.knowledge import load_knowledge
 
     kb = knowledge or load_knowledge()
@@ -159,12 +168,13 @@ def fhir_bundle(
     ]
     laterality = codes["laterality"]
     for c in sorted(checkins, key=lambda c: c.at):
-        stamp = c.at.isoformat()
+        stamp = c.at.isoformat()  # the ids' seed: UTC, whatever the zone
+        at = local_time(c.at, tz)
         entries.append(
             _pain_observation(
                 _urn(pseudonym, stamp, "leg"),
                 patient,
-                c.at,
+                at,
                 c.leg_pain,
                 codes["leg"],
                 "leg (the painful one)",
@@ -174,7 +184,7 @@ def fhir_bundle(
             _pain_observation(
                 _urn(pseudonym, stamp, "back"),
                 patient,
-                c.at,
+                at,
                 c.back_pain,
                 codes["back"],
                 "low back",
@@ -186,7 +196,7 @@ def fhir_bundle(
             obs = _pain_observation(
                 _urn(pseudonym, stamp, rid),
                 patient,
-                c.at,
+                at,
                 intensity,
                 site,
                 kb.region_name(rid),
@@ -201,7 +211,7 @@ def fhir_bundle(
                     }
                 ]
             entries.append(obs)
-        entries.append(_response(c, patient, _urn(pseudonym, stamp, "response")))
+        entries.append(_response(c, patient, _urn(pseudonym, stamp, "response"), tz))
     for a in sorted(activities, key=lambda a: (a.week, a.activity)):
         entries.append(
             {
