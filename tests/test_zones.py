@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paintrace.charts import region_intensities
 from paintrace.errors import InputError
 from paintrace.exports import journal_csv
 from paintrace.fhir import fhir_bundle
@@ -141,6 +142,15 @@ def test_fhir_times_carry_the_local_offset_and_keep_their_ids():
     assert times and set(times) == {"2026-03-02T08:00:00+11:00"}
     assert [e["fullUrl"] for e in sydney["entry"]] == [e["fullUrl"] for e in utc["entry"]]
     assert "2026-03-01T21:00:00+00:00" in str(utc)
+
+
+def test_a_place_marked_morning_and_evening_was_marked_on_one_day():
+    marked = [
+        CheckIn(SYDNEY_MORNING.at, 6, 2, regions={"right.buttock-center": 6}),
+        CheckIn(SYDNEY_EVENING.at, 4, 2, regions={"right.buttock-center": 4}),
+    ]
+    assert region_intensities(marked, tz=SYDNEY) == [("right.buttock-center", 1, 5.0, 6)]
+    assert region_intensities(marked) == [("right.buttock-center", 2, 5.0, 6)]  # two UTC days
 
 
 def test_zone_names_are_iana_places():

@@ -9,12 +9,13 @@ forbids inline styles), in the PDF and in a saved file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from html import escape
 
 from paintrace.bodymap import render_all
 from paintrace.journal import CheckIn
 from paintrace.measures import STALE_DAYS, Day
+from paintrace.zones import local_day
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 40
@@ -203,32 +204,38 @@ def activity_chart_svg(weekly: Mapping[str, Sequence[tuple[date, int]]]) -> str:
     return "".join(out)
 
 
-def _marks(checkins: Iterable[CheckIn], since: datetime | None) -> dict[str, list[int]]:
-    """Region -> the intensities it was marked with, in the check-ins since `since`."""
-    seen: dict[str, list[int]] = {}
+def _marks(
+    checkins: Iterable[CheckIn], since: datetime | None, tz: tzinfo
+) -> dict[str, tuple[set[date], list[int]]]:
+    """Region -> (the days it was marked on, in `tz`; the intensities it was marked with), in
+    the check-ins since `since`. Days, not check-ins: a place marked morning and evening was
+    marked on one day."""
+    seen: dict[str, tuple[set[date], list[int]]] = {}
     for c in checkins:
         if since is not None and c.at < since:
             continue
         for rid, value in c.regions.items():
-            seen.setdefault(rid, []).append(value)
+            days, values = seen.setdefault(rid, (set(), []))
+            days.add(local_day(c.at, tz))
+            values.append(value)
     return seen
 
 
 def composite_regions(
-    checkins: Iterable[CheckIn], since: datetime | None = None
+    checkins: Iterable[CheckIn], since: datetime | None = None, tz: tzinfo = UTC
 ) -> dict[str, tuple[int, float]]:
     """Region -> (days marked, mean intensity) over the check-ins since `since`."""
-    seen = _marks(checkins, since)
-    return {rid: (len(v), round(sum(v) / len(v), 1)) for rid, v in sorted(seen.items())}
+    seen = _marks(checkins, since, tz)
+    return {rid: (len(d), round(sum(v) / len(v), 1)) for rid, (d, v) in sorted(seen.items())}
 
 
 def region_intensities(
-    checkins: Iterable[CheckIn], since: datetime | None = None
+    checkins: Iterable[CheckIn], since: datetime | None = None, tz: tzinfo = UTC
 ) -> list[tuple[str, int, float, int]]:
     """(region, days marked, mean intensity, highest intensity), most often marked first: the
-    numbers behind composite_svg, for the table beside it."""
-    seen = _marks(checkins, since)
-    rows = [(rid, len(v), round(sum(v) / len(v), 1), max(v)) for rid, v in seen.items()]
+    numbers behind composite_svg, for the table beside it. Days are the person's, in `tz`."""
+    seen = _marks(checkins, since, tz)
+    rows = [(rid, len(d), round(sum(v) / len(v), 1), max(v)) for rid, (d, v) in seen.items()]
     return sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
 
 
