@@ -1,6 +1,7 @@
 from django.urls import path
 
 from paintrace.web.pages import account_views as acc
+from paintrace.web.pages import share_views as share
 from paintrace.web.pages import view_link_views as vl
 from paintrace.web.pages import views
 
@@ -25,9 +26,9 @@ urlpatterns = [
     path("accounts/", acc.account_page, name="pt-account"),
     path("journal/", acc.progress_page, name="pt-progress"),
     path("journal/check-in/", acc.checkin_page, name="pt-checkin"),
-    path("journal/share/", acc.shares_page, name="pt-shares"),
+    path("journal/share/", share.shares_page, name="pt-shares"),
     path("journal/activities/", acc.activities_page, name="pt-activities"),
-    path("journal/summary.pdf", acc.summary_pdf, name="pt-summary-pdf"),
-    path("s/<str:token>/", acc.shared_page, name="pt-shared"),
-    path("s/<str:token>/summary.pdf", acc.shared_pdf, name="pt-shared-pdf"),
+    path("journal/summary.pdf", share.summary_pdf, name="pt-summary-pdf"),
+    path("s/<str:token>/", share.shared_page, name="pt-shared"),
+    path("s/<str:token>/summary.pdf", share.shared_pdf, name="pt-shared-pdf"),
 ]
