@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from paintrace.assessment import assess_input, parse_input
 from paintrace.journal import CheckIn
-from paintrace.web import accounts, crypto, journal_store, store, view_links
+from paintrace.web import accounts, crypto, journal_store, store, time_zones, view_links
 from paintrace.web.models import new_assessment_id
 
 from .helpers import VIGNETTES, fresh_environment, load_vignette
@@ -282,6 +282,12 @@ def test_rows_from_every_published_state_survive_the_upgrade(
     response = client.post("/api/auth/token", login, content_type="application/json")
     assert response.status_code == 200  # the password hashed by that release
 
+    # 0010: an account from before zones has chosen none; it counts days in the default zone
+    me = client.get("/api/accounts/me", **auth)
+    assert me.status_code == 200 and me.json()["time_zone"] == settings.PAINTRACE_TIME_ZONE
+    summary = client.get("/api/journal/summary", **auth).json()
+    assert [d["day"] for d in summary["series"]] == ["2026-12-01", "2026-12-02", "2026-12-03"]
+
 
 # ------------------------------------------------------------------------------ going back
 
@@ -289,9 +295,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def _written_today() -> tuple[Any, str, str]:
-    """An account with a saved assessment, two check-ins (one without minutes) and a view link,
-    written by today's code: (the account, the assessment's id, the view token)."""
-    user = accounts.create_account("vera", PASSWORD)
+    """An account in Sydney with a saved assessment, two check-ins (one without minutes) and a
+    view link, written by today's code: (the account, the assessment's id, the view token)."""
+    user = accounts.create_account("vera", PASSWORD, time_zone="Australia/Sydney")
     saved = store.save(parse_input(_case()), about={"pain": 4, "since": "under-6-weeks"})
     assert accounts.save_assessment(user, saved.id)
     day = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
@@ -306,9 +312,11 @@ def _written_today() -> tuple[Any, str, str]:
 
 
 def test_back_to_0006_and_forward_again_keeps_every_row(latest_afterwards: None) -> None:
-    """0009, 0008 and 0007 undo to the states before them with every row kept; a check-in
-    whose minutes were not given holds 0 there, the only value that column knew."""
+    """0010, 0009, 0008 and 0007 undo to the states before them with every row kept; a check-in
+    whose minutes were not given holds 0 there, the only value that column knew. The zone the
+    account chose goes with 0010's table: the account is back on the default zone."""
     user, aid, view_token = _written_today()
+    assert time_zones.zone_name(user) == "Australia/Sydney"
     leaf = _leaf()
 
     old = _migrate("0008_drop_pattern_indexes")
@@ -328,11 +336,13 @@ def test_back_to_0006_and_forward_again_keeps_every_row(latest_afterwards: None)
         (6, 0, ""),  # unknown became 0 on the way back, and stays 0
         (5, 15, "long drive"),
     ]
+    again = get_user_model().objects.get(pk=user.pk)
+    assert time_zones.zone_name(again) == settings.PAINTRACE_TIME_ZONE
 
 
 def test_going_back_past_0003_is_refused_before_anything_is_undone(latest_afterwards: None) -> None:
     """0003 replaced every id by its hash: it cannot be undone. Asking for a state before it
-    must change nothing, not undo 0009 to 0004 (dropping the accounts' tables) and then fail."""
+    must change nothing, not undo 0010 to 0004 (dropping the accounts' tables) and then fail."""
     user, aid, view_token = _written_today()
     leaf = _leaf()
 
@@ -345,6 +355,8 @@ def test_going_back_past_0003_is_refused_before_anything_is_undone(latest_afterw
     assert accounts.saved_links(user) == [aid]
     assert len(journal_store.checkins(user)) == 2
     assert view_links.open_link(view_token).saved is not None
+    again = get_user_model().objects.get(pk=user.pk)
+    assert time_zones.zone_name(again) == "Australia/Sydney"
 
 
 # ------------------------------------------------------------------------------ starting

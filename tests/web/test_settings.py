@@ -96,6 +96,15 @@ class TestParsing:
         with pytest.raises(ImproperlyConfigured, match="PAINTRACE_ALLOWED_HOSTS"):
             s.parse_allowed_hosts(raw)
 
+    @pytest.mark.parametrize("raw", ["UTC", "Australia/Sydney", "America/Los_Angeles"])
+    def test_time_zone(self, raw: str) -> None:
+        assert s.parse_time_zone(raw) == raw
+
+    @pytest.mark.parametrize("raw", ["utc", "Sydney", "+10:00", "localtime", "Europe/"])
+    def test_bad_time_zone(self, raw: str) -> None:
+        with pytest.raises(ImproperlyConfigured, match="PAINTRACE_TIME_ZONE must be an IANA"):
+            s.parse_time_zone(raw)
+
     def test_data_dir_follows_xdg(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
         assert s.default_data_dir() == tmp_path / "paintrace"
@@ -153,6 +162,7 @@ def test_laptop_defaults_are_flagged_by_check_deploy(tmp_path: Path) -> None:
         ({"PAINTRACE_DEBUG": "yes"}, "PAINTRACE_DEBUG must be 0 or 1"),
         ({"PAINTRACE_SECRET_KEY": "short"}, "PAINTRACE_SECRET_KEY must be at least 50"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must start with postgres://"),
+        ({"PAINTRACE_TIME_ZONE": "Mars/Olympus"}, "PAINTRACE_TIME_ZONE must be an IANA"),
     ],
 )
 def test_bad_environment_stops_with_a_clear_message(

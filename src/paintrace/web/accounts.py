@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+from datetime import UTC, tzinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
@@ -19,8 +20,9 @@ from django.http import HttpRequest
 
 from paintrace.errors import InputError
 from paintrace.typed_text import refuse_nul
-from paintrace.web import crypto, quotas, store
+from paintrace.web import crypto, quotas, store, time_zones
 from paintrace.web.models import AccountAssessment, ApiToken, ShareLink
+from paintrace.zones import local_today, zone
 
 USERNAME_MAX = 150
 PASSWORD_MAX = 1024  # argon2 would hash a megabyte; refuse it before
@@ -59,8 +61,11 @@ def clean_credentials(data: Any) -> tuple[str, str, str]:
     return username.strip(), password, email
 
 
-def create_account(username: str, password: str, email: str = "") -> Any:
-    """A new account, or InputError (name taken, weak password)."""
+def create_account(
+    username: str, password: str, email: str = "", time_zone: str | None = None
+) -> Any:
+    """A new account, or InputError (name taken, weak password, unknown zone). Without a
+    `time_zone` the account follows settings.PAINTRACE_TIME_ZONE (paintrace.web.time_zones)."""
     User = get_user_model()
     field = User._meta.get_field("username")
     try:
@@ -75,7 +80,13 @@ def create_account(username: str, password: str, email: str = "") -> Any:
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
         raise InputError("password", " ".join(exc.messages)) from exc
-    return User.objects.create_user(username=username, password=password, email=email)
+    if time_zone is not None:
+        zone(time_zone)  # refused before anything is written
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, password=password, email=email)
+        if time_zone is not None:
+            time_zones.choose(user, time_zone)
+    return user
 
 
 def issue_token(user: Any) -> str:
@@ -212,7 +223,7 @@ def import_journal(user: Any, data: Any) -> dict[str, int]:
     from paintrace.web.models import Assessment
 
     kb = load_knowledge()
-    parsed = parse_journal_json(data, kb)
+    parsed = parse_journal_json(data, kb, time_zones.zone_of(user))
     with transaction.atomic():
         for item in parsed.assessments:
             core = {k: v for k, v in item.items() if k not in ASSESSMENT_META}
@@ -277,10 +288,12 @@ def shared_account(token: str) -> tuple[Any, bool] | None:
 # ------------------------------------------------------------------------------ reminders
 
 
-def reminders_ics(plan: dict[str, Any] | None, at: str, days: int) -> str | InputError | None:
-    """A calendar of daily sessions of `plan` (summary_api.plan_to_follow); None without one."""
+def reminders_ics(
+    plan: dict[str, Any] | None, at: str, days: int, tz: tzinfo = UTC
+) -> str | InputError | None:
+    """A calendar of daily sessions of `plan` (summary_api.plan_to_follow); None without one.
+    The routine starts today where the person is (`tz`, their zone), not the server's today."""
     import re
-    from datetime import date
 
     from paintrace.calendar_ics import plan_calendar
 
@@ -291,6 +304,6 @@ def reminders_ics(plan: dict[str, Any] | None, at: str, days: int) -> str | Inpu
     if plan is None:
         return None
     try:
-        return plan_calendar(plan, date.today(), days=days, at=at)
+        return plan_calendar(plan, local_today(tz), days=days, at=at)
     except ValueError as exc:
         return InputError("at", str(exc))

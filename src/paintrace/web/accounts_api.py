@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from django.contrib.auth import authenticate, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,7 +11,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
 from paintrace.errors import InputError
-from paintrace.web import accounts
+from paintrace.web import accounts, time_zones
 from paintrace.web.api_schemas import MessageOut
 from paintrace.web.journal_http import ERRORS, Open, account, body_doc, invalid, json_body, op
 
@@ -29,6 +30,12 @@ class CredentialsIn(Schema):
         description="at least 8 characters, not all digits, not a common password",
     )
     email: str | None = Field(None, description="optional (sign-up only)")
+    time_zone: str | None = Field(
+        None,
+        max_length=64,
+        description="optional (sign-up only): the IANA time zone the journal counts days in, "
+        "e.g. Australia/Sydney; left out, the server's default (PAINTRACE_TIME_ZONE)",
+    )
 
 
 class LoginIn(Schema):
@@ -40,6 +47,14 @@ class LoginIn(Schema):
 class AccountOut(Open):
     id: int
     username: str
+    time_zone: str
+
+
+class AccountChangeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    time_zone: str | None = Field(
+        None, max_length=64, description="an IANA time zone name, e.g. Europe/Berlin"
+    )
 
 
 class TokenOut(Schema):
@@ -64,15 +79,26 @@ def _with_challenge(response: JsonResponse) -> JsonResponse:
     tags=["accounts"],
 )
 def create_account(request: HttpRequest) -> HttpResponse:
+    """``time_zone`` (optional) is the zone the journal counts days in; an unknown one is a
+    422 and no account is made. Left out, the account follows the server's default."""
     data = json_body(request)
     if isinstance(data, JsonResponse):
         return data
+    zone = data.pop("time_zone", None) if isinstance(data, dict) else None
     try:
         username, password, email = accounts.clean_credentials(data)
-        user = accounts.create_account(username, password, email)
+        user = accounts.create_account(username, password, email, zone)
     except InputError as exc:
         return invalid(exc)
-    return JsonResponse({"id": user.pk, "username": user.get_username()}, status=201)
+    return JsonResponse(_account(user), status=201)
+
+
+def _account(user: Any) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "time_zone": time_zones.zone_name(user),
+    }
 
 
 @router.post(
@@ -123,6 +149,52 @@ def delete_token(request: HttpRequest) -> HttpResponse:
             )
         )
     return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+@router.get(
+    "/accounts/me",
+    operation_id=op("read_me"),
+    response={200: AccountOut, 401: MessageOut},
+    summary="The account: its name and time zone",
+    tags=["accounts"],
+)
+def read_me(request: HttpRequest) -> HttpResponse:
+    """``time_zone`` is the IANA zone the journal counts days in (the summary's ``series``, a
+    rating's week, the exports' local times): the owner's choice, else the server's default."""
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    return JsonResponse(_account(user))
+
+
+@router.patch(
+    "/accounts/me",
+    operation_id=op("change_me"),
+    response={200: AccountOut, **ERRORS},
+    summary="Change the account's time zone",
+    openapi_extra=body_doc(AccountChangeIn, "The fields to change: today only time_zone."),
+    tags=["accounts"],
+)
+def change_me(request: HttpRequest) -> HttpResponse:
+    """An unknown zone is a 422 naming ``time_zone``, and nothing changes. Stored times do not
+    move: only how they group into days and how they are shown."""
+    user = account(request)
+    if isinstance(user, HttpResponse):
+        return user
+    data = json_body(request)
+    if isinstance(data, JsonResponse):
+        return data
+    if not isinstance(data, dict):
+        return invalid(InputError("(root)", 'expected an object, e.g. {"time_zone": "UTC"}'))
+    unknown = sorted(set(data) - {"time_zone"})
+    if unknown:
+        return invalid(InputError(unknown[0], "unknown field; expected time_zone"))
+    if "time_zone" in data:
+        try:
+            time_zones.choose(user, data["time_zone"])
+        except InputError as exc:
+            return invalid(exc)
+    return JsonResponse(_account(user))
 
 
 @router.delete(

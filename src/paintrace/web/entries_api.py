@@ -16,7 +16,7 @@ from paintrace.errors import InputError
 from paintrace.journal import MAX_ACTIVITIES, CheckIn, parse_activity, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.reassess import reassess
-from paintrace.web import accounts, journal_store
+from paintrace.web import accounts, journal_store, time_zones
 from paintrace.web.api_schemas import MessageOut, ValidationErrorOut
 from paintrace.web.journal_http import (
     ERRORS,
@@ -300,7 +300,7 @@ def create_activity(request: HttpRequest) -> HttpResponse:
             unknown = sorted(set(data) - {"activity", "score", "week"})
             if unknown:
                 raise InputError(unknown[0], "unknown field; expected activity, score, week")
-        rating = parse_activity(data)
+        rating = parse_activity(data, tz=time_zones.zone_of(user))
         names = journal_store.activity_names(user)
         if rating.activity not in names and len(names) >= MAX_ACTIVITIES:
             raise InputError(

@@ -10,7 +10,7 @@ from ninja import Query, Router
 
 from paintrace.errors import InputError
 from paintrace.knowledge import load_knowledge
-from paintrace.web import accounts, journal_store, store
+from paintrace.web import accounts, journal_store, store, time_zones
 from paintrace.web.api_schemas import MessageOut, ValidationErrorOut
 from paintrace.web.journal_http import (
     ERRORS,
@@ -73,6 +73,7 @@ def export_fhir(user: Any) -> dict[str, Any]:
         journal_store.checkins(user),
         journal_store.ratings(user),
         knowledge=load_knowledge(),
+        tz=time_zones.zone_of(user),
     )
 
 
@@ -93,7 +94,9 @@ def export(
     if format == "csv":
         from paintrace.exports import journal_csv
 
-        text = journal_csv(journal_store.checkins(user), journal_store.ratings(user))
+        text = journal_csv(
+            journal_store.checkins(user), journal_store.ratings(user), time_zones.zone_of(user)
+        )
         return download(text, "text/csv; charset=utf-8", "paintrace-journal.csv")
     if format == "json":
         body = json.dumps(export_json(user), ensure_ascii=False, indent=1)
@@ -159,7 +162,7 @@ def reminders(
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
-    text = accounts.reminders_ics(plan_to_follow(user), at, days)
+    text = accounts.reminders_ics(plan_to_follow(user), at, days, time_zones.zone_of(user))
     if isinstance(text, InputError):
         return invalid(text)
     if text is None:

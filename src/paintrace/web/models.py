@@ -85,6 +85,20 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
+class AccountPreferences(models.Model):
+    """What the owner chose for their account: today, the time zone their days are counted in.
+
+    No row: the deployment's default (settings.PAINTRACE_TIME_ZONE), so an account made before
+    zones, or without JavaScript at sign-up, follows that setting until its owner picks one.
+    Read and write through :mod:`paintrace.web.time_zones`.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    time_zone = models.CharField(max_length=64, help_text="An IANA name, e.g. Australia/Sydney.")
+
+
 class JournalEntry(models.Model):
     """One check-in, compact: the numbers in columns, the optional rest sealed.
 

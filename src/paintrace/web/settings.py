@@ -138,6 +138,18 @@ def parse_emergency_number(raw: str) -> str:
     return number
 
 
+def parse_time_zone(raw: str) -> str:
+    """The zone an account has until its owner chooses one: an IANA name, checked at start."""
+    from paintrace.zones import is_zone
+
+    if not is_zone(raw):
+        raise ImproperlyConfigured(
+            f"PAINTRACE_TIME_ZONE must be an IANA time zone name, such as UTC, Europe/Berlin or "
+            f"Australia/Sydney (see zoneinfo.available_timezones()); got {raw!r}"
+        )
+    return raw
+
+
 def strong_secret(key: str) -> bool:
     """Django's own bar (check security.W009): 50+ characters, 5+ distinct."""
     return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure")
@@ -192,6 +204,11 @@ ALLOWED_HOSTS = parse_allowed_hosts(
 EMERGENCY_NUMBER = parse_emergency_number(
     os.environ.get("PAINTRACE_EMERGENCY_NUMBER", "").strip() or "112"
 )
+
+# The time zone of an account whose owner has not chosen one (sign-up without JavaScript, and
+# accounts made before zones): its days are counted there (paintrace.web.time_zones). Pages
+# without an account stay in TIME_ZONE, UTC.
+PAINTRACE_TIME_ZONE = parse_time_zone(os.environ.get("PAINTRACE_TIME_ZONE", "").strip() or "UTC")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,7 +14,7 @@ from paintrace.knowledge import load_knowledge
 from paintrace.measures import activity_mean, daily, weekly_activity
 from paintrace.plan import plan_to_show
 from paintrace.reassess import Reassessment, reassess
-from paintrace.web import accounts, journal_store, store
+from paintrace.web import accounts, journal_store, store, time_zones
 from paintrace.web.api_schemas import MessageOut
 from paintrace.web.journal_http import ERRORS, Open, account, body_doc, invalid, json_body, op
 
@@ -100,9 +101,11 @@ def list_assessments(request: HttpRequest) -> HttpResponse:
 
 def summary_for(user: Any, data: tuple[Any, list[Any], list[Any]] | None = None) -> dict[str, Any]:
     """reassess() against the latest saved assessment, with the daily and weekly series.
-    `data`: (saved assessment, check-ins, ratings) when the caller has read them already."""
+    `data`: (saved assessment, check-ins, ratings) when the caller has read them already.
+    Days are the account's own, in its zone (paintrace.web.time_zones), named in `time_zone`."""
     saved, checkins, ratings = data or journal_data(user)
-    result = _reassessment(saved, checkins).to_dict()
+    tz = time_zones.zone_of(user)
+    result = _reassessment(saved, checkins, tz).to_dict()
     result["series"] = [
         {
             "day": d.day.isoformat(),
@@ -111,7 +114,7 @@ def summary_for(user: Any, data: tuple[Any, list[Any], list[Any]] | None = None)
             "plan_done": d.plan_done,
             "checkins": d.checkins,
         }
-        for d in daily(checkins)
+        for d in daily(checkins, tz)
     ]
     result["activities"] = {
         name: [{"week": w.isoformat(), "score": s} for w, s in weeks]
@@ -122,10 +125,13 @@ def summary_for(user: Any, data: tuple[Any, list[Any], list[Any]] | None = None)
     ]
     result["assessment"] = saved.id if saved else None
     result["checkins"] = len(checkins)
+    result["time_zone"] = tz.key
     return result
 
 
-def _reassessment(saved: Any, checkins: list[Any]) -> Reassessment:
+def _reassessment(saved: Any, checkins: list[Any], tz: tzinfo = UTC) -> Reassessment:
+    """`tz` only moves days (the series, the last check-in's day); whether the plan is paused
+    is the same in every zone, so plan_to_follow leaves it out."""
     assessment = {"input": saved.input, "result": saved.result} if saved else {}
     return reassess(
         load_knowledge(),
@@ -135,6 +141,7 @@ def _reassessment(saved: Any, checkins: list[Any]) -> Reassessment:
         started=saved.created_at
         if saved and checkins and saved.created_at < checkins[0].at
         else None,
+        tz=tz,
     )
 
 

@@ -29,7 +29,7 @@ from paintrace.errors import InputError
 from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.typed_text import whole_number
-from paintrace.web import accounts, journal_store, store
+from paintrace.web import accounts, journal_store, store, time_zones
 from paintrace.web.pages import checkin_form, checkin_map
 
 PAIN_SCALE = list(range(11))
@@ -299,10 +299,11 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
     kb = load_knowledge()
     data = journal_data(user)
     saved, checkins, ratings = data
+    tz = time_zones.zone_of(user)  # the owner's, also on a clinician's shared page
     days_back, period_words = MAP_PERIODS[period]
     since = timezone.now() - timedelta(days=days_back) if days_back else None
     summary = summary_for(user, data)
-    days: list[Day] = daily(checkins)
+    days: list[Day] = daily(checkins, tz)
     weekly = weekly_activity(ratings)
     pain_rows = format_html_join(
         "",
@@ -320,7 +321,7 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
     )
     region_rows = [
         {"name": kb.region_name(rid), "days": n, "mean": mean, "max": top}
-        for rid, n, mean, top in charts.region_intensities(checkins, since)
+        for rid, n, mean, top in charts.region_intensities(checkins, since, tz)
         if rid in kb.regions
     ]
     return {
@@ -338,6 +339,7 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
         "period_words": period_words,
         "periods": [(key, words) for key, (_, words) in MAP_PERIODS.items()],
         "sources": [{**s, "name": source_name(s["id"])} for s in summary.get("sources", [])[:5]],
+        "zone_name": time_zones.label(tz.key),
     }
 
 
@@ -395,7 +397,10 @@ def activities_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         chosen = request.POST.get("new_activity", "").strip() or request.POST.get("activity")
         try:
-            rating = parse_activity({"activity": chosen, "score": _int(request.POST.get("score"))})
+            rating = parse_activity(
+                {"activity": chosen, "score": _int(request.POST.get("score"))},
+                tz=time_zones.zone_of(request.user),
+            )
             if rating.activity not in names and len(names) >= MAX_ACTIVITIES:
                 raise InputError("activity", f"at most {MAX_ACTIVITIES} activities")
             journal_store.add_rating(request.user, rating)

@@ -1,0 +1,190 @@
+"""An account's time zone on the API: chosen at sign-up or later, read back, refused when
+unknown; and the journal's days (the summary, this week's rating, the exports, the reminders)
+are the account's own days in that zone."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from paintrace import zones
+from paintrace.web.models import AccountPreferences
+
+from .test_journal_api import PASSWORD, Bearer, assessment_id
+
+pytestmark = pytest.mark.django_db
+
+# Monday 2 March 2026, 8 am and 6 pm in Sydney (UTC+11): the morning is still Sunday in UTC.
+SYDNEY_MORNING = "2026-03-01T21:00:00Z"
+SYDNEY_EVENING = "2026-03-02T07:00:00Z"
+
+
+def sign_up(username: str, time_zone: str | None = None) -> Bearer:
+    anon = Bearer(Client(), None)
+    body = {"username": username, "password": PASSWORD}
+    if time_zone is not None:
+        body["time_zone"] = time_zone
+    r = anon.post("/api/accounts", body)
+    assert r.status_code == 201, r.content
+    assert r.json()["time_zone"] == (time_zone or "UTC")
+    r = anon.post("/api/auth/token", {"username": username, "password": PASSWORD})
+    return Bearer(anon.client, r.json()["token"])
+
+
+@pytest.fixture
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Today's date as the journal works it out (paintrace.zones), held at a Sunday 9:30 pm
+    UTC: Monday morning in Sydney, Sunday afternoon in Los Angeles."""
+    now = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return now.astimezone(tz) if tz else now.replace(tzinfo=None)
+
+    monkeypatch.setattr(zones, "datetime", Frozen)
+    return now
+
+
+def test_sign_up_with_a_zone_keeps_it_and_me_reads_it() -> None:
+    sydney = sign_up("sam", "Australia/Sydney")
+    r = sydney.get("/api/accounts/me")
+    assert r.status_code == 200
+    assert r.json() == {"id": r.json()["id"], "username": "sam", "time_zone": "Australia/Sydney"}
+    assert sign_up("una").get("/api/accounts/me").json()["time_zone"] == "UTC"
+
+
+def test_an_account_without_a_choice_follows_the_setting(settings: Any) -> None:
+    plain = sign_up("una")
+    settings.PAINTRACE_TIME_ZONE = "Europe/Berlin"
+    assert plain.get("/api/accounts/me").json()["time_zone"] == "Europe/Berlin"
+
+
+def test_an_unknown_zone_at_sign_up_is_a_422_and_makes_no_account() -> None:
+    from django.contrib.auth import get_user_model
+
+    anon = Bearer(Client(), None)
+    body = {"username": "mars", "password": PASSWORD, "time_zone": "Mars/Olympus_Mons"}
+    r = anon.post("/api/accounts", body)
+    assert r.status_code == 422
+    (error,) = r.json()["detail"]
+    assert error["loc"] == ["body", "time_zone"] and "unknown time zone" in error["msg"]
+    assert not get_user_model().objects.filter(username="mars").exists()
+    # the log-in takes no zone
+    login = {"username": "x", "password": PASSWORD, "time_zone": "UTC"}
+    assert anon.post("/api/auth/token", login).status_code == 422
+
+
+def test_the_zone_can_be_changed_and_an_unknown_one_changes_nothing() -> None:
+    user = sign_up("sam", "Australia/Sydney")
+    r = user.patch("/api/accounts/me", {"time_zone": "America/Los_Angeles"})
+    assert r.status_code == 200 and r.json()["time_zone"] == "America/Los_Angeles"
+    for body, loc in [
+        ({"time_zone": "Europe/Nowhere"}, ["body", "time_zone"]),
+        ({"time_zone": None}, ["body", "time_zone"]),
+        ({"username": "other"}, ["body", "username"]),
+    ]:
+        r = user.patch("/api/accounts/me", body)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == loc, r.content
+    assert user.get("/api/accounts/me").json()["time_zone"] == "America/Los_Angeles"
+    assert user.patch("/api/accounts/me", {}).status_code == 200
+    anon = Bearer(Client(), None)
+    assert anon.get("/api/accounts/me").status_code == 401
+    assert anon.patch("/api/accounts/me", {"time_zone": "UTC"}).status_code == 401
+
+
+def test_deleting_the_account_deletes_its_zone() -> None:
+    user = sign_up("sam", "Australia/Sydney")
+    assert AccountPreferences.objects.count() == 1
+    assert user.delete("/api/accounts/me").status_code == 204
+    assert AccountPreferences.objects.count() == 0
+
+
+def two_checkins(user: Bearer) -> None:
+    for at, leg in ((SYDNEY_MORNING, 6), (SYDNEY_EVENING, 4)):
+        body = {"leg_pain": leg, "back_pain": 2, "at": at}
+        assert user.post("/api/journal/entries", body).status_code == 201
+
+
+def test_the_summary_counts_the_accounts_days() -> None:
+    sydney = sign_up("sam", "Australia/Sydney")
+    two_checkins(sydney)
+    summary = sydney.get("/api/journal/summary").json()
+    assert [(d["day"], d["leg"], d["checkins"]) for d in summary["series"]] == [
+        ("2026-03-02", 5.0, 2)
+    ]
+    assert summary["last_checkin"] == "2026-03-02"
+    assert summary["time_zone"] == "Australia/Sydney"
+
+    utc = sign_up("una")
+    two_checkins(utc)
+    series = utc.get("/api/journal/summary").json()["series"]
+    assert [(d["day"], d["checkins"]) for d in series] == [("2026-03-01", 1), ("2026-03-02", 1)]
+
+    # changing the zone moves no stored time, only the days they fall on
+    utc.patch("/api/accounts/me", {"time_zone": "Australia/Sydney"})
+    assert utc.get("/api/journal/summary").json()["series"] == summary["series"]
+    entries = utc.get("/api/journal/entries").json()["items"]
+    assert [e["at"] for e in entries] == ["2026-03-01T21:00:00+00:00", "2026-03-02T07:00:00+00:00"]
+
+
+def test_this_weeks_rating_is_the_accounts_week(frozen_now: datetime) -> None:
+    rating = {"activity": "walking", "score": 5}
+    sydney = sign_up("sam", "Australia/Sydney")
+    assert sydney.post("/api/journal/activities", rating).json()["week"] == "2026-03-02"
+    los_angeles = sign_up("lou", "America/Los_Angeles")
+    assert los_angeles.post("/api/journal/activities", rating).json()["week"] == "2026-02-23"
+
+
+def test_the_csv_day_is_the_accounts_day_and_fhir_keeps_the_offset() -> None:
+    sydney = sign_up("sam", "Australia/Sydney")
+    two_checkins(sydney)
+    r = sydney.get("/api/journal/export?format=csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    assert [(row["day"], row["at"]) for row in rows[:2]] == [
+        ("2026-03-02", "2026-03-02T08:00:00+11:00"),
+        ("2026-03-02", "2026-03-02T18:00:00+11:00"),
+    ]
+    bundle = json.loads(sydney.get("/api/journal/export?format=fhir").content)
+    authored = [
+        e["resource"]["authored"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert authored == ["2026-03-02T08:00:00+11:00", "2026-03-02T18:00:00+11:00"]
+    # the JSON export, for machines, stays in UTC
+    data = json.loads(sydney.get("/api/journal/export?format=json").content)
+    assert [c["at"] for c in data["checkins"]] == [
+        "2026-03-01T21:00:00+00:00",
+        "2026-03-02T07:00:00+00:00",
+    ]
+
+
+def test_reminders_start_on_the_accounts_today(
+    frozen_now: datetime, vignette: dict[str, Any]
+) -> None:
+    from paintrace.knowledge import load_knowledge
+    from paintrace.triage import open_red_flags
+
+    answered = {**vignette, "findings": dict(vignette["findings"])}
+    for fid in open_red_flags(load_knowledge(), vignette["drawing"], vignette["findings"]):
+        answered["findings"][fid] = False
+    starts = {}
+    for name, zone in (("sam", "Australia/Sydney"), ("lou", "America/Los_Angeles")):
+        user = sign_up(name, zone)
+        assert user.post("/api/journal/assessments", {"id": assessment_id(answered)}).status_code
+        r = user.get("/api/journal/reminders.ics?at=07:30")
+        assert r.status_code == 200, r.content
+        starts[zone] = next(
+            line for line in r.content.decode().splitlines() if line.startswith("DTSTART:")
+        )
+    assert starts == {
+        "Australia/Sydney": "DTSTART:20260302T073000",
+        "America/Los_Angeles": "DTSTART:20260301T073000",
+    }
