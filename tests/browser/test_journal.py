@@ -159,3 +159,48 @@ def test_journal_from_sign_up_to_delete(page: Page, browser: Any, site: str) -> 
     assert page.request.get(f"{site}/api/assessments/{aid}").status == 404
 
     assert axe == {k: [] for k in axe}, json.dumps(axe, indent=1)
+
+
+def test_sign_up_takes_the_devices_time_zone_and_the_account_page_changes_it(
+    browser: Any, site: str
+) -> None:
+    """A phone in Sydney signs up: its days are Sydney days. The same person later on a laptop
+    set to Los Angeles is offered that zone, and the page passes axe."""
+    from django.contrib.auth import get_user_model
+
+    from paintrace.web.time_zones import zone_name
+
+    phone = browser.new_context(
+        timezone_id="Australia/Sydney", viewport={"width": 375, "height": 800}
+    )
+    page = phone.new_page()
+    page.goto(site + "/accounts/signup/")
+    expect(page.locator('input[name="time_zone"]')).to_have_value("Australia/Sydney")
+    page.get_by_label("Username").fill("tess")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/journal/")
+    assert zone_name(get_user_model().objects.get(username="tess")) == "Australia/Sydney"
+    state = phone.storage_state()
+    phone.close()
+
+    laptop = browser.new_context(timezone_id="America/Los_Angeles", storage_state=state)
+    page = laptop.new_page()
+    page.goto(site + "/accounts/")
+    expect(page.get_by_text("Your time zone is Australia/Sydney.")).to_be_visible()
+    page.get_by_role("link", name="Change your time zone").click()
+    select = page.get_by_role("combobox", name="Your time zone")
+    expect(select).to_have_value("Australia/Sydney")
+    offer = page.get_by_text("This device is set to America/Los Angeles.")
+    expect(offer).to_be_visible()
+    assert run_axe(page) == []
+    page.get_by_role("button", name="Use it").click()
+    expect(select).to_have_value("America/Los_Angeles")
+    expect(select).to_be_focused()
+    page.get_by_role("button", name="Save time zone").click()
+    expect(page.get_by_text("Your time zone is now America/Los Angeles.")).to_be_visible()
+    assert zone_name(get_user_model().objects.get(username="tess")) == "America/Los_Angeles"
+    page.goto(site + "/accounts/time-zone/")
+    expect(page.get_by_text("This device is set to")).to_be_hidden()  # already chosen
+    laptop.close()

@@ -19,6 +19,7 @@ from django.contrib.auth.forms import (
     PasswordChangeForm,
 )
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
@@ -31,6 +32,7 @@ from paintrace.knowledge import load_knowledge
 from paintrace.typed_text import whole_number
 from paintrace.web import accounts, journal_store, store, time_zones
 from paintrace.web.pages import checkin_form, checkin_map
+from paintrace.zones import is_zone
 
 PAIN_SCALE = list(range(11))
 
@@ -45,6 +47,10 @@ class SignUpForm(BaseUserCreationForm):
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    # The browser's zone, filled in by app.js; the journal's days are counted in it.
+    time_zone = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-time-zone": ""})
+    )
 
     class Meta(BaseUserCreationForm.Meta):
         model = User
@@ -55,6 +61,12 @@ class SignUpForm(BaseUserCreationForm):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("This user name is taken.")
         return username
+
+    def clean_time_zone(self) -> str:
+        """A zone the server does not know, or none (no JavaScript), leaves the account on the
+        default: the person never saw this field, so it must not refuse their sign-up."""
+        name = str(self.cleaned_data.get("time_zone") or "")
+        return name if is_zone(name) else ""
 
     def validate_password_for_user(self, user: Any, *args: Any, **kwargs: Any) -> None:
         # Django puts "too short" under the confirmation; the rules are about the password.
@@ -74,7 +86,10 @@ class NewPasswordForm(PasswordChangeForm):
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():
+            user = form.save()
+            if form.cleaned_data["time_zone"]:
+                time_zones.choose(user, form.cleaned_data["time_zone"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account is ready.")
         return redirect(_next(request) or "pt-progress")
@@ -145,7 +160,8 @@ def password_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def account_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "paintrace/account/account.html", {})
+    context = {"time_zone": time_zones.label(time_zones.zone_name(request.user))}
+    return render(request, "paintrace/account/account.html", context)
 
 
 class ConfirmPasswordForm(forms.Form):

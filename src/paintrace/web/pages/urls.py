@@ -2,6 +2,7 @@ from django.urls import path
 
 from paintrace.web.pages import account_views as acc
 from paintrace.web.pages import share_views as share
+from paintrace.web.pages import time_zone_views as tz
 from paintrace.web.pages import view_link_views as vl
 from paintrace.web.pages import views
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("accounts/logout/", acc.logout_page, name="pt-logout"),
     path("accounts/password/", acc.password_page, name="pt-password"),
     path("accounts/delete/", acc.delete_account_page, name="pt-account-delete"),
+    path("accounts/time-zone/", tz.time_zone_page, name="pt-time-zone"),
     path("accounts/", acc.account_page, name="pt-account"),
     path("journal/", acc.progress_page, name="pt-progress"),
     path("journal/check-in/", acc.checkin_page, name="pt-checkin"),

@@ -1,0 +1,155 @@
+"""The account's time zone on the pages: sign-up takes the browser's, the account page shows
+it and changes it (an unknown one is refused like any account form), and a logged-in person's
+pages count days in it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from paintrace import zones
+from paintrace.journal import CheckIn
+from paintrace.web import journal_store, time_zones
+
+from .test_account_pages import PASSWORD, sign_up
+
+pytestmark = pytest.mark.django_db
+SYDNEY = ZoneInfo("Australia/Sydney")
+
+
+def sign_up_in(client: Client, username: str, zone: str) -> Any:
+    r = client.post(
+        "/accounts/signup/",
+        {"username": username, "password1": PASSWORD, "password2": PASSWORD, "time_zone": zone},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    return get_user_model().objects.get(username=username)
+
+
+def zone_of(username: str) -> str:
+    return time_zones.zone_name(get_user_model().objects.get(username=username))
+
+
+def test_sign_up_asks_the_browser_for_its_zone(client: Client) -> None:
+    html = client.get("/accounts/signup/").content.decode()
+    field = re.search(r'<input type="hidden" name="time_zone"[^>]*>', html)
+    assert field is not None and "data-time-zone" in field.group(0)
+    assert "Time zone" not in html  # hidden: no label, no row
+
+
+def test_sign_up_keeps_the_browsers_zone(client: Client) -> None:
+    sign_up_in(client, "sam", "Australia/Sydney")
+    assert zone_of("sam") == "Australia/Sydney"
+
+
+def test_sign_up_without_a_zone_or_with_an_unknown_one_takes_the_default(settings: Any) -> None:
+    settings.PAINTRACE_TIME_ZONE = "Europe/Berlin"
+    sign_up(Client(), "nojs")  # no script: the field is empty
+    sign_up_in(Client(), "odd", "Etc/Unknown")  # what some browsers say when they cannot tell
+    assert zone_of("nojs") == zone_of("odd") == "Europe/Berlin"
+
+
+def test_the_account_page_shows_the_zone_and_links_to_change_it(client: Client) -> None:
+    sign_up_in(client, "lou", "America/Los_Angeles")
+    html = client.get("/accounts/").content.decode()
+    assert "Your time zone is <strong>America/Los Angeles</strong>" in html
+    assert 'href="/accounts/time-zone/"' in html
+
+
+def selected(html: str) -> list[str]:
+    return re.findall(r'<option value="([^"]+)"[^>]*selected', html)
+
+
+def test_the_zone_can_be_changed(client: Client) -> None:
+    sign_up_in(client, "sam", "Australia/Sydney")
+    html = client.get("/accounts/time-zone/").content.decode()
+    assert selected(html) == ["Australia/Sydney"]
+    options = re.findall(r'<option value="([^"]+)"', html)
+    assert options == sorted(options) and len(options) > 300
+    assert "localtime" not in options
+    assert 'aria-describedby="id_time_zone_helptext"' in html
+    r = client.post("/accounts/time-zone/", {"time_zone": "Europe/Berlin"})
+    assert r.status_code == 302 and r["Location"] == "/accounts/"
+    assert zone_of("sam") == "Europe/Berlin"
+    assert "Your time zone is now Europe/Berlin." in client.get("/accounts/").content.decode()
+
+
+@pytest.mark.parametrize("posted", [{"time_zone": "Mars/Olympus_Mons"}, {}])
+def test_an_unknown_zone_is_refused_and_nothing_changes(
+    client: Client, posted: dict[str, str]
+) -> None:
+    sign_up_in(client, "sam", "Australia/Sydney")
+    r = client.post("/accounts/time-zone/", posted)
+    html = r.content.decode()
+    assert r.status_code == 400
+    assert re.search(r"<title>Error: ", html)
+    summary = re.search(r'<div class="error-summary"[^>]*>.*?</div>', html, re.S)
+    assert summary is not None and '<a href="#id_time_zone">Choose your time zone' in summary[0]
+    if posted:
+        assert "Mars/Olympus_Mons is not one we know." in summary[0]
+    assert 'aria-invalid="true"' in html
+    assert selected(html) == ["Australia/Sydney"]  # the zone still in force, not the first
+    assert zone_of("sam") == "Australia/Sydney"
+
+
+def test_the_zone_page_needs_a_login() -> None:
+    assert Client().get("/accounts/time-zone/")["Location"].startswith("/accounts/login/")
+
+
+def morning_and_evening(user: Any) -> None:
+    """8 am and 6 pm on Monday 2 March 2026 in Sydney; in UTC, Sunday evening and Monday."""
+    for hour, leg in ((8, 6), (18, 4)):
+        at = datetime(2026, 3, 2, hour, tzinfo=SYDNEY).astimezone(UTC)
+        journal_store.add(user, CheckIn(at=at, leg_pain=leg, back_pain=2))
+
+
+def pain_rows(html: str) -> list[list[str]]:
+    body = html.split('aria-label="Pain per day, table"', 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in rows]
+
+
+def test_the_progress_page_counts_the_persons_days(client: Client) -> None:
+    user = sign_up_in(client, "sam", "Australia/Sydney")
+    morning_and_evening(user)
+    html = client.get("/journal/").content.decode()
+    assert pain_rows(html) == [["2026-03-02", "5.0", "2.0", "not recorded", "2"]]
+    assert "Days run from midnight to midnight in Australia/Sydney." in html
+
+
+def test_the_clinicians_page_counts_the_owners_days(client: Client) -> None:
+    user = sign_up_in(client, "sam", "Australia/Sydney")
+    morning_and_evening(user)
+    page = client.post("/journal/share/", {"days": "7"}).content.decode()
+    url = re.search(r'value="http://testserver(/s/[^"]+/)"', page)
+    assert url is not None
+    clinician = Client()
+    sign_up_in(clinician, "doc", "America/Los_Angeles")  # logged in elsewhere: still her days
+    html = clinician.get(url.group(1)).content.decode()
+    assert pain_rows(html) == [["2026-03-02", "5.0", "2.0", "not recorded", "2"]]
+    assert "midnight to midnight in Australia/Sydney." in html
+
+
+def test_this_weeks_rating_on_the_page_is_the_persons_week(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)  # Monday 8:30 am in Sydney
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return now.astimezone(tz) if tz else now.replace(tzinfo=None)
+
+    monkeypatch.setattr(zones, "datetime", Frozen)
+    user = sign_up_in(client, "sam", "Australia/Sydney")
+    r = client.post("/journal/activities/", {"new_activity": "walking", "score": "5"})
+    assert r.status_code == 302
+    assert [(r.week.isoformat(), r.score) for r in journal_store.ratings(user)] == [
+        ("2026-03-02", 5)
+    ]
