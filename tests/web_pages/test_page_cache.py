@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -291,6 +292,32 @@ def test_logged_in_and_anonymous_each_see_their_header(
         assert ">Log in</a>" not in logged_in
         assert "You will be asked to log in" not in logged_in
     assert len(renders) == 2
+
+
+def test_each_time_zone_gets_its_own_copy_and_none_leaks_to_the_next(
+    client: Client, aid: str, renders: list[str]
+) -> None:
+    """A logged-in person sees the view link's expiry on their own clock; the page is kept
+    once per zone, and anonymous visitors still see UTC after them."""
+    from paintrace.web import time_zones
+
+    made = view_links.create(aid, 7)
+    assert made is not None
+    url = view_links.url(made[1])
+    people = {}
+    for name, zone in (("sam", "Australia/Sydney"), ("lou", "America/Los_Angeles")):
+        people[zone] = Client()
+        _log_in(people[zone], name)
+        time_zones.choose(get_user_model().objects.get(username=name), zone)
+    for _ in range(2):
+        for zone, member in people.items():
+            expected = made[0].expires_at.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+            found = re.search(
+                r"The link works until [^(]*, (\d\d:\d\d) \(([^)]+)\)", _get(member, url)
+            )
+            assert found is not None and found.groups() == (expected, time_zones.label(zone))
+        assert "(UTC)" in _get(client, url)
+    assert len(renders) == 3 and len(PAGES) == 3
 
 
 def test_the_link_in_the_share_box_follows_the_host_and_scheme(client: Client, aid: str) -> None:

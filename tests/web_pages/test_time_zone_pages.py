@@ -1,6 +1,6 @@
 """The account's time zone on the pages: sign-up takes the browser's, the account page shows
 it and changes it (an unknown one is refused like any account form), and a logged-in person's
-pages count days in it."""
+pages count days and show times in it. Anonymous pages stay in UTC."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from paintrace import zones
 from paintrace.journal import CheckIn
 from paintrace.web import journal_store, time_zones
+from paintrace.web.models import ShareLink
 
 from .test_account_pages import PASSWORD, sign_up
+from .test_view_link_pages import aid, make_link  # noqa: F401  (aid: a fixture)
 
 pytestmark = pytest.mark.django_db
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -134,6 +137,35 @@ def test_the_clinicians_page_counts_the_owners_days(client: Client) -> None:
     html = clinician.get(url.group(1)).content.decode()
     assert pain_rows(html) == [["2026-03-02", "5.0", "2.0", "not recorded", "2"]]
     assert "midnight to midnight in Australia/Sydney." in html
+
+
+def test_a_logged_in_person_sees_times_on_their_clock(client: Client) -> None:
+    sign_up_in(client, "sam", "Australia/Sydney")
+    client.post("/journal/share/", {"days": "7"})
+    html = client.get("/journal/share/").content.decode()
+    share = ShareLink.objects.get()
+    local = share.expires_at.astimezone(SYDNEY).strftime("%Y-%m-%d %H:%M")
+    utc = share.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    assert local in html and (utc == local or utc not in html)
+    assert "All times: Australia/Sydney." in html
+    # the zone is not left active for whoever this thread serves next
+    assert timezone.get_current_timezone_name() == "UTC"
+
+
+def test_view_links_say_which_clock_their_expiry_is_on(client: Client, aid: str) -> None:  # noqa: F811
+    sign_up_in(client, "sam", "Australia/Sydney")
+    page = client.post(f"/a/{aid}/views/", {"days": "7"}).content.decode()
+    assert re.search(r"It works until \d+ \w+ \d{4}, \d\d:\d\d \(Australia/Sydney\)\.", page)
+    assert "All times: Australia/Sydney." in page
+    anonymous_owner = Client().post(f"/a/{aid}/views/", {"days": "7"}).content.decode()
+    assert re.search(r"It works until [^(]*\(UTC\)\.", anonymous_owner)
+    assert "All times:" not in anonymous_owner  # as it was before zones
+    url = make_link(Client(), aid)  # made by someone without an account: UTC
+    anonymous = Client().get(url).content.decode()
+    assert re.search(r"The link works until [^(]*\(UTC\)", anonymous)
+    logged_in = client.get(url).content.decode()  # the same page, cached apart per zone
+    assert re.search(r"The link works until [^(]*\(Australia/Sydney\)", logged_in)
+    assert re.search(r"The link works until [^(]*\(UTC\)", Client().get(url).content.decode())
 
 
 def test_this_weeks_rating_on_the_page_is_the_persons_week(

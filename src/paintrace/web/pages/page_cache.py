@@ -10,8 +10,9 @@ this module keeps the HTML and serves it again. What makes that safe:
   digest of its sealed bytes), so answers given later (a new version) miss the old HTML.
 * **Everything request-dependent is in the key** (:func:`_request_key`): logged in or not
   (the header and the "save to my account" text), the scheme and host (``share_url`` is an
-  absolute link), the script prefix (every ``{% url %}``), the language and time zone (dates),
-  the emergency number, and what the caller adds (owner page or view-only page, whether the
+  absolute link), the script prefix (every ``{% url %}``), the language and time zone (dates;
+  a logged-in person's own zone, activated by ``paintrace.web.time_zones``), the emergency
+  number, and what the caller adds (owner page or view-only page, whether the
   person looking keeps the assessment in their account, and the view link's expiry date,
   which the view-only page shows). The templates read nothing else from
   the request: ``tests/web_pages/test_page_cache.py`` fails if one starts to.
