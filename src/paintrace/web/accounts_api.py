@@ -52,8 +52,8 @@ class AccountOut(Open):
 
 class AccountChangeIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    time_zone: str | None = Field(
-        None, max_length=64, description="an IANA time zone name, e.g. Europe/Berlin"
+    time_zone: str = Field(
+        ..., max_length=64, description="an IANA time zone name, e.g. Europe/Berlin"
     )
 
 
