@@ -44,6 +44,7 @@ def test_sign_up_asks_the_browser_for_its_zone(client: Client) -> None:
     field = re.search(r'<input type="hidden" name="time_zone"[^>]*>', html)
     assert field is not None and "data-time-zone" in field.group(0)
     assert "Time zone" not in html  # hidden: no label, no row
+    assert '<script src="/static/paintrace/time_zone.js" defer></script>' in html
 
 
 def test_sign_up_keeps_the_browsers_zone(client: Client) -> None:

@@ -96,43 +96,12 @@
     });
   }
 
-  // The device's time zone, so that the journal's days are the person's days. Sign-up sends it
-  // in a hidden field; the time zone page offers it when it differs from the one chosen.
-  // Without this script sign-up takes the site's default zone and the page shows the list.
-  function deviceZone() {
-    try {
-      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-    } catch (e) {
-      return "";
-    }
-  }
-
-  function initTimeZone(root) {
-    var zone = deviceZone();
-    if (!zone) return;
-    root.querySelectorAll("input[data-time-zone]").forEach(function (input) {
-      if (!input.value) input.value = zone;
-    });
-    var offer = root.querySelector("[data-device-zone]");
-    var select = root.querySelector("select[name=time_zone]");
-    if (!offer || !select || select.value === zone) return;
-    var known = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
-    if (!known) return;
-    offer.querySelector("strong").textContent = zone.replace(/_/g, " ");
-    offer.querySelector("button").addEventListener("click", function () {
-      select.value = zone;
-      select.focus();
-    });
-    offer.hidden = false;
-  }
-
   // A page reached by a redirect after a form ("Check-in saved", "Saved to your account")
   // starts at that message: a status region filled before the page loads is not read out, and
   // focus at the top would leave the outcome unsaid. Errors come first.
   ready(function () {
     initCopy(document);
     initSkipLinks(document);
-    initTimeZone(document);
     if (!focusErrors()) focusOn(document.querySelector(".messages"));
   });
 })();
