@@ -47,7 +47,7 @@ class SignUpForm(BaseUserCreationForm):
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    # The browser's zone, filled in by app.js; the journal's days are counted in it.
+    # The browser's zone, filled in by time_zone.js; the journal's days are counted in it.
     time_zone = forms.CharField(
         required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-time-zone": ""})
     )

@@ -1,6 +1,6 @@
 """The account's time zone page: see the zone the journal counts days in, and change it.
 
-Sign-up takes the browser's zone (app.js); this page is for a person who signed up without
+Sign-up takes the browser's zone (time_zone.js); this page is for a person who signed up without
 JavaScript, moved, or travels. The list is every zone of the server's IANA database
 (paintrace.zones.zone_names); a name not on it (a tampered or stale form) is refused with the
 same error summary as the other account forms, and nothing changes.
