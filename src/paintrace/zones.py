@@ -23,7 +23,8 @@ NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
 
 @functools.cache
 def zone_names() -> tuple[str, ...]:
-    """Every zone a person may choose, sorted: the system's IANA database, minus non-places.
+    """Every zone a person may choose, sorted: the system's IANA database (or, where the system
+    has none, the ``tzdata`` package installed with paintrace), minus non-places.
 
     Read once per process (walking the database takes tens of milliseconds)."""
     return tuple(sorted(available_timezones() - NOT_PLACES))
