@@ -484,3 +484,28 @@ def test_a_long_journal_reimports(alice: Bearer, bob: Bearer) -> None:
         seen += len(page["items"])
         path = page["next"]
     assert seen == 600
+
+
+def test_an_expired_clinician_pdf_goes_even_when_its_account_never_asks_again(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/security.md: each kept PDF at most 10 minutes. One was dropped only when its own
+    account asked for it again, so a PDF of an account deleted in another worker, or of one
+    that never came back, stayed in memory with its health data for as long as the worker
+    lived. Now any request to the worker drops the PDFs past their time."""
+    from paintrace.web.pages import clinician_pdf
+
+    now = [0.0]
+    kept = clinician_pdf._Kept(clock=lambda: now[0])
+    kept.put(1, "a", b"%PDF one")
+    now[0] = clinician_pdf.TTL_SECONDS + 1
+    kept.put(2, "a", b"%PDF two")  # another account's PDF
+    assert kept.accounts() == [2]
+    now[0] = 3 * clinician_pdf.TTL_SECONDS
+    assert kept.get(3, "a") is None and kept.accounts() == []
+
+    monkeypatch.setattr(clinician_pdf, "KEPT", kept)
+    kept.put(4, "a", b"%PDF four")
+    now[0] = 5 * clinician_pdf.TTL_SECONDS
+    client.get("/")  # any request, not a PDF
+    assert kept.accounts() == []

@@ -13,10 +13,11 @@ the page, so it is rendered afresh. Nothing is missed by construction.
 
 What is kept, and for how long: per process, the latest PDF of at most ``MAX_ACCOUNTS``
 accounts and ``MAX_BYTES`` in all (least recently used first out), each served for at most
-``TTL_SECONDS`` after it was rendered. Nothing is written to disk or shared between processes.
-Deleting the account drops its PDF at once (``post_delete``), in the process that deletes
-it; another process's copy can only be found by building the same page from the journal,
-which is gone, and expires with its time. docs/security.md says the same.
+``TTL_SECONDS`` after it was rendered and dropped at the process's first request after that,
+whatever the request is for (``request_started``). Nothing is written to disk or shared between
+processes. Deleting the account drops its PDF at once (``post_delete``), in the process that
+deletes it; another process's copy can only be found by building the same page from the
+journal, which is gone, and goes with its time. docs/security.md says the same.
 
 Every request still counts against the client's ``render`` limit: building the page costs
 CPU even when the PDF is kept, and a share link lets anyone who holds it ask.
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import request_started
 from django.db.models.signals import post_delete
 from django.http import HttpRequest, HttpResponse
 
@@ -54,11 +56,9 @@ class _Kept:
 
     def get(self, account: int, digest: str) -> bytes | None:
         with self._lock:
+            self._drop_stale()
             entry = self._entries.get(account)
             if entry is None or entry[0] != digest:
-                return None
-            if entry[2] < self._clock() - TTL_SECONDS:
-                self._drop(account)
                 return None
             self._entries.move_to_end(account)
             return entry[1]
@@ -67,12 +67,18 @@ class _Kept:
         if len(pdf) > MAX_BYTES:
             return
         with self._lock:
+            self._drop_stale()
             if account in self._entries:
                 self._drop(account)  # an older version of the journal, or the same again
             self._entries[account] = (digest, pdf, self._clock())
             self._bytes += len(pdf)
             while len(self._entries) > MAX_ACCOUNTS or self._bytes > MAX_BYTES:
                 self._drop(next(iter(self._entries)))
+
+    def sweep(self) -> None:
+        """Drop every PDF past its time, whosever it is."""
+        with self._lock:
+            self._drop_stale()
 
     def forget(self, account: int) -> None:
         with self._lock:
@@ -88,6 +94,11 @@ class _Kept:
             self._entries.clear()
             self._bytes = 0
 
+    def _drop_stale(self) -> None:  # with the lock held; at most MAX_ACCOUNTS to look at
+        oldest = self._clock() - TTL_SECONDS
+        for account in [a for a, entry in self._entries.items() if entry[2] < oldest]:
+            self._drop(account)
+
     def _drop(self, account: int) -> None:  # with the lock held
         self._bytes -= len(self._entries.pop(account)[1])
 
@@ -102,6 +113,15 @@ def _on_account_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 post_delete.connect(
     _on_account_deleted, sender=settings.AUTH_USER_MODEL, dispatch_uid="paintrace.clinician_pdf"
 )
+
+
+def _sweep(**kwargs: Any) -> None:
+    KEPT.sweep()
+
+
+# Every request to the worker, not only a PDF's, drops the PDFs past their time: one of an
+# account that never asks again (or was deleted in another worker) does not stay for good.
+request_started.connect(_sweep, dispatch_uid="paintrace.clinician_pdf.sweep")
 
 
 def render(html: str) -> bytes:
