@@ -188,3 +188,16 @@ def test_reminders_start_on_the_accounts_today(
         "Australia/Sydney": "DTSTART:20260302T073000",
         "America/Los_Angeles": "DTSTART:20260301T073000",
     }
+
+
+def test_the_schema_of_a_change_says_what_the_api_takes() -> None:
+    """PATCH /api/accounts/me changes only what it is sent: {} is a 200 that changes nothing
+    (above), so time_zone is not required; null is a 422, so it is a string, never null."""
+    from paintrace.web.api import api
+
+    patch = api.get_openapi_schema()["paths"]["/api/accounts/me"]["patch"]
+    schema = patch["requestBody"]["content"]["application/json"]["schema"]
+    assert "required" not in schema and schema["additionalProperties"] is False
+    field = schema["properties"]["time_zone"]
+    assert field["type"] == "string" and "anyOf" not in field and field.get("default") is None
+    assert "default" not in field

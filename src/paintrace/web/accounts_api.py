@@ -50,10 +50,21 @@ class AccountOut(Open):
     time_zone: str
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 class AccountChangeIn(Schema):
+    # The schema of PATCH /api/accounts/me (change_me reads the body itself): only the fields
+    # to change; one left out stays as it is, so {} changes nothing.
     model_config = ConfigDict(extra="forbid")
+    # Optional, but a string when sent: null is refused (422). The default only makes it
+    # optional in the schema, where a null default would read as "null is taken".
     time_zone: str = Field(
-        ..., max_length=64, description="an IANA time zone name, e.g. Europe/Berlin"
+        None,  # type: ignore[assignment]
+        max_length=64,
+        description="an IANA time zone name, e.g. Europe/Berlin",
+        json_schema_extra=_no_default,
     )
 
 
