@@ -157,3 +157,18 @@ def test_the_real_server_answers_a_page_and_closes(server: Any) -> None:  # noqa
     assert b"\r\nContent-Type: text/html; charset=utf-8" in head
     assert b"\r\nX-Robots-Tag: noindex, nofollow" in head
     assert b"What you sent was too large</h1>" in body and body.endswith(b"</html>\n")
+
+
+@pytest.mark.parametrize("path", ["/interview/", "/api/interview/next"])
+def test_a_head_request_is_refused_without_a_body(path: str) -> None:
+    """HEAD is answered as GET without its body everywhere else (HeadAsGetMiddleware): a
+    refusal too keeps the headers, its Content-Length included, and sends no body (gunicorn
+    dropped it with a warning in the log for each one)."""
+    environ = _post(path, b"x" * (LIMIT + 1), "application/x-www-form-urlencoded")
+    environ["REQUEST_METHOD"] = "HEAD"
+    answer = _Answer(_application(), environ)
+    assert answer.status == "413 Content Too Large"
+    assert answer.body == b""
+    assert int(answer.headers["Content-Length"]) > 0 and answer.headers["Connection"] == "close"
+    for name, value in PRIVATE_HEADERS:
+        assert answer.headers[name] == value

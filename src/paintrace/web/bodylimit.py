@@ -187,7 +187,8 @@ class BodyLimit:
                 *self.headers,
             ],
         )
-        return [body]
+        # HEAD: the headers a GET would get, Content-Length included, and no body.
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         max_bytes = self.large.get(environ.get("PATH_INFO", ""), self.max_bytes)
