@@ -56,7 +56,10 @@ def test_sign_up_without_a_zone_or_with_an_unknown_one_takes_the_default(setting
     settings.PAINTRACE_TIME_ZONE = "Europe/Berlin"
     sign_up(Client(), "nojs")  # no script: the field is empty
     sign_up_in(Client(), "odd", "Etc/Unknown")  # what some browsers say when they cannot tell
-    assert zone_of("nojs") == zone_of("odd") == "Europe/Berlin"
+    # nor one too long for any zone: the person never saw the field, so it must not refuse
+    # them with an error they cannot correct (the summary linked to the hidden field)
+    sign_up_in(Client(), "long", "Europe/" + "x" * 80)
+    assert zone_of("nojs") == zone_of("odd") == zone_of("long") == "Europe/Berlin"
 
 
 def test_the_account_page_shows_the_zone_and_links_to_change_it(client: Client) -> None:

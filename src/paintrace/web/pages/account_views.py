@@ -47,9 +47,11 @@ class SignUpForm(BaseUserCreationForm):
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    # The browser's zone, filled in by time_zone.js; the journal's days are counted in it.
+    # The browser's zone, filled in by time_zone.js; the journal's days are counted in it. No
+    # max_length: clean_time_zone drops anything not a zone, and a length error would refuse
+    # the sign-up over a field the person never saw (the request's size is bounded already).
     time_zone = forms.CharField(
-        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-time-zone": ""})
+        required=False, widget=forms.HiddenInput(attrs={"data-time-zone": ""})
     )
 
     class Meta(BaseUserCreationForm.Meta):
