@@ -20,7 +20,7 @@ from paintrace.journal import CheckIn, parse_activity
 from paintrace.knowledge import load_knowledge
 from paintrace.measures import daily
 from paintrace.reassess import reassess
-from paintrace.zones import local_day, local_today, zone, zone_names
+from paintrace.zones import day_start, local_day, local_today, zone, zone_names
 
 KB = load_knowledge()
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -168,3 +168,14 @@ def test_an_unknown_zone_is_bad_input(name):
     with pytest.raises(InputError) as info:
         zone(name)
     assert info.value.field == "time_zone" and "Europe/Berlin" in info.value.message
+
+
+def test_a_day_starts_at_midnight_or_at_the_first_time_it_has() -> None:
+    sydney = ZoneInfo("Australia/Sydney")
+    assert day_start(date(2026, 3, 2), sydney) == datetime(2026, 3, 1, 13, tzinfo=UTC)
+    assert day_start(date(2026, 3, 2)) == datetime(2026, 3, 2, tzinfo=UTC)
+    # Santiago moves its clocks from midnight to 1 am on 7 September 2025
+    santiago = ZoneInfo("America/Santiago")
+    start = day_start(date(2025, 9, 7), santiago)
+    assert start.astimezone(santiago).hour == 1
+    assert local_day(start - timedelta(seconds=1), santiago) == date(2025, 9, 6)

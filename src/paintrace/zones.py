@@ -11,7 +11,7 @@ the command line and every caller that passes no zone keep their exact results.
 from __future__ import annotations
 
 import functools
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, available_timezones
 
 from paintrace.errors import InputError
@@ -62,3 +62,9 @@ def local_day(at: datetime, tz: tzinfo = UTC) -> date:
 def local_today(tz: tzinfo = UTC, now: datetime | None = None) -> date:
     """Today where the person is (`now` for tests; the current time otherwise)."""
     return local_day(now or datetime.now(UTC), tz)
+
+
+def day_start(day: date, tz: tzinfo = UTC) -> datetime:
+    """The first moment of `day` in `tz`, in UTC: where the clocks skip midnight (a change to
+    summer time at 00:00), the first time the day has."""
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)

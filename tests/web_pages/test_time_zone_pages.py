@@ -189,3 +189,26 @@ def test_this_weeks_rating_on_the_page_is_the_persons_week(
     assert [(r.week.isoformat(), r.score) for r in journal_store.ratings(user)] == [
         ("2026-03-02", 5)
     ]
+
+
+def test_the_last_7_days_of_the_map_are_the_persons_last_7_days(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'Days marked' counts the person's days, so the period is theirs too: today and the six
+    days before, from midnight. Counted back 7 times 24 hours from now, a place marked every
+    morning and evening showed '8' days marked in 'the last 7 days' (the evening of the eighth
+    day back fell inside)."""
+    from paintrace.knowledge import load_knowledge
+
+    user = sign_up_in(client, "sam", "Australia/Sydney")
+    rid = "right.buttock-center"
+    for day in range(1, 11):  # 1 to 10 June 2025, at 7 am and 9 pm in Sydney
+        for hour in (7, 21):
+            at = datetime(2025, 6, day, hour, tzinfo=SYDNEY).astimezone(UTC)
+            journal_store.add(user, CheckIn(at=at, leg_pain=5, back_pain=1, regions={rid: 6}))
+    now = datetime(2025, 6, 10, 20, tzinfo=SYDNEY).astimezone(UTC)  # the 10th, 8 pm
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    page = client.get("/journal/?period=7").content.decode()
+    name = load_knowledge().region_name(rid)
+    found = re.search(rf'<th scope="row">{re.escape(name)}</th><td>(\d+)</td>', page)
+    assert found is not None and found.group(1) == "7"  # the 4th to the 10th

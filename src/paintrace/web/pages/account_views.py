@@ -32,7 +32,7 @@ from paintrace.knowledge import load_knowledge
 from paintrace.typed_text import whole_number
 from paintrace.web import accounts, journal_store, store, time_zones
 from paintrace.web.pages import checkin_form, checkin_map
-from paintrace.zones import is_zone
+from paintrace.zones import day_start, is_zone, local_today
 
 PAIN_SCALE = list(range(11))
 
@@ -319,7 +319,10 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
     saved, checkins, ratings = data
     tz = time_zones.zone_of(user)  # the owner's, also on a clinician's shared page
     days_back, period_words = MAP_PERIODS[period]
-    since = timezone.now() - timedelta(days=days_back) if days_back else None
+    # "The last 7 days": today and the 6 days before, the person's days from midnight, as
+    # "days marked" counts them (7 times 24 hours back reached into an eighth day).
+    today = local_today(tz, timezone.now())
+    since = day_start(today - timedelta(days=days_back - 1), tz) if days_back else None
     summary = summary_for(user, data)
     days: list[Day] = daily(checkins, tz)
     weekly = weekly_activity(ratings)
