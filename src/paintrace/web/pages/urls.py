@@ -1,14 +1,14 @@
 from django.urls import path
 
 from paintrace.web.pages import account_views as acc
+from paintrace.web.pages import interview_views, views
 from paintrace.web.pages import share_views as share
 from paintrace.web.pages import time_zone_views as tz
 from paintrace.web.pages import view_link_views as vl
-from paintrace.web.pages import views
 
 urlpatterns = [
     path("", views.bodymap_page, name="pt-bodymap"),
-    path("interview/", views.interview, name="pt-interview"),
+    path("interview/", interview_views.interview, name="pt-interview"),
     path("a/<str:aid>/", views.result, name="pt-result"),
     path("a/<str:aid>/answer/", views.answer, name="pt-answer"),
     path("a/<str:aid>/delete/", views.delete, name="pt-delete"),
