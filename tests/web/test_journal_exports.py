@@ -509,3 +509,27 @@ def test_an_expired_clinician_pdf_goes_even_when_its_account_never_asks_again(
     now[0] = 5 * clinician_pdf.TTL_SECONDS
     client.get("/")  # any request, not a PDF
     assert kept.accounts() == []
+
+
+def test_a_render_finishing_after_its_account_was_deleted_is_not_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A PDF render takes a second or more; the account can be deleted meanwhile. The render
+    then put the PDF back in memory after the deletion had dropped it. A deleted account's
+    PDF is now never kept, and the list of deleted accounts stays bounded."""
+    from paintrace.web.pages import clinician_pdf
+
+    kept = clinician_pdf._Kept()
+    kept.put(1, "a", b"%PDF one")
+    kept.forget(1)  # the account is deleted while a newer render runs
+    kept.put(1, "b", b"%PDF one, rendered meanwhile")
+    assert kept.accounts() == [] and kept.get(1, "b") is None
+    kept.put(2, "a", b"%PDF two")  # other accounts are kept as before
+    assert kept.accounts() == [2]
+
+    monkeypatch.setattr(clinician_pdf, "MAX_GONE", 3)
+    for account in range(10, 15):
+        kept.forget(account)
+    kept.put(10, "a", b"%PDF")  # remembered longest ago: let go of first
+    kept.put(14, "a", b"%PDF")
+    assert kept.accounts() == [2, 10]

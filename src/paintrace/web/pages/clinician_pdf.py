@@ -16,8 +16,9 @@ accounts and ``MAX_BYTES`` in all (least recently used first out), each served f
 ``TTL_SECONDS`` after it was rendered and dropped at the process's first request after that,
 whatever the request is for (``request_started``). Nothing is written to disk or shared between
 processes. Deleting the account drops its PDF at once (``post_delete``), in the process that
-deletes it; another process's copy can only be found by building the same page from the
-journal, which is gone, and goes with its time. docs/security.md says the same.
+deletes it, which then keeps none for it (not even from a render still running then);
+another process's copy can only be found by building the same page from the journal, which
+is gone, and goes with its time. docs/security.md says the same.
 
 Every request still counts against the client's ``render`` limit: building the page costs
 CPU even when the PDF is kept, and a share link lets anyone who holds it ask.
@@ -40,6 +41,7 @@ from django.http import HttpRequest, HttpResponse
 from paintrace.web import ratelimit
 
 MAX_ACCOUNTS = 32
+MAX_GONE = 4096  # deleted accounts remembered, so that a render still running is not kept
 MAX_BYTES = 8 * 1024 * 1024  # a summary is 35 to 130 KB; a journal of 20,000 check-ins 640 KB
 TTL_SECONDS = 600.0
 FILENAME = "paintrace-clinician-summary.pdf"
@@ -53,6 +55,10 @@ class _Kept:
         self._bytes = 0
         self._lock = threading.Lock()
         self._clock = clock
+        # Accounts deleted in this process. A render that was running while its account was
+        # deleted would otherwise keep the PDF after forget(); account numbers are not reused
+        # (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so remembering them is safe.
+        self._gone: OrderedDict[int, None] = OrderedDict()
 
     def get(self, account: int, digest: str) -> bytes | None:
         with self._lock:
@@ -68,6 +74,8 @@ class _Kept:
             return
         with self._lock:
             self._drop_stale()
+            if account in self._gone:
+                return
             if account in self._entries:
                 self._drop(account)  # an older version of the journal, or the same again
             self._entries[account] = (digest, pdf, self._clock())
@@ -81,9 +89,13 @@ class _Kept:
             self._drop_stale()
 
     def forget(self, account: int) -> None:
+        """The account is gone: drop its PDF, and keep none rendered for it from now on."""
         with self._lock:
             if account in self._entries:
                 self._drop(account)
+            self._gone[account] = None
+            while len(self._gone) > MAX_GONE:
+                self._gone.popitem(last=False)
 
     def accounts(self) -> list[int]:
         with self._lock:
@@ -92,6 +104,7 @@ class _Kept:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._gone.clear()
             self._bytes = 0
 
     def _drop_stale(self) -> None:  # with the lock held; at most MAX_ACCOUNTS to look at
