@@ -140,6 +140,11 @@ def _is_api(environ: Mapping[str, Any]) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
+# (status, the API's message) of the refusals given in more than one place below
+_TOO_LARGE = ("413 Content Too Large", "the request body is too large")
+_TOO_SLOW = ("408 Request Timeout", "the body came too slowly")
+
+
 class BodyLimit:
     def __init__(
         self,
@@ -204,13 +209,7 @@ class BodyLimit:
                 environ, start_response, "400 Bad Request", "bad Content-Length", sock
             )
         if length is not None and length > max_bytes:
-            return self._reject(
-                environ,
-                start_response,
-                "413 Content Too Large",
-                "the request body is too large",
-                sock,
-            )
+            return self._reject(environ, start_response, *_TOO_LARGE, sock)
         deadline = time.monotonic() + self.timeout
         stream = environ["wsgi.input"]
         parts: list[bytes] = []
@@ -226,9 +225,7 @@ class BodyLimit:
                 size += len(chunk)
         except OSError:
             if time.monotonic() >= deadline:
-                return self._reject(
-                    environ, start_response, "408 Request Timeout", "the body came too slowly"
-                )
+                return self._reject(environ, start_response, *_TOO_SLOW)
             return self._reject(
                 environ, start_response, "400 Bad Request", "the request body could not be read"
             )
@@ -236,17 +233,9 @@ class BodyLimit:
             if key is not None:
                 WATCHDOG.forget(key)
         if time.monotonic() >= deadline and size < want and length is not None:
-            return self._reject(
-                environ, start_response, "408 Request Timeout", "the body came too slowly"
-            )
+            return self._reject(environ, start_response, *_TOO_SLOW)
         if size > max_bytes:  # a chunked body, read up to the limit: the rest is unread
-            return self._reject(
-                environ,
-                start_response,
-                "413 Content Too Large",
-                "the request body is too large",
-                sock,
-            )
+            return self._reject(environ, start_response, *_TOO_LARGE, sock)
         body = b"".join(parts)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
