@@ -84,7 +84,11 @@ class _Kept:
                 self._drop(next(iter(self._entries)))
 
     def sweep(self) -> None:
-        """Drop every PDF past its time, whosever it is."""
+        """Drop every PDF past its time, whosever it is. Called on every request: with nothing
+        kept, as in most workers most of the time, it returns without taking the lock (a PDF
+        put meanwhile is seen by the next request)."""
+        if not self._entries:
+            return
         with self._lock:
             self._drop_stale()
 
