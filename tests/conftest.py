@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,3 +154,18 @@ def django_db_modify_db_settings(
         from django.conf import settings
 
         settings.DATABASES["default"].update(request.getfixturevalue("postgres_server"))
+
+
+def _clear_kept_clinician_pdfs() -> None:
+    module = sys.modules.get("paintrace.web.pages.clinician_pdf")  # never imported for the core
+    if module is not None:
+        module.KEPT.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_clinician_pdfs() -> Iterator[None]:
+    """Clinician PDFs are kept in memory by account number and page (pages.clinician_pdf): a
+    test's account may have the number and journal of an earlier test's, and its kept PDF."""
+    _clear_kept_clinician_pdfs()
+    yield
+    _clear_kept_clinician_pdfs()

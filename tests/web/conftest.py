@@ -36,17 +36,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-@pytest.fixture(autouse=True)
-def _no_kept_clinician_pdfs() -> Iterator[None]:
-    """Clinician PDFs are kept in memory by account number and page (pages.clinician_pdf): a
-    test's account may have the number and journal of an earlier test's, and its kept PDF."""
-    from paintrace.web.pages.clinician_pdf import KEPT
-
-    KEPT.clear()
-    yield
-    KEPT.clear()
-
-
 class Api:
     """The Django test client with JSON in and out."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -105,17 +105,6 @@ class Browserless:
             assert response.status_code == 302
             location = response["Location"]
         raise AssertionError(f"the interview did not end after {limit} questions")
-
-
-@pytest.fixture(autouse=True)
-def _no_kept_clinician_pdfs() -> Iterator[None]:
-    """Clinician PDFs are kept in memory by account number and page (pages.clinician_pdf): a
-    test's account may have the number and journal of an earlier test's, and its kept PDF."""
-    from paintrace.web.pages.clinician_pdf import KEPT
-
-    KEPT.clear()
-    yield
-    KEPT.clear()
 
 
 @pytest.fixture
