@@ -225,8 +225,8 @@ def composite_regions(
     checkins: Iterable[CheckIn], since: datetime | None = None, tz: tzinfo = UTC
 ) -> dict[str, tuple[int, float]]:
     """Region -> (days marked, mean intensity) over the check-ins since `since`."""
-    seen = _marks(checkins, since, tz)
-    return {rid: (len(d), round(sum(v) / len(v), 1)) for rid, (d, v) in sorted(seen.items())}
+    rows = sorted(region_intensities(checkins, since, tz))  # by region id
+    return {rid: (days, mean) for rid, days, mean, _ in rows}
 
 
 def region_intensities(
