@@ -22,9 +22,10 @@
     var offer = document.querySelector("[data-device-zone]");
     var select = document.querySelector("select[name=time_zone]");
     if (!offer || !select || select.value === zone) return;
-    var known = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
-    if (!known) return;
-    offer.querySelector("strong").textContent = zone.replace(/_/g, " ");
+    // The list's own option names the zone as the server words it ("America/Los Angeles").
+    var option = Array.prototype.find.call(select.options, function (o) { return o.value === zone; });
+    if (!option) return;
+    offer.querySelector("strong").textContent = option.textContent;
     offer.querySelector("button").addEventListener("click", function () {
       select.value = zone;
       select.focus();
