@@ -94,6 +94,19 @@ def test_a_bad_import_names_the_item():
         parse_journal_json({"checkins": []}, KB)
 
 
+def test_an_import_with_a_misspelt_list_is_refused_not_read_as_empty():
+    data = journal_json([], CHECKINS)
+    data["checkin"] = data.pop("checkins")
+    with pytest.raises(InputError) as err:
+        parse_journal_json(data, KB)
+    assert err.value.field == "checkin"
+    data = journal_json([], [], [ActivityRating("walking", date(2026, 3, 2), 4)])
+    data["activities"][0]["scor"] = 5
+    with pytest.raises(InputError) as err:
+        parse_journal_json(data, KB)
+    assert err.value.field == "activities.0.scor"
+
+
 checkin_strategy = st.builds(
     CheckIn,
     at=st.datetimes(

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from paintrace.errors import InputError
+from paintrace.errors import InputError, refuse_unknown
 from paintrace.explain import explain
 from paintrace.inference import Posterior, compiled_model, infer
 from paintrace.interview import Question, next_question
@@ -109,9 +109,7 @@ def parse_input(
     kb = knowledge or load_knowledge()
     if not isinstance(data, Mapping):
         raise InputError("(root)", "expected a JSON object with 'drawing' and 'findings'")
-    unknown = sorted(set(data) - _INPUT_KEYS)
-    if unknown:
-        raise InputError(unknown[0], f"unknown field; expected one of {sorted(_INPUT_KEYS)}")
+    refuse_unknown(data, _INPUT_KEYS)
     _check_labels(data)
     raw_drawing = data.get("drawing", {})
     if raw_drawing is None:
@@ -153,9 +151,7 @@ def parse_input(
         raw_patient = {}
     if not isinstance(raw_patient, Mapping):
         raise InputError("patient", "expected an object with 'age' and 'sex'")
-    for key in raw_patient:
-        if key not in ("age", "sex"):
-            raise InputError(f"patient.{key}", "unknown field; expected 'age' or 'sex'")
+    refuse_unknown(raw_patient, ("age", "sex"), "patient.")
     age = raw_patient.get("age")
     if isinstance(age, float) and age.is_integer():
         age = int(age)  # 46.0 is a whole number in JSON
@@ -181,9 +177,7 @@ def _check_labels(data: Mapping[str, Any]) -> None:
         return
     if not isinstance(expect, Mapping):
         raise InputError("expect", "expected an object with triage, sources, also_acceptable")
-    extra = sorted(set(expect) - {"triage", "sources", "also_acceptable"})
-    if extra:
-        raise InputError(f"expect.{extra[0]}", "unknown field")
+    refuse_unknown(expect, ("triage", "sources", "also_acceptable"), "expect.")
     if expect.get("triage") is not None and expect["triage"] not in LEVELS:
         raise InputError("expect.triage", f"expected one of {list(LEVELS)}")
     for key in ("sources", "also_acceptable"):

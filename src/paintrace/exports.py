@@ -24,7 +24,7 @@ from datetime import UTC, tzinfo
 from typing import Any
 
 from paintrace.assessment import parse_input
-from paintrace.errors import InputError
+from paintrace.errors import InputError, refuse_unknown
 from paintrace.journal import ActivityRating, CheckIn, checkin_from_dict, parse_activity
 from paintrace.knowledge.schema import Knowledge
 from paintrace.zones import local_time
@@ -142,6 +142,8 @@ def parse_journal_json(data: Any, knowledge: Knowledge, tz: tzinfo = UTC) -> Jou
         raise InputError("format", f"expected a {FORMAT!r} export")
     if data.get("version") != VERSION:
         raise InputError("version", f"expected version {VERSION}")
+    # a misspelt list ("checkin") would otherwise import nothing from it, and say so nowhere
+    refuse_unknown(data, ("format", "version", "assessments", "checkins", "activities"))
     out = JournalData()
     for key in ("assessments", "checkins", "activities"):
         items = data.get(key, [])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
-from paintrace.errors import InputError
+from paintrace.errors import InputError, refuse_unknown
 from paintrace.knowledge.schema import Knowledge
 from paintrace.typed_text import refuse_nul
 from paintrace.zones import local_today
@@ -176,9 +176,7 @@ def parse_checkin(
     """Validate one check-in. With `partial`, return only the validated fields given (PATCH)."""
     if not isinstance(data, Mapping):
         raise InputError("(root)", "expected a JSON object with leg_pain and back_pain")
-    unknown = sorted(set(data) - _CHECKIN_KEYS)
-    if unknown:
-        raise InputError(unknown[0], f"unknown field; expected some of {sorted(_CHECKIN_KEYS)}")
+    refuse_unknown(data, _CHECKIN_KEYS)
     fields: dict[str, Any] = {}
     for key in ("leg_pain", "back_pain"):
         score = _score(data, key, required=not partial)
@@ -251,6 +249,7 @@ def parse_activity(data: Any, *, now: datetime | None = None, tz: tzinfo = UTC) 
     person's zone, so a rating sent on Monday morning in Sydney is not filed under last week."""
     if not isinstance(data, Mapping):
         raise InputError("(root)", "expected an object with activity, week and score")
+    refuse_unknown(data, ("activity", "score", "week"))
     name = data.get("activity")
     if not isinstance(name, str) or not name.strip():
         raise InputError("activity", "expected the activity's name, e.g. 'sitting through a film'")

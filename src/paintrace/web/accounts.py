@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+from collections.abc import Collection
 from datetime import UTC, tzinfo
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.http import HttpRequest
 
-from paintrace.errors import InputError
+from paintrace.errors import InputError, refuse_unknown
 from paintrace.typed_text import refuse_nul
 from paintrace.web import crypto, quotas, store, time_zones
 from paintrace.web.models import AccountAssessment, ApiToken, ShareLink
@@ -32,13 +33,14 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def clean_credentials(data: Any) -> tuple[str, str, str]:
-    """username, password (and an optional email) from a JSON body, or InputError."""
+def clean_credentials(
+    data: Any, allowed: Collection[str] = ("username", "password", "email")
+) -> tuple[str, str, str]:
+    """username, password (and an optional email) from a JSON body, or InputError. `allowed`:
+    every field the endpoint takes, so an unknown one is refused with the endpoint's own list."""
     if not isinstance(data, dict):
         raise InputError("(root)", "expected an object with username and password")
-    unknown = sorted(set(data) - {"username", "password", "email"})
-    if unknown:
-        raise InputError(unknown[0], "unknown field; expected username, password, email")
+    refuse_unknown(data, allowed)
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not username.strip():
         raise InputError("username", "required: a user name")

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
-from paintrace.errors import InputError
+from paintrace.errors import InputError, refuse_unknown
 from paintrace.web import accounts, time_zones
 from paintrace.web.api_schemas import MessageOut
 from paintrace.web.journal_http import ERRORS, Open, account, body_doc, invalid, json_body, op
@@ -95,10 +95,11 @@ def create_account(request: HttpRequest) -> HttpResponse:
     data = json_body(request)
     if isinstance(data, JsonResponse):
         return data
-    zone = data.pop("time_zone", None) if isinstance(data, dict) else None
     try:
-        username, password, email = accounts.clean_credentials(data)
-        user = accounts.create_account(username, password, email, zone)
+        username, password, email = accounts.clean_credentials(
+            data, ("username", "password", "email", "time_zone")
+        )
+        user = accounts.create_account(username, password, email, data.get("time_zone"))
     except InputError as exc:
         return invalid(exc)
     return JsonResponse(_account(user), status=201)
@@ -128,9 +129,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
     if isinstance(data, JsonResponse):
         return data
     try:
-        username, password, _ = accounts.clean_credentials(data)
-        if isinstance(data, dict) and "email" in data:
-            raise InputError("email", "unknown field; expected username and password")
+        username, password, _ = accounts.clean_credentials(data, ("username", "password"))
     except InputError as exc:
         return invalid(exc)
     user = authenticate(request, username=username, password=password)
@@ -197,14 +196,12 @@ def change_me(request: HttpRequest) -> HttpResponse:
         return data
     if not isinstance(data, dict):
         return invalid(InputError("(root)", 'expected an object, e.g. {"time_zone": "UTC"}'))
-    unknown = sorted(set(data) - {"time_zone"})
-    if unknown:
-        return invalid(InputError(unknown[0], "unknown field; expected time_zone"))
-    if "time_zone" in data:
-        try:
+    try:
+        refuse_unknown(data, ("time_zone",))
+        if "time_zone" in data:
             time_zones.choose(user, data["time_zone"])
-        except InputError as exc:
-            return invalid(exc)
+    except InputError as exc:
+        return invalid(exc)
     return JsonResponse(_account(user))
 
 

@@ -296,10 +296,6 @@ def create_activity(request: HttpRequest) -> HttpResponse:
     if isinstance(data, JsonResponse):
         return data
     try:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - {"activity", "score", "week"})
-            if unknown:
-                raise InputError(unknown[0], "unknown field; expected activity, score, week")
         rating = parse_activity(data, tz=time_zones.zone_of(user))
         names = journal_store.activity_names(user)
         if rating.activity not in names and len(names) >= MAX_ACTIVITIES:

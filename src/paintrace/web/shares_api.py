@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
-from paintrace.errors import InputError
+from paintrace.errors import InputError, refuse_unknown
 from paintrace.web import accounts, store, view_links
 from paintrace.web.api_schemas import MessageOut, ValidationErrorOut
 from paintrace.web.journal_http import (
@@ -52,8 +52,7 @@ def _days(data: object, *, default: int | None) -> int:
     required). 7.0 is the JSON number 7."""
     if not isinstance(data, dict):
         raise InputError("(root)", 'expected an object, e.g. {"days": 7}')
-    if set(data) - {"days"}:
-        raise InputError(sorted(set(data) - {"days"})[0], "unknown field; expected days")
+    refuse_unknown(data, ("days",))
     days = data.get("days", default)
     if isinstance(days, float) and days.is_integer():
         days = int(days)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
-from paintrace.errors import InputError
+from paintrace.errors import InputError, refuse_unknown
 from paintrace.knowledge import load_knowledge
 from paintrace.measures import activity_mean, daily, weekly_activity
 from paintrace.plan import plan_to_show
@@ -58,9 +58,8 @@ def save_assessment(request: HttpRequest) -> HttpResponse:
         return data
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         return invalid(InputError("id", "required: the assessment's link id"))
-    if set(data) - {"id"}:
-        return invalid(InputError(sorted(set(data) - {"id"})[0], "unknown field"))
     try:
+        refuse_unknown(data, ("id",))
         found = accounts.save_assessment(user, data["id"])
     except InputError as exc:  # the account is full (paintrace.web.quotas)
         return invalid(exc)
