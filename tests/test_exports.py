@@ -17,7 +17,6 @@ from paintrace.calendar_ics import plan_calendar
 from paintrace.charts import (
     COLOURS,
     activity_chart_svg,
-    composite_regions,
     composite_svg,
     pain_chart_svg,
     region_intensities,
@@ -166,8 +165,12 @@ def test_charts_are_accessible_svg_with_the_important_change_line():
     assert pain_chart_svg([]) == ""
     weekly = {"walking": [(date(2026, 10, 26), 3), (date(2026, 11, 2), 5)]}
     assert "walking" in activity_chart_svg(weekly)
-    assert composite_regions(CHECKINS)["right.buttock-center"] == (2, 6.0)
-    assert "zone-essential" in composite_svg(CHECKINS)
+    rows = region_intensities(CHECKINS)
+    assert [r for r in rows if r[0] == "right.buttock-center"] == [
+        ("right.buttock-center", 2, 6.0, 7)
+    ]
+    assert "zone-essential" in composite_svg(rows)
+    assert "zone-" not in composite_svg([])
 
 
 def test_each_chart_names_itself_with_its_own_ids():

@@ -221,14 +221,6 @@ def _marks(
     return seen
 
 
-def composite_regions(
-    checkins: Iterable[CheckIn], since: datetime | None = None, tz: tzinfo = UTC
-) -> dict[str, tuple[int, float]]:
-    """Region -> (days marked, mean intensity) over the check-ins since `since`."""
-    rows = sorted(region_intensities(checkins, since, tz))  # by region id
-    return {rid: (days, mean) for rid, days, mean, _ in rows}
-
-
 def region_intensities(
     checkins: Iterable[CheckIn], since: datetime | None = None, tz: tzinfo = UTC
 ) -> list[tuple[str, int, float, int]]:
@@ -239,11 +231,11 @@ def region_intensities(
     return sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
 
 
-def composite_svg(checkins: Iterable[CheckIn], since: datetime | None = None) -> str:
+def composite_svg(rows: Iterable[tuple[str, int, float, int]]) -> str:
     """Where it hurt over the period: strong (mean 6 or more) and milder regions, on the body map.
 
-    It reuses the body map's two zone shades (essential and spillover) for strong and mild.
+    It draws region_intensities' rows, so the picture and the table beside it come from one
+    count. It reuses the body map's two zone shades (essential and spillover) for strong and mild.
     """
-    regions = composite_regions(checkins, since)
-    zones = {rid: "essential" if mean >= 6 else "spillover" for rid, (_, mean) in regions.items()}
+    zones = {rid: "essential" if mean >= 6 else "spillover" for rid, _, mean, _ in rows}
     return render_all(zones=zones, title="Where it hurt (darker: stronger)", id_prefix="comp-")

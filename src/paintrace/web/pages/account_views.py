@@ -340,9 +340,10 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
             for d in days
         ),
     )
+    intensities = charts.region_intensities(checkins, since, tz)
     region_rows = [
         {"name": kb.region_name(rid), "days": n, "mean": mean, "max": top}
-        for rid, n, mean, top in charts.region_intensities(checkins, since, tz)
+        for rid, n, mean, top in intensities
         if rid in kb.regions
     ]
     return {
@@ -354,7 +355,7 @@ def progress_context(user: Any, period: str = "all") -> dict[str, Any]:
         "pain_svg": charts.pain_chart_svg(days, summary.get("target")) if days else "",
         "activity_svg": charts.activity_chart_svg(weekly) if weekly else "",
         "any_regions": any(c.regions for c in checkins),
-        "composite_svg": charts.composite_svg(checkins, since) if region_rows else "",
+        "composite_svg": charts.composite_svg(intensities) if region_rows else "",
         "region_rows": region_rows,
         "period": period,
         "period_words": period_words,
