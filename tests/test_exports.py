@@ -250,6 +250,23 @@ def test_the_calendar_repeats_the_routine_and_sets_the_review():
         plan_calendar(plan, date(2026, 12, 7), at="25:00")
 
 
+def test_the_calendars_review_counts_from_the_plans_start():
+    """Downloaded on day 10 of a plan begun on 7 December, the review is on the 21st (day 14),
+    not 14 days after the download; a review day already past goes on today, marked due."""
+    findings = {f.id: False for f in KB.findings.values() if f.group == "red-flag"}
+    drawing = {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]}
+    plan = assess(drawing, {**findings, "worse-sitting": True}).plan
+    started = date(2026, 12, 7)
+    ics = plan_calendar(plan, date(2026, 12, 17), now=T0, started=started)
+    assert "DTSTART:20261217T080000" in ics and "RRULE:FREQ=DAILY;COUNT=14" in ics
+    assert "DTSTART;VALUE=DATE:20261221" in ics and "Review due" not in ics
+    assert "DTSTART;VALUE=DATE:20261221" in plan_calendar(plan, date(2026, 12, 21), started=started)
+    late = plan_calendar(plan, date(2026, 12, 28), now=T0, started=started).replace("\r\n ", "")
+    assert "DTSTART;VALUE=DATE:20261228" in late
+    assert "SUMMARY:Review due now: is the leg pain clearly better?" in late
+    assert "Your review was due on 21 December 2026." in late
+
+
 def test_the_pain_chart_has_a_visible_key_for_its_two_lines():
     """Solid is leg pain, dashed is back pain: said in the picture, not only in the desc."""
     svg = pain_chart_svg(daily(CHECKINS), target=5.0)

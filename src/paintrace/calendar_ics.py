@@ -1,9 +1,11 @@
 """Reminders: the plan's daily routine and its review day as an iCalendar (.ics) file.
 
 A phone's calendar app imports the file without an account or a network: one daily event for
-the routine over the plan's first two weeks, and one event on the review day. Times are floating
-local times (no zone), so 8 o'clock stays 8 o'clock wherever the phone is. RFC 5545: lines end in
-CRLF, are folded at 75 octets, and text escapes backslash, semicolon, comma and newline.
+the routine, from the day of the download, and one event on the plan's review day, counted from
+the day the plan started (plan.review_day), so it is the day the session page names. Times are
+floating local times (no zone), so 8 o'clock stays 8 o'clock wherever the phone is. RFC 5545:
+lines end in CRLF, are folded at 75 octets, and text escapes backslash, semicolon, comma and
+newline.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import hashlib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from paintrace.plan import REVIEW_DAYS, review_day
 
 
 def _escape(text: str) -> str:
@@ -48,15 +52,39 @@ def _routine_text(plan: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _review_event(plan: Mapping[str, Any], start: date, started: date) -> tuple[date, str, str]:
+    """(day, title, words) of the review. A review day already past goes on `start` (today),
+    saying it is due and when it was planned: nobody is reminded of an event in the past."""
+    planned = review_day(plan, started) or started + timedelta(days=REVIEW_DAYS)
+    advice = (
+        "If your leg pain has not fallen by 2 points or 30 %, see a physiotherapist or a doctor."
+    )
+    if planned >= start:
+        return planned, "Review: is the leg pain clearly better?", advice
+    when = f"{planned.day} {planned:%B %Y}"
+    return (
+        start,
+        "Review due now: is the leg pain clearly better?",
+        f"Your review was due on {when}. {advice}",
+    )
+
+
 def plan_calendar(
     plan: Mapping[str, Any],
     start: date,
     days: int = 14,
     at: str = "08:00",
     now: datetime | None = None,
+    started: date | None = None,
 ) -> str:
-    """The .ics text; `at` is HH:MM local time. `start` is the first day of the routine: the
-    person's today where they are (zones.local_today), not the server's."""
+    """The .ics text; `at` is HH:MM local time.
+
+    `start` is the person's today where they are (zones.local_today), not the server's; the
+    daily routine runs from it for `days` days. It does not stop at the end of the plan's first
+    two weeks: someone who downloads the file on day 10 asked for reminders from now on, and
+    the plan says to keep going while it helps (the review decides). `started` is the day the
+    plan began, the saved assessment's local day (today when None, a plan made just now); the
+    review is `after_days` after it, not after the download."""
     hour, minute = (int(x) for x in at.split(":"))
     if not (0 <= hour < 24 and 0 <= minute < 60) or not 1 <= days <= 90:
         raise ValueError("time must be HH:MM and days 1 to 90")
@@ -64,7 +92,7 @@ def plan_calendar(
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     seed = hashlib.sha256(f"{start}|{at}|{_routine_text(plan)}".encode()).hexdigest()[:16]
     first = datetime(start.year, start.month, start.day, hour, minute)
-    review_day = start + timedelta(days=int(plan.get("review", {}).get("after_days") or 14))
+    review_on, review_title, review_text = _review_event(plan, start, started or start)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -87,13 +115,9 @@ def plan_calendar(
         "BEGIN:VEVENT",
         f"UID:{seed}-review@paintrace",
         f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{review_day.strftime('%Y%m%d')}",
-        f"SUMMARY:{_escape('Review: is the leg pain clearly better?')}",
-        "DESCRIPTION:"
-        + _escape(
-            "If your leg pain has not fallen by 2 points or 30 %, see a physiotherapist "
-            "or a doctor."
-        ),
+        f"DTSTART;VALUE=DATE:{review_on.strftime('%Y%m%d')}",
+        f"SUMMARY:{_escape(review_title)}",
+        f"DESCRIPTION:{_escape(review_text)}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from paintrace.knowledge.care import Massage
@@ -283,3 +284,13 @@ def plan_to_show(result: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     plan = result.get("plan")
     return plan if isinstance(plan, dict) and plan else None
+
+
+def review_day(plan: Mapping[str, Any], started: date) -> date | None:
+    """The day the plan asks for its review: `after_days` after the day it started (the saved
+    assessment's day where the person lives), never after the day someone looks. The session
+    page and the calendar's review event both count from here, so they name the same day.
+    None for a plan (an older or partial one) that sets no review."""
+    review = plan.get("review")
+    days = review.get("after_days") if isinstance(review, Mapping) else None
+    return started + timedelta(days=int(days)) if days else None

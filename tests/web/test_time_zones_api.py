@@ -190,6 +190,49 @@ def test_reminders_start_on_the_accounts_today(
     }
 
 
+def _ics_dates(body: bytes) -> dict[str, str]:
+    """The routine's first session and the review day of a reminders file, with its review
+    event's title."""
+    text = body.decode()
+    review = text.split("BEGIN:VEVENT")[2]
+    return {
+        "routine": next(ln for ln in text.splitlines() if ln.startswith("DTSTART:"))[8:],
+        "review": next(ln for ln in review.splitlines() if ln.startswith("DTSTART;")).split(":")[1],
+        "title": next(ln for ln in review.splitlines() if ln.startswith("SUMMARY:"))[8:],
+    }
+
+
+@pytest.mark.parametrize(
+    ("saved_at", "review", "title"),
+    [
+        # saved at 8 pm on 20 February in Sydney (9 am UTC): the plan's day 0 is the 20th there
+        (datetime(2026, 2, 20, 9, 0, tzinfo=UTC), "20260306", "Review: is the leg pain"),
+        # saved on 10 February: its review day, the 24th, has passed; the review is due today
+        (datetime(2026, 2, 10, 9, 0, tzinfo=UTC), "20260302", "Review due now: is the leg"),
+    ],
+)
+def test_the_reminders_review_counts_from_the_plans_start_not_the_download(
+    frozen_now: datetime, vignette: dict[str, Any], saved_at: datetime, review: str, title: str
+) -> None:
+    """Downloaded on day 10 of a 14-day plan, the review stays on day 14 (not day 24); the
+    daily routine still starts today, where the person is."""
+    from paintrace.knowledge import load_knowledge
+    from paintrace.triage import open_red_flags
+    from paintrace.web.models import Assessment
+
+    answered = {**vignette, "findings": dict(vignette["findings"])}
+    for fid in open_red_flags(load_knowledge(), vignette["drawing"], vignette["findings"]):
+        answered["findings"][fid] = False
+    user = sign_up("sam", "Australia/Sydney")
+    assert user.post("/api/journal/assessments", {"id": assessment_id(answered)}).status_code
+    Assessment.objects.update(created_at=saved_at)
+    r = user.get("/api/journal/reminders.ics?at=07:30")
+    assert r.status_code == 200, r.content
+    dates = _ics_dates(r.content)
+    assert dates["routine"] == "20260302T073000"  # today in Sydney
+    assert dates["review"] == review and dates["title"].startswith(title)
+
+
 def test_the_schema_of_a_change_says_what_the_api_takes() -> None:
     """PATCH /api/accounts/me changes only what it is sent: {} is a 200 that changes nothing
     (above), so time_zone is not required; null is a 422, so it is a string, never null."""

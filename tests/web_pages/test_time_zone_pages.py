@@ -212,3 +212,34 @@ def test_the_last_7_days_of_the_map_are_the_persons_last_7_days(
     name = load_knowledge().region_name(rid)
     found = re.search(rf'<th scope="row">{re.escape(name)}</th><td>(\d+)</td>', page)
     assert found is not None and found.group(1) == "7"  # the 4th to the 10th
+
+
+def test_the_session_page_and_the_reminders_name_the_same_review_day(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both count the plan's days from the day it was saved, on the person's calendar. Saved at
+    11:30 pm on Friday 20 March in Berlin, the review is 14 days on: Friday 3 April. Adding 14
+    times 24 hours to the instant, as the page did, crossed the change to summer time and
+    landed at 0:30 am on the 4th; the reminders, counted from the download, said 8 April."""
+    from paintrace.web import accounts
+    from paintrace.web.models import Assessment
+
+    from .test_selfcare_pages import PIRIFORMIS_DRAWING, piriformis_findings, save
+
+    now = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return now.astimezone(tz) if tz else now.replace(tzinfo=None)
+
+    monkeypatch.setattr(zones, "datetime", Frozen)
+    user = sign_up_in(client, "eva", "Europe/Berlin")
+    saved, _ = save(PIRIFORMIS_DRAWING, piriformis_findings())
+    assert accounts.save_assessment(user, saved)
+    Assessment.objects.update(created_at=datetime(2026, 3, 20, 22, 30, tzinfo=UTC))
+    html = client.get(f"/a/{saved}/session/").content.decode()
+    found = re.search(r"Review around ([^.]*)\.", html)
+    assert found is not None and found.group(1) == "3 April 2026"
+    ics = client.get("/api/journal/reminders.ics").content.decode()
+    assert "DTSTART;VALUE=DATE:20260403" in ics and "DTSTART:20260325T080000" in ics

@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import secrets
 from collections.abc import Collection
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
@@ -23,7 +23,7 @@ from paintrace.errors import InputError, refuse_unknown
 from paintrace.typed_text import refuse_nul
 from paintrace.web import crypto, quotas, store, time_zones
 from paintrace.web.models import AccountAssessment, ApiToken, ShareLink
-from paintrace.zones import local_today, zone
+from paintrace.zones import local_day, local_today, zone
 
 USERNAME_MAX = 150
 PASSWORD_MAX = 1024  # argon2 would hash a megabyte; refuse it before
@@ -291,10 +291,15 @@ def shared_account(token: str) -> tuple[Any, bool] | None:
 
 
 def reminders_ics(
-    plan: dict[str, Any] | None, at: str, days: int, tz: tzinfo = UTC
+    plan: dict[str, Any] | None,
+    at: str,
+    days: int,
+    tz: tzinfo = UTC,
+    started: datetime | None = None,
 ) -> str | InputError | None:
-    """A calendar of daily sessions of `plan` (summary_api.plan_to_follow); None without one.
-    The routine starts today where the person is (`tz`, their zone), not the server's today."""
+    """A calendar of daily sessions of `plan` (summary_api.followed_plan); None without one.
+    The routine starts today where the person is (`tz`, their zone), not the server's today;
+    the review day counts from the day the plan `started` there (calendar_ics.plan_calendar)."""
     import re
 
     from paintrace.calendar_ics import plan_calendar
@@ -305,7 +310,8 @@ def reminders_ics(
         return InputError("days", "expected 1 to 90 days")
     if plan is None:
         return None
+    first_day = local_day(started, tz) if started else None
     try:
-        return plan_calendar(plan, local_today(tz), days=days, at=at)
+        return plan_calendar(plan, local_today(tz), days=days, at=at, started=first_day)
     except ValueError as exc:
         return InputError("at", str(exc))

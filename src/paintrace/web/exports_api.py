@@ -23,7 +23,7 @@ from paintrace.web.journal_http import (
     op,
     query_error,
 )
-from paintrace.web.summary_api import plan_to_follow
+from paintrace.web.summary_api import followed_plan
 
 router = Router()
 
@@ -156,13 +156,17 @@ def reminders(
     at: str = Query("08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM"),
     days: int = Query(14, ge=1, le=90),
 ) -> HttpResponse:
-    """``at``: the local time of the daily session (HH:MM); ``days``: 1 to 90. 404 when there
+    """``at``: the local time of the daily session (HH:MM); ``days``: how many daily sessions,
+    from today in the account's zone, 1 to 90. The review event falls on the plan's review day,
+    counted from the day its assessment was saved; on today, marked due, once that day has
+    passed. 404 when there
     is no plan to follow: no saved assessment, a latest one without a plan or with warning-sign
     questions open, or a plan the journal paused after a warning sign at a check-in."""
     user = account(request)
     if isinstance(user, HttpResponse):
         return user
-    text = accounts.reminders_ics(plan_to_follow(user), at, days, time_zones.zone_of(user))
+    plan, started = followed_plan(user) or (None, None)
+    text = accounts.reminders_ics(plan, at, days, time_zones.zone_of(user), started)
     if isinstance(text, InputError):
         return invalid(text)
     if text is None:

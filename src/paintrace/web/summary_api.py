@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -145,16 +145,27 @@ def _reassessment(saved: Any, checkins: list[Any], tz: tzinfo = UTC) -> Reassess
 
 
 def plan_to_follow(user: Any) -> dict[str, Any] | None:
-    """The plan the journal offers (the reminders, the check-in's muscles): the latest saved
+    """The plan the journal offers (the check-in's muscles): see followed_plan."""
+    followed = followed_plan(user)
+    return followed[0] if followed else None
+
+
+def followed_plan(user: Any) -> tuple[dict[str, Any], datetime] | None:
+    """The plan the journal offers (the reminders, the check-in's muscles) and when it started
+    (its assessment was saved; the reminders count the review day from there): the latest saved
     assessment's, only where it may be followed (plan_to_show), and not while the journal has
     paused it because a check-in reported a warning sign. An older plan never stands in for a
     newer result that has none."""
     saved = accounts.latest_assessment(user)
     plan = plan_to_show(saved.result) if saved else None
     # the pause is the reassessment's alone: no ratings, series or charts are needed for it
-    if plan is None or _reassessment(saved, journal_store.checkins(user)).plan_paused:
+    if (
+        saved is None
+        or plan is None
+        or _reassessment(saved, journal_store.checkins(user)).plan_paused
+    ):
         return None
-    return plan
+    return plan, saved.created_at
 
 
 def journal_data(user: Any) -> tuple[Any, list[Any], list[Any]]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from paintrace.plan import review_day
 from paintrace.web.pages.selfcare_words import (
     KIND_LABELS,
     distinct_points,
@@ -86,9 +87,11 @@ def _techniques(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def session_view(
-    plan: Mapping[str, Any] | None, created_at: dt.datetime | None = None
+    plan: Mapping[str, Any] | None, started: dt.date | None = None
 ) -> dict[str, Any] | None:
-    """Today's routine, step by step, or None when the plan has no steps to guide."""
+    """Today's routine, step by step, or None when the plan has no steps to guide. `started`
+    is the plan's first day on the person's calendar; its review day (plan.review_day) is the
+    one the reminders' calendar names too."""
     if not plan:
         return None
     raw_steps = [s for s in (plan.get("schedule") or {}).get("steps") or [] if s.get("seconds")]
@@ -148,8 +151,6 @@ def session_view(
         )
         previous = s
     review = plan.get("review") if isinstance(plan.get("review"), Mapping) else {}
-    days = review.get("after_days") if review else None
-    review_date = created_at + dt.timedelta(days=int(days)) if created_at and days else None
     data = {
         "steps": [{k: step[k] for k in SCRIPT_STEP_KEYS} for step in steps],
         "techniques": {
@@ -177,6 +178,6 @@ def session_view(
         "total_seconds": sum(s["seconds"] + s["rest"] for s in steps),
         "data": data,
         "review": review.get("text") if review else "",
-        "review_date": review_date,
+        "review_date": review_day(plan, started) if started else None,
         "red_flags": red_flag_groups(strings(plan.get("red_flag_card"))),
     }

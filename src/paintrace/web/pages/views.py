@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -34,6 +35,7 @@ from paintrace.web.pages.state import (
     Interview,
 )
 from paintrace.web.pdf import plan_pdf_response
+from paintrace.zones import local_day
 
 # --------------------------------------------------------------------------- body map
 
@@ -263,7 +265,9 @@ def _no_plan(request: HttpRequest, saved: Any, kind: str) -> HttpResponse:
 def session(request: HttpRequest, aid: str) -> HttpResponse:
     """Today's routine step by step: a checklist without JavaScript, a timed guide with it."""
     saved = _get_or_404(aid)
-    view = selfcare.session_view(plan_to_show(saved.result), saved.created_at)
+    # the plan's first day on the reader's calendar (theirs when logged in, else the server's)
+    started = local_day(saved.created_at, timezone.get_current_timezone())
+    view = selfcare.session_view(plan_to_show(saved.result), started)
     if view is None:
         return _no_plan(request, saved, "session")
     context = {"aid": saved.id, "session": view}
