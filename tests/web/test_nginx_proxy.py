@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -298,8 +299,9 @@ def test_a_body_over_client_max_body_size_gets_413_from_nginx(proxy: Proxy) -> N
     limit = 64 * 1024  # client_max_body_size 64k
     head, tail = b'{"drawing": {}, "findings": {}, "pad": "', b'"}'
     at_limit = head + b"x" * (limit - len(head) - len(tail)) + tail
-    status, _, body = proxy.request("POST", "/api/assessments", at_limit + b" ")
-    assert status == 413 and _nginx_page(body), body
+    status, resp, body = proxy.request("POST", "/api/assessments", at_limit + b" ")
+    assert status == 413 and not _nginx_page(body), body
+    assert resp.getheader("Content-Type") == "application/json", body
     # at the limit it reaches the app, which refuses the unknown field in JSON
     status, resp, body = proxy.request("POST", "/api/assessments", at_limit)
     assert status == 422 and resp.getheader("Content-Type") == "application/json", body
@@ -309,6 +311,95 @@ def test_a_body_over_client_max_body_size_gets_413_from_nginx(proxy: Proxy) -> N
     status, resp, body = proxy.request("POST", "/api/journal/import", at_limit * 8)
     assert not _nginx_page(body) and resp.getheader("Content-Type") == "application/json", body
     assert status in (401, 403), body
+
+
+def _refusal_by_the_app(app_port: int, path: str, content_type: str) -> tuple[Any, bytes]:
+    """The app's own 413 for a body over its limit (paintrace.web.bodylimit), asked directly:
+    it answers from the Content-Length, without reading the body, so none is sent."""
+    conn = http.client.HTTPConnection("127.0.0.1", app_port, timeout=10)
+    try:
+        headers = {
+            "Host": HOST,
+            "X-Forwarded-Proto": "https",
+            "Content-Type": content_type,
+            "Content-Length": str(5 * 1024 * 1024),
+        }
+        conn.request("POST", path, headers=headers)
+        resp = conn.getresponse()
+        assert resp.status == 413
+        return resp, resp.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "answer"),
+    [
+        ("/api/assessments", "application/json", "application/json"),
+        ("/api/journal/import", "application/json", "application/json"),
+        ("/start/", "application/x-www-form-urlencoded", "text/html; charset=utf-8"),
+        ("/journal/checkin/", "application/x-www-form-urlencoded", "text/html; charset=utf-8"),
+    ],
+)
+def test_nginx_refuses_a_body_too_large_as_the_app_does(
+    proxy: Proxy, path: str, content_type: str, answer: str
+) -> None:
+    """A body over client_max_body_size never reaches the app: nginx answers in its place with
+    the app's own refusal, the same status, type, words and headers. A page (an interview step
+    htmx shows in place) gets the page in plain words, not nginx's bare '413 Request Entity Too
+    Large'; the API its JSON."""
+    too_large = b"x" * (5 * 1024 * 1024 if path == "/api/journal/import" else 64 * 1024 + 1)
+    status, resp, body = proxy.request("POST", path, too_large, {"Content-Type": content_type})
+    assert status == 413 and not _nginx_page(body), body
+    assert resp.getheader("Content-Type") == answer
+    app, app_body = _refusal_by_the_app(proxy.app_port, path, content_type)
+    # the same bytes, but for the stylesheet: the app names its hashed copy, nginx cannot
+    hashed = re.compile(rb"/static/paintrace/app\.[0-9a-f]+\.css")
+    assert body == hashed.sub(b"/static/paintrace/app.css", app_body)
+    if answer == "application/json":
+        assert json.loads(body) == {
+            "detail": [{"loc": ["body"], "msg": "the request body is too large", "type": "body"}]
+        }
+    else:
+        assert b"What you sent was too large" in body and b"nothing was saved" in body
+    for name in (
+        "Cache-Control",
+        "X-Robots-Tag",
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+    ):
+        assert resp.getheader(name) == app.getheader(name), name
+    # the page's stylesheet is there without the app's hashed name
+    assert proxy.request("GET", "/static/paintrace/app.css")[0] == 200
+    assert f'"POST {path}" 413' in proxy.access_log
+
+
+def test_a_chunked_body_too_large_gets_the_same_page(proxy: Proxy) -> None:
+    """A chunked body has no length to refuse it by: nginx reads it up to the limit, then
+    answers with the same page."""
+    chunk = b"x" * (64 * 1024 + 1)
+    sock = proxy.tls_socket()
+    try:
+        sock.sendall(
+            f"POST /start/ HTTP/1.1\r\nHost: {HOST}\r\nTransfer-Encoding: chunked\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\n\r\n{len(chunk):x}\r\n".encode()
+            + chunk
+            + b"\r\n0\r\n\r\n"
+        )
+        sock.settimeout(5)
+        answer = b""
+        while b"</html>" not in answer:
+            got = sock.recv(65536)
+            if not got:
+                break
+            answer += got
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+    assert b"Content-Type: text/html; charset=utf-8" in answer
+    assert b"What you sent was too large" in answer and not _nginx_page(answer)
 
 
 def test_writes_past_the_burst_get_429_while_reads_go_on(proxy: Proxy) -> None:

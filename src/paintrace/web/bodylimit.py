@@ -72,6 +72,8 @@ WATCHDOG = _Watchdog()  # one per process; paintrace.web.worker uses it for requ
 
 
 # What a person reads when a page's form is refused here: (heading, what happened, what to do).
+# docs/deploy.md's nginx answers a body over its own limit with a copy of the 413 page and of
+# the API's JSON (tests/web/test_nginx_proxy.py compares them): change them together.
 _PAGE_WORDS = {
     "400": (
         "We could not read what you sent",
