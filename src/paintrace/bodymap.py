@@ -62,7 +62,7 @@ _SYMPTOM_FALLBACK_FILL = {
 }
 # With several symptoms a region shows one colour and one pattern: the same one, in the order of
 # the stylesheet's rules (pain over burning over tingling over numbness).
-_SHOWN_FIRST: tuple[str, ...] = ("pain", "burning", "tingling", "numbness")
+SHOWN_FIRST: tuple[str, ...] = ("pain", "burning", "tingling", "numbness")
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +268,10 @@ def _marker(x: float, y: float) -> str:
     )
 
 
-def _pattern_id(id_prefix: str, view: str, symptom: str) -> str:
+def pattern_id(id_prefix: str, view: str, symptom: str) -> str:
+    """A view's pattern for a symptom. Named in one place: the marks drawn here, the page's
+    script and the stylesheet the picture follows the list with, without it
+    (web.pages.list_marks), all fill regions with it."""
     return f"{id_prefix}bm-{view}-pattern-{symptom}"
 
 
@@ -279,7 +282,7 @@ def _patterns(id_prefix: str, view: str) -> str:
     out = ["<defs>"]
     for sym in SYMPTOMS:
         out.append(
-            f'<pattern id="{escape(_pattern_id(id_prefix, view, sym))}" data-symptom="{sym}" '
+            f'<pattern id="{escape(pattern_id(id_prefix, view, sym))}" data-symptom="{sym}" '
             f'class="sym-pattern" patternUnits="userSpaceOnUse" width="{t}" height="{t}">'
             f'<rect class="pattern-bg sym-{sym}" width="{t}" height="{t}" '
             f'fill="{_SYMPTOM_FALLBACK_FILL[sym]}" stroke="none"/>'
@@ -364,8 +367,8 @@ def render_view(
             f'data-region="{escape(s.region)}"',
         ]
         if syms:
-            top = next(sym for sym in _SHOWN_FIRST if sym in syms)
-            attrs.append(f'fill="url(#{escape(_pattern_id(id_prefix, view, top))})"')
+            top = next(sym for sym in SHOWN_FIRST if sym in syms)
+            attrs.append(f'fill="url(#{escape(pattern_id(id_prefix, view, top))})"')
         if interactive:
             attrs.append(f'aria-label="{escape(s.name)}"')
         out.append(f'<path {" ".join(attrs)} d="{escape(s.d)}"/>')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
@@ -333,4 +334,81 @@ def test_everything_works_without_javascript(browser: Any, site: str) -> None:
     expect(page).to_have_url(site + "/interview/?step=4")
     answer_until_result(page, lambda fid: "Yes" if fid in PIRIFORMIS_YES else "No")
     expect(page.locator(".source").first.locator("h3")).to_contain_text("Piriformis")
+    context.close()
+
+
+FILL = "el => getComputedStyle(el).fill"
+
+
+def _share_of(png: bytes, colour: tuple[int, int, int]) -> float:
+    """The share of a screenshot's pixels that are `colour` (give or take antialiasing)."""
+    from PIL import Image
+
+    raw = Image.open(io.BytesIO(png)).convert("RGB").tobytes()
+    pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
+    near = [p for p in pixels if all(abs(a - b) <= 12 for a, b in zip(p, colour, strict=True))]
+    return len(near) / len(pixels)
+
+
+def test_without_javascript_the_picture_shows_the_ticks_of_the_list(
+    browser: Any, site: str
+) -> None:
+    """The list is the form; the picture follows its ticks by CSS alone (bodymap-list.css,
+    linked in <noscript>): each ticked place in its symptom's pattern, in every view it is
+    drawn in, the one shown first (pain) winning; unticking clears it, also a mark the server
+    drew into the picture."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/")
+    buttock = region(page, "right.buttock-center", "back")
+    plain = buttock.evaluate(FILL)
+    assert plain == "rgb(228, 228, 228)", plain
+    assert _share_of(buttock.screenshot(), (198, 40, 40)) == 0
+    checkbox(page, "right.buttock-center", "numbness").check()
+    assert buttock.evaluate(FILL) == 'url("#bm-back-pattern-numbness")'
+    checkbox(page, "right.buttock-center", "pain").check()
+    assert buttock.evaluate(FILL) == 'url("#bm-back-pattern-pain")'
+    # the pattern is drawn, not only named: the place turns the pain red (#c62828)
+    assert _share_of(buttock.screenshot(), (198, 40, 40)) > 0.15
+    checkbox(page, "right.heel", "tingling").check()
+    for view in ("back", "soles"):
+        fill = region(page, "right.heel", view).evaluate(FILL)
+        assert fill == f'url("#bm-{view}-pattern-tingling")', view
+    checkbox(page, "right.buttock-center", "pain").uncheck()
+    checkbox(page, "right.buttock-center", "numbness").uncheck()
+    assert buttock.evaluate(FILL) == plain
+
+    # a form sent back (an age out of range; the browser's own check off, as in some
+    # browsers): the server drew the heel into the picture, and unticking it clears it
+    page.get_by_label("Your age").fill("200")
+    page.locator("#drawing-form").evaluate("form => { form.noValidate = true; }")
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.locator("#form-errors")).to_contain_text("age")
+    heel = region(page, "right.heel", "soles")
+    expect(heel).to_have_class(re.compile(r"\bmarked\b"))
+    assert heel.evaluate(FILL) == 'url("#bm-soles-pattern-tingling")'
+    checkbox(page, "right.heel", "tingling").uncheck()
+    assert heel.evaluate(FILL) == plain
+    context.close()
+
+
+def test_without_javascript_the_check_in_map_shows_the_ticks_too(browser: Any, site: str) -> None:
+    """At check-in a place hurts or not (pain): ticked, or given a strength without a tick
+    (which counts as ticked), it turns pain red on the picture."""
+    from .test_reflow_and_focus import _account_with_a_saved_plan
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _account_with_a_saved_plan(page, site, "nojs-map")
+    page.goto(site + "/journal/check-in/")
+    page.locator("#checkin-map > summary").click()
+    calf = region(page, "right.calf-upper", "back")
+    shin = region(page, "left.leg-anterior", "front")
+    assert calf.evaluate(FILL) == shin.evaluate(FILL) == "rgb(228, 228, 228)"
+    page.locator('input[name="r:right.calf-upper"]').check()
+    assert calf.evaluate(FILL) == 'url("#bm-back-pattern-pain")'
+    page.locator('select[name="ri:left.leg-anterior"]').select_option("3")
+    assert shin.evaluate(FILL) == 'url("#bm-front-pattern-pain")'
+    page.locator('select[name="ri:left.leg-anterior"]').select_option("")
+    assert shin.evaluate(FILL) == "rgb(228, 228, 228)"
     context.close()

@@ -104,3 +104,21 @@ def test_coming_back_shows_the_drawing_so_far(client: Client) -> None:
     assert '<input type="checkbox" name="r:left.calf-upper" value="tingling" checked>' in html
     assert 'class="region marked sym-pain sym-tingling multi"' in html
     assert 'value="52"' in html
+
+
+def test_the_stylesheet_the_picture_follows_the_list_with_is_current(client: Client) -> None:
+    """bodymap-list.css is written from the regions (paintrace.web.pages.list_marks): a region
+    added to bodymap.yaml without running it would not follow its ticks without JavaScript.
+    Both pages with the list link it inside <noscript>, so the script's pages never fetch it."""
+    from paintrace.web.pages import list_marks
+
+    assert list_marks.STATIC.read_text(encoding="utf-8") == list_marks.stylesheet(), (
+        "run: python -m paintrace.web.pages.list_marks"
+    )
+    css = list_marks.stylesheet()
+    for rid in bodymap.region_ids():
+        for symptom in SYMPTOMS:
+            assert f'[name="r:{rid}"][value={symptom}]:checked) [data-region="{rid}"]' in css
+    html = client.get("/").content.decode()
+    link = re.search(r'<noscript><link rel="stylesheet" href="([^"]+)"></noscript>', html)
+    assert link is not None and "bodymap-list" in link.group(1)

@@ -33,6 +33,8 @@ def test_the_map_is_on_the_check_in_folded_away_with_a_plain_list(client: Client
     assert html.index('name="back_pain"') < html.index("checkin-map") < html.index("Save check-in")
     assert 'id="picture"' in html and 'data-region="right.buttock-center"' in html  # the map
     assert "paintrace/bodymap" in html and 'id="checkin-form"' in html  # the same script
+    # without it, the picture follows the list's ticks by CSS (list_marks)
+    assert re.search(r'<noscript><link rel="stylesheet" href="[^"]*bodymap-list', html)
     # plain shapes until the script makes them buttons: without it a tap does nothing
     assert not re.search(r"<path [^>]*(?:tabindex|role=|aria-pressed)", html)
     kb = load_knowledge()
