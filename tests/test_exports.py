@@ -267,6 +267,24 @@ def test_the_calendars_review_counts_from_the_plans_start():
     assert "Your review was due on 21 December 2026." in late
 
 
+def test_downloading_the_calendar_again_updates_its_events_instead_of_adding_more():
+    findings = {f.id: False for f in KB.findings.values() if f.group == "red-flag"}
+    drawing = {"right.buttock-center": ["pain"], "right.thigh-posterior-upper": ["pain"]}
+    plan = assess(drawing, {**findings, "worse-sitting": True}).plan
+    started = date(2026, 12, 7)
+
+    def fields(ics: str, name: str) -> list[str]:
+        return [line for line in ics.split("\r\n") if line.startswith(f"{name}:")]
+
+    first = plan_calendar(plan, started, now=T0, started=started)
+    later = plan_calendar(plan, date(2026, 12, 10), at="19:00", now=T0, started=started)
+    assert fields(first, "UID") == fields(later, "UID") and len(fields(first, "UID")) == 2
+    assert fields(first, "SEQUENCE") == ["SEQUENCE:0"] * 2
+    assert fields(later, "SEQUENCE") == ["SEQUENCE:3"] * 2
+    newer = plan_calendar(plan, date(2026, 12, 10), started=date(2026, 12, 9))
+    assert fields(newer, "UID") != fields(first, "UID")  # a plan saved again is a new plan
+
+
 def test_the_pain_chart_has_a_visible_key_for_its_two_lines():
     """Solid is leg pain, dashed is back pain: said in the picture, not only in the desc."""
     svg = pain_chart_svg(daily(CHECKINS), target=5.0)

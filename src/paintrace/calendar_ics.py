@@ -90,9 +90,14 @@ def plan_calendar(
         raise ValueError("time must be HH:MM and days 1 to 90")
     minutes = max(int(plan.get("schedule", {}).get("minutes") or 0), 10)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    seed = hashlib.sha256(f"{start}|{at}|{_routine_text(plan)}".encode()).hexdigest()[:16]
+    began = started or start
+    # One plan's events keep their ids from download to download, so importing the file again
+    # (another day, another time of day) updates them instead of adding a second set; SEQUENCE
+    # grows with the day of the download, as RFC 5545 asks of a changed event.
+    seed = hashlib.sha256(f"{began}|{_routine_text(plan)}".encode()).hexdigest()[:16]
+    sequence = f"SEQUENCE:{max((start - began).days, 0)}"
     first = datetime(start.year, start.month, start.day, hour, minute)
-    review_on, review_title, review_text = _review_event(plan, start, started or start)
+    review_on, review_title, review_text = _review_event(plan, start, began)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -100,6 +105,7 @@ def plan_calendar(
         "CALSCALE:GREGORIAN",
         "BEGIN:VEVENT",
         f"UID:{seed}-routine@paintrace",
+        sequence,
         f"DTSTAMP:{stamp}",
         f"DTSTART:{first.strftime('%Y%m%dT%H%M%S')}",
         f"DURATION:PT{minutes}M",
@@ -114,6 +120,7 @@ def plan_calendar(
         "END:VEVENT",
         "BEGIN:VEVENT",
         f"UID:{seed}-review@paintrace",
+        sequence,
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{review_on.strftime('%Y%m%d')}",
         f"SUMMARY:{_escape(review_title)}",
