@@ -72,6 +72,28 @@ def site(live_server: Any) -> str:
 
 
 @pytest.fixture
+def body_limit(live_server: Any) -> Iterator[None]:
+    """The live server behind the body-size guard, as gunicorn serves the app
+    (paintrace.web.wsgi). wsgiref refuses hop-by-hop headers from an app, so the guard's
+    ``Connection: close`` (which gunicorn acts on) is left out here."""
+    from paintrace.web.bodylimit import wrap
+
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    guarded = wrap(app)
+
+    def without_connection(environ: Any, start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            return start_response(status, [h for h in headers if h[0] != "Connection"], *exc)
+
+        return guarded(environ, start)
+
+    httpd.set_app(without_connection)
+    yield
+    httpd.set_app(app)
+
+
+@pytest.fixture
 def csp_errors(page: Page) -> Iterator[list[str]]:
     """Console errors about the Content-Security-Policy: each one is a bug in our markup."""
     errors: list[str] = []

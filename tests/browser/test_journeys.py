@@ -5,10 +5,8 @@ the defects those walks found, each on its own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
@@ -74,28 +72,6 @@ def test_a_refused_interview_step_shows_why_instead_of_doing_nothing(page: Page,
     expect(heading).to_have_text("This form has expired")
     expect(heading).to_be_focused()
     expect(page).to_have_title("This form has expired · paintrace")
-
-
-@pytest.fixture
-def body_limit(live_server: Any) -> Iterator[None]:
-    """The live server behind the body-size guard, as gunicorn serves the app
-    (paintrace.web.wsgi). wsgiref refuses hop-by-hop headers from an app, so the guard's
-    ``Connection: close`` (which gunicorn acts on) is left out here."""
-    from paintrace.web.bodylimit import wrap
-
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-    guarded = wrap(app)
-
-    def without_connection(environ: Any, start_response: Any) -> Any:
-        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-            return start_response(status, [h for h in headers if h[0] != "Connection"], *exc)
-
-        return guarded(environ, start)
-
-    httpd.set_app(without_connection)
-    yield
-    httpd.set_app(app)
 
 
 def test_an_interview_step_sent_too_large_says_so_in_words(
