@@ -322,10 +322,12 @@ def render_view(
     ``marks`` maps a region id to its symptoms, ``zones`` a region id to ``essential`` or
     ``spillover`` (a source's referral map), ``points`` lists regions that get a trigger-point
     marker. Ids that belong to other views are ignored, so a whole drawing can be passed to every
-    view. With ``interactive`` every region carries its name (``aria-label``) for the page's
-    script, which makes each region a toggle button and the view a group when it starts: served
-    as buttons, the regions would be Tab stops that do nothing without JavaScript (the list of
-    places does the work then), so the picture is served as a plain image.
+    view. With ``interactive`` every region carries its name (``data-name``) for the page's
+    script, which makes each region a named toggle button and the view a group when it starts:
+    served as buttons, the regions would be Tab stops that do nothing without JavaScript (the
+    list of places does the work then), so the picture is served as a plain image. Its shapes
+    are then parts of an image, which may not carry a name of their own (ARIA: aria-label is
+    prohibited on them), hence not ``aria-label`` until the script names them.
     """
     bm = load_bodymap()
     if view not in bm.views:
@@ -370,7 +372,7 @@ def render_view(
             top = next(sym for sym in SHOWN_FIRST if sym in syms)
             attrs.append(f'fill="url(#{escape(pattern_id(id_prefix, view, top))})"')
         if interactive:
-            attrs.append(f'aria-label="{escape(s.name)}"')
+            attrs.append(f'data-name="{escape(s.name)}"')
         out.append(f'<path {" ".join(attrs)} d="{escape(s.d)}"/>')
     out.append("</g>")
     if v.details:

@@ -39,7 +39,8 @@ def test_it_draws_every_region_as_a_plain_named_shape_until_the_script_starts(
     assert drawn == bodymap.region_ids()
     for shape in shapes:
         assert "tabindex" not in shape and "role=" not in shape and "aria-pressed" not in shape
-        assert re.search(r'aria-label="[^"]+"', shape)  # the name the script announces
+        assert re.search(r'data-name="[^"]+"', shape)  # the name the script announces
+        assert "aria-label" not in shape  # a part of an image: no name of its own (ARIA)
     for svg in re.findall(r"<svg [^>]*>", html):
         assert 'role="group"' not in svg
 

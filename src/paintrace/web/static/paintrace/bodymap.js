@@ -119,14 +119,15 @@
         ": " + names[rid] + ".");
     }
 
-    // The server sends plain shapes (without this script a tap would do nothing): each view
-    // becomes a group and each region a named toggle button in the Tab order.
+    // The server sends plain shapes, parts of an image (without this script a tap would do
+    // nothing): each view becomes a group and each region a named toggle button in the Tab order.
     picture.querySelectorAll("svg.bodymap-svg").forEach(function (svg) {
       svg.setAttribute("role", "group");
     });
     picture.querySelectorAll("[data-region]").forEach(function (el) {
       var rid = el.getAttribute("data-region");
-      if (!names[rid]) names[rid] = el.getAttribute("aria-label") || rid;
+      if (!names[rid]) names[rid] = el.getAttribute("data-name") || rid;
+      el.setAttribute("aria-label", names[rid]);
       el.setAttribute("tabindex", "0");
       el.setAttribute("role", "button");
       el.setAttribute("aria-pressed", "false");
