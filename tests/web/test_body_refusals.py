@@ -70,7 +70,9 @@ def _assert_a_page(answer: _Answer, status: str, heading: str, *, whole: bool = 
     html = answer.body.decode()
     assert f'<h1 id="error-heading">{heading}</h1>' in html
     assert f"<title>Error: {heading} · paintrace</title>" in html
-    assert '<main id="main"' in html  # app.js focuses its h1 after htmx swaps it in
+    assert '<main id="main" tabindex="-1">' in html  # app.js focuses its h1 after htmx swaps it in
+    assert '<a class="skip-link" href="#main">' in html  # like every other page
+    assert re.search(r'<link rel="icon" href="/static/paintrace/favicon[.\w]*\.svg"', html)
     assert "detail" not in html and "{" not in html  # no JSON, no template left over
     assert "<script" not in html and "<style" not in html  # nothing the page's CSP would block
     assert re.search(r'<link rel="stylesheet" href="/static/paintrace/app[.\w]*\.css">', html)

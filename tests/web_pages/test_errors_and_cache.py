@@ -42,6 +42,7 @@ def test_the_500_page_is_branded(client: Client) -> None:
 
     html = render_to_string("500.html")
     assert "Something went wrong on our side" in html and 'href="/"' in html
+    assert '<a class="skip-link" href="#main">' in html and 'rel="icon"' in html
 
 
 @pytest.mark.parametrize("suffix", ["", "delete/", "session/"])

@@ -102,9 +102,11 @@ _PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Error: {heading} · paintrace</title>
+<link rel="icon" href="{icon}" type="image/svg+xml">
 <link rel="stylesheet" href="{stylesheet}">
 </head>
 <body class="page">
+<a class="skip-link" href="#main">Skip to the main content</a>
 <header class="site-header"><div class="wrap header-inner"><a class="brand" href="/">\
 <span class="brand-mark" aria-hidden="true"></span>paintrace</a></div></header>
 <main id="main" tabindex="-1">
@@ -124,11 +126,14 @@ In an emergency, call your emergency number.</p>
 """
 
 
-def refusal_pages(stylesheet: str = "/static/paintrace/app.css") -> dict[str, bytes]:
+def refusal_pages(
+    stylesheet: str = "/static/paintrace/app.css", icon: str = "/static/paintrace/favicon.svg"
+) -> dict[str, bytes]:
     """The HTML answer for each status, by its code ("413"): built once, not per request."""
     return {
         code: _PAGE.format(
             stylesheet=html.escape(stylesheet),
+            icon=html.escape(icon),
             heading=html.escape(heading),
             happened=html.escape(happened),
             to_do=html.escape(to_do),
@@ -256,6 +261,7 @@ def wrap(app: WSGIApp) -> WSGIApp:
         settings.MAX_REQUEST_BYTES,
         settings.BODY_READ_TIMEOUT,
         getattr(settings, "LARGE_BODY_PATHS", None),
-        pages=refusal_pages(static("paintrace/app.css")),  # the hashed name, once collected
+        # the hashed names, once collected
+        pages=refusal_pages(static("paintrace/app.css"), static("paintrace/favicon.svg")),
         headers=SECURITY_HEADERS.items(),
     )
