@@ -58,6 +58,7 @@ def test_the_view_only_page_shows_the_result_and_nothing_that_changes_it(
     assert r.status_code == 200
     html = r.content.decode()
     assert "A view-only copy" in html
+    assert "<title>Shared result (view-only): " in html  # not the owner's page's title
     assert "banner-self-care" in html  # the triage
     assert "Likely sources of your symptoms" in html  # the ranking
     assert 'id="plan"' in html and "What you can do" in html  # the plan
@@ -110,7 +111,7 @@ def test_expired_link_is_410_with_the_branded_page(client: Client, aid: str) -> 
     AssessmentViewLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     r = Client().get(url)
     assert r.status_code == 410
-    assert "This link has expired" in r.content.decode() and aid not in r.content.decode()
+    assert "This view-only link has expired" in r.content.decode() and aid not in r.content.decode()
 
 
 def test_deleting_the_assessment_ends_its_view_links(client: Client, aid: str) -> None:
@@ -176,7 +177,7 @@ def test_the_view_only_pdf_is_404_or_410_like_the_page(client: Client, aid: str)
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     r = Client().get(gone + "plan.pdf")
-    assert r.status_code == 410 and "This link has expired" in r.content.decode()
+    assert r.status_code == 410 and "This view-only link has expired" in r.content.decode()
     live = AssessmentViewLink.objects.get(lookup=crypto.view_lookup(url.split("/")[2]))
     client.post(f"/a/{aid}/views/", {"revoke": str(live.pk)})
     assert Client().get(url + "plan.pdf").status_code == 404  # revoked
