@@ -37,3 +37,17 @@ def test_too_many_requests_is_a_page_for_phones() -> None:
     html = r.content.decode()
     _looks_like_the_site(html)
     assert "try again in 2 minutes" in html
+
+
+def test_a_form_s_address_opened_on_its_own_is_a_page_not_a_blank() -> None:
+    """A refused answer on a result page leaves /a/<id>/answer/ in the address bar; opened
+    again (history, a restored tab) it was an empty 405: a blank page."""
+    r = Client().get("/a/AAAAAAAAAAAAAAAAAAAAAA/answer/")
+    assert r.status_code == 405 and r["Allow"] == "POST"
+    html = r.content.decode()
+    _looks_like_the_site(html)
+    assert "There is no page at this address" in html
+    assert 'href="/a/AAAAAAAAAAAAAAAAAAAAAA/">Back to your result</a>' in html
+    r = Client().get("/accounts/logout/")
+    assert r.status_code == 405 and 'href="/">Go to the start</a>' in r.content.decode()
+    assert Client().put("/faq/").content == b""  # not a person's browser: no page

@@ -1,5 +1,6 @@
 """Response headers Django 5.2 does not set itself: the Content-Security-Policy, no-store and
-noindex on everything the app answers; gzip for HTML pages; HEAD answered as GET.
+noindex on everything the app answers; gzip for HTML pages; HEAD answered as GET; a page for
+the 405 of a form's address opened on its own.
 
 The policy forbids inline scripts and styles and every third-party origin, so an injected
 ``<script>`` cannot run and no page can make the browser talk to anyone but this server.
@@ -109,6 +110,35 @@ class HeadAsGetMiddleware:
             response["Content-Length"] = str(len(response.content))
             response.content = b""
         return response
+
+
+class NotAllowedPageMiddleware:
+    """A page address opened with GET that takes only POST (a form's address: a refused answer
+    leaves it in the address bar, and history or a restored tab opens it again) was answered
+    with Django's empty 405, a blank page with no way on. It now gets a page in the site's
+    layout, with the same status and ``Allow``. The API's 405 is JSON (paintrace.web.api_edges);
+    other methods are sent by scripts, not by someone reading, and keep the empty answer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or request.method != "GET"
+            or request.path.startswith("/api/")
+            or response.content
+        ):
+            return response
+        from django.shortcuts import render
+
+        match = request.resolver_match
+        page = render(request, "405.html", {"aid": match.kwargs.get("aid") if match else None})
+        page.status_code = 405
+        page["Allow"] = response["Allow"]
+        return page
 
 
 def allowed_methods(response: HttpResponse) -> list[str]:

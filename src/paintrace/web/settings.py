@@ -239,6 +239,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "paintrace.web.time_zones.AccountTimeZoneMiddleware",  # a logged-in person's own clock
     "django.contrib.messages.middleware.MessageMiddleware",
+    "paintrace.web.middleware.NotAllowedPageMiddleware",  # inside messages: it renders a page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "paintrace.web.ratelimit.RateLimitMiddleware",
