@@ -20,6 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import RequestFactory
+
+from paintrace.web.middleware import SECURITY_HEADERS
+from paintrace.web.private_headers import PRIVATE_HEADERS
+from paintrace.web.ratelimit import too_many
 
 from .helpers import free_port, fresh_environment, stop_process
 from .nginx_harness import (
@@ -281,9 +286,14 @@ def test_one_address_holds_at_most_20_requests_open(proxy: Proxy) -> None:
         time.sleep(0.5)
         extra = proxy.tls_socket("127.0.0.99")
         held.append(extra)
-        extra.sendall(f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+        extra.sendall(f"GET /api/knowledge/regions HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
         extra.settimeout(5)
-        assert extra.recv(200).startswith(b"HTTP/1.1 429")
+        answer = http.client.HTTPResponse(extra)  # type: ignore[arg-type]
+        answer.begin()
+        assert answer.status == 429
+        # the app's own 429, as for too many writes (below)
+        assert answer.read() == _too_many_by_the_app("/api/knowledge/regions")
+        _assert_the_apps_headers(answer, retry_after="2")
         assert proxy.request("GET", "/healthz")[0] == 200
     finally:
         for sock in held:
@@ -354,8 +364,7 @@ def test_nginx_refuses_a_body_too_large_as_the_app_does(
     assert resp.getheader("Content-Type") == answer
     app, app_body = _refusal_by_the_app(proxy.app_port, path, content_type)
     # the same bytes, but for the stylesheet: the app names its hashed copy, nginx cannot
-    hashed = re.compile(rb"/static/paintrace/app\.[0-9a-f]+\.css")
-    assert body == hashed.sub(b"/static/paintrace/app.css", app_body)
+    assert body == _unhashed(app_body)
     if answer == "application/json":
         assert json.loads(body) == {
             "detail": [{"loc": ["body"], "msg": "the request body is too large", "type": "body"}]
@@ -411,14 +420,69 @@ def test_writes_past_the_burst_get_429_while_reads_go_on(proxy: Proxy) -> None:
     assert 429 in statuses and set(statuses) <= {201, 429}, statuses
     first_refused = statuses.index(429)
     assert all(s == 429 for s in statuses[first_refused : first_refused + 2]), statuses
-    status, _, body = proxy.request("POST", "/api/assessments", CASE)
-    assert status == 429 and _nginx_page(body), body
+    status, resp, body = proxy.request("POST", "/api/assessments", CASE)
+    assert status == 429 and not _nginx_page(body), body
+    # the app's own 429 in the API's JSON, as for a wait of 2 s: pt_writes (30r/m) lets one
+    # more write through every 2 s (docs/deploy.md)
+    assert resp.getheader("Content-Type") == "application/json"
+    assert body == _too_many_by_the_app("/api/assessments")
+    assert json.loads(body) == {
+        "detail": "Too many requests from your connection. Please try again in 1 minute.",
+        "retry_after": 2,
+    }
+    _assert_the_apps_headers(resp, retry_after="2")
     # a refused write that names an assessment: the id reaches neither log (nginx logs the
     # refusal at limit_req_log_level warn, below the error log's level)
     status, _, body = proxy.request("POST", f"/api/assessments/{made}/shares", b'{"days": 7}')
-    assert status == 429 and _nginx_page(body), body
+    assert status == 429 and body == _too_many_by_the_app("/api/assessments"), body
     assert made not in proxy.access_log and made not in proxy.error_log, proxy.error_log
     # reads are not counted as writes
     for path in ("/healthz", "/faq/", "/api/knowledge/regions"):
         assert proxy.request("GET", path)[0] == 200, path
     assert '"POST /api/assessments" 429' in proxy.access_log
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/start/"), ("GET", "/faq/")])
+def test_a_page_past_the_burst_gets_the_apps_429_page(proxy: Proxy, method: str, path: str) -> None:
+    """An interview step sent too often (past the writes' burst of 20) or pages asked for too
+    fast (past the pages' burst of 40, 10 a second): nginx answers with the app's own 429 page,
+    which htmx shows in place of the question, not nginx's bare '429 Too Many Requests'."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for _ in range(300):
+        if method == "POST":
+            status, resp, body = proxy.request(method, path, b"step=1", form)
+        else:
+            status, resp, body = proxy.request(method, path)
+        if status == 429:
+            break
+    else:
+        raise AssertionError(f"{method} {path}: no 429 in 300 requests")
+    assert resp.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert not _nginx_page(body), body
+    assert body == _unhashed(_too_many_by_the_app(path))
+    assert b"Too many requests" in body and b"What you sent just now was not saved" in body
+    _assert_the_apps_headers(resp, retry_after="2")
+    # its stylesheets, script and icon are served under the plain names it gives them
+    named = re.findall(rb'(?:href|src)="(/static/[^"]+)"', body)
+    assert len(named) == 4, named
+    for url in named:
+        assert proxy.request("GET", url.decode())[0] == 200, url
+    assert f'"{method} {path}" 429' in proxy.access_log
+
+
+def _too_many_by_the_app(path: str) -> bytes:
+    """The app's own 429 (paintrace.web.ratelimit) for a wait of 2 s, which nginx copies."""
+    return bytes(too_many(RequestFactory().post(path), 2).content)
+
+
+def _unhashed(page: bytes) -> bytes:
+    """The app names the hashed copies of its static files once collected; nginx cannot know
+    those names, and names the plain ones, which WhiteNoise serves as well."""
+    return re.sub(rb"(/static/paintrace/[\w-]+)\.[0-9a-f]{12}(\.\w+)", rb"\1\2", page)
+
+
+def _assert_the_apps_headers(resp: http.client.HTTPResponse, retry_after: str | None) -> None:
+    """The privacy and security headers of every answer of the app's, and the wait."""
+    for name, value in [*PRIVATE_HEADERS, *SECURITY_HEADERS.items()]:
+        assert resp.getheader(name) == value, name
+    assert resp.getheader("Retry-After") == retry_after

@@ -121,7 +121,11 @@ def hit(request: HttpRequest, scope: str) -> int | None:
 
 
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    """429 with Retry-After: JSON for the API, otherwise a page in the site's layout."""
+    """429 with Retry-After: JSON for the API, otherwise a page in the site's layout.
+
+    docs/deploy.md's nginx answers its own 429s with a copy of both, as for a wait of 2 s
+    (tests/web/test_nginx_proxy.py compares them): change them together, the page's
+    templates (429.html, paintrace/base.html) too."""
     minutes = max(1, math.ceil(retry_after / 60))
     message = (
         f"Too many requests from your connection. Please try again in {minutes} minute"
