@@ -3,12 +3,14 @@
 
 Only what a test cannot use is replaced, each by an exact, counted substitution (`swap`): the
 listen ports (free ports on 127.0.0.1, not 443/80), the certificate paths (a self-signed
-certificate made here), the upstream port and the access log path. The main nginx.conf is the
+certificate made here), the upstream port and the access log path; a test may ask for more
+(`changes`, e.g. a shorter timeout), each counted the same way. The main nginx.conf is the
 test's own (Debian's stands in for it in production): no daemon, pid, logs and temp files in
 the test's folder, and `user root;` when the test runs as root."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import http.client
 import ipaddress
@@ -18,11 +20,15 @@ import re
 import shutil
 import socket
 import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .helpers import free_port
+from .helpers import free_port, stop_process
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
@@ -137,8 +143,9 @@ class Proxy:
         return self.context.wrap_socket(raw, server_hostname=HOST)
 
 
-def build_config(folder: Path, app_port: int) -> Proxy:
-    """nginx.conf in `folder`: the test's main file including the two documented blocks."""
+def build_config(folder: Path, app_port: int, changes: Mapping[str, str] | None = None) -> Proxy:
+    """nginx.conf in `folder`: the test's main file including the two documented blocks.
+    `app_port` is where nginx finds the app (a closed port: the app is down)."""
     http_block, site = documented_blocks()
     cert, key = self_signed(folder)
     https_port, http_port = free_port(), free_port()
@@ -148,6 +155,8 @@ def build_config(folder: Path, app_port: int) -> Proxy:
     site = swap(site, f"/etc/letsencrypt/live/{HOST}/privkey.pem", str(key))
     site = swap(site, "server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
     site = swap(site, "/var/log/nginx/paintrace.log", str(folder / "paintrace.log"))
+    for old, new in (changes or {}).items():
+        site = swap(site, old, new)
     (folder / "http-block.conf").write_text(http_block)
     (folder / "paintrace-site.conf").write_text(site)
     temp = "\n".join(
@@ -174,6 +183,83 @@ def build_config(folder: Path, app_port: int) -> Proxy:
 def nginx_args(proxy: Proxy) -> list[str]:
     assert NGINX is not None
     return [NGINX, "-p", str(proxy.folder), "-e", str(proxy.folder / "error.log")]
+
+
+@contextlib.contextmanager
+def running(proxy: Proxy) -> Iterator[Proxy]:
+    """nginx on `proxy`'s configuration until the block ends, stopped even on failure."""
+    proc = subprocess.Popen(
+        [*nginx_args(proxy), "-c", str(proxy.conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", proxy.https_port), 1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"nginx did not start:\n{proxy.error_log}") from None
+                time.sleep(0.05)
+        yield proxy
+    finally:
+        stop_process(proc)
+
+
+@contextlib.contextmanager
+def stand_in_app(answer: bytes | None) -> Iterator[int]:
+    """A stand-in for the app on a port of its own, for what the real one cannot be made to do
+    on cue: it reads each request whole, then sends `answer`, or with None sends nothing and
+    holds the connection (an app stuck or too slow). Yields its port."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)  # accept() wakes up to see the block has ended
+    stop = threading.Event()
+    taken: list[socket.socket] = []
+
+    def serve(conn: socket.socket) -> None:
+        data = b""
+        with contextlib.suppress(OSError):
+            while not stop.is_set():  # nginx keeps the connection for its next request
+                while b"\r\n\r\n" not in data:
+                    got = conn.recv(65536)
+                    if not got:
+                        return
+                    data += got
+                head, _, data = data.partition(b"\r\n\r\n")
+                length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+                while length and len(data) < int(length[1]):
+                    data += conn.recv(65536)
+                data = data[int(length[1]) :] if length else data
+                if answer is None:
+                    stop.wait()
+                    return
+                conn.sendall(answer)
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.settimeout(None)
+            taken.append(conn)
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        acceptor.join()
+        listener.close()
+        for conn in taken:
+            conn.close()
 
 
 def upstream_connections(app_port: int) -> int:

@@ -9,7 +9,6 @@ import http.client
 import json
 import re
 import secrets
-import socket
 import ssl
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from .nginx_harness import (
     Proxy,
     build_config,
     nginx_args,
+    running,
     upstream_connections,
 )
 
@@ -97,26 +97,8 @@ def app_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 @pytest.fixture
 def proxy(tmp_path: Path, app_port: int) -> Iterator[Proxy]:
     """A fresh nginx per test (fresh rate-limit zones and log), stopped even on failure."""
-    built = build_config(tmp_path, app_port)
-    proc = subprocess.Popen(
-        [*nginx_args(built), "-c", str(built.conf)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", built.https_port), 1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"nginx did not start:\n{built.error_log}") from None
-                time.sleep(0.05)
+    with running(build_config(tmp_path, app_port)) as built:
         yield built
-    finally:
-        stop_process(proc)
 
 
 # ------------------------------------------------------------------------------ tests

@@ -126,20 +126,30 @@ In an emergency, call your emergency number.</p>
 """
 
 
+def page(
+    heading: str,
+    happened: str,
+    to_do: str,
+    stylesheet: str = "/static/paintrace/app.css",
+    icon: str = "/static/paintrace/favicon.svg",
+) -> bytes:
+    """One small error page in the site's look. Public because docs/deploy.md's nginx answers
+    in it too, with its own words when the app is down (no app answers then to copy from):
+    tests/web/test_nginx_upstream.py builds the page nginx must send from here."""
+    return _PAGE.format(
+        stylesheet=html.escape(stylesheet),
+        icon=html.escape(icon),
+        heading=html.escape(heading),
+        happened=html.escape(happened),
+        to_do=html.escape(to_do),
+    ).encode()
+
+
 def refusal_pages(
     stylesheet: str = "/static/paintrace/app.css", icon: str = "/static/paintrace/favicon.svg"
 ) -> dict[str, bytes]:
     """The HTML answer for each status, by its code ("413"): built once, not per request."""
-    return {
-        code: _PAGE.format(
-            stylesheet=html.escape(stylesheet),
-            icon=html.escape(icon),
-            heading=html.escape(heading),
-            happened=html.escape(happened),
-            to_do=html.escape(to_do),
-        ).encode()
-        for code, (heading, happened, to_do) in _PAGE_WORDS.items()
-    }
+    return {code: page(*words, stylesheet, icon) for code, words in _PAGE_WORDS.items()}
 
 
 def _is_api(environ: Mapping[str, Any]) -> bool:
