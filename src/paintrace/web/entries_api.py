@@ -253,8 +253,7 @@ def patch_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     except InputError as exc:
         return invalid(exc)
     assert isinstance(changes, dict)
-    c = journal_store.merged(row, changes)
-    journal_store.replace(row, c)
+    c = journal_store.update(row, changes)
     return _entry_response(user, row, c)
 
 
@@ -272,7 +271,7 @@ def delete_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     row = _own_entry(user, entry_id)
     if row is None:
         return not_found()
-    row.delete()
+    journal_store.remove(row)
     return HttpResponse(status=HTTPStatus.NO_CONTENT)
 
 

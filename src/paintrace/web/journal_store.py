@@ -126,6 +126,19 @@ def merged(row: JournalEntry, changes: Mapping[str, Any]) -> CheckIn:
     return CheckIn(**{**current.__dict__, **changes})
 
 
+def update(row: JournalEntry, changes: Mapping[str, Any]) -> CheckIn:
+    """Apply validated changes and keep them: the API's PATCH and the change page both come
+    here, so a check-in corrected either way is stored the same way."""
+    c = merged(row, changes)
+    replace(row, c)
+    return c
+
+
+def remove(row: JournalEntry) -> None:
+    """Delete one check-in for good (the API's DELETE and the delete page)."""
+    row.delete()
+
+
 _FIELDS = ("id", "user_id", "at", "leg_pain", "back_pain", "minutes", "sealed")
 
 
@@ -144,6 +157,11 @@ def page(user: Any, after: tuple[datetime, int] | None, limit: int) -> list[Jour
         at, pk = after
         qs = qs.filter(models.Q(at__gt=at) | models.Q(at=at, pk__gt=pk))
     return list(qs.order_by("at", "id")[:limit])
+
+
+def newest_first(user: Any) -> models.QuerySet[JournalEntry]:
+    """The account's check-ins, newest first, for a list a person reads a page at a time."""
+    return JournalEntry.objects.filter(user=user).only(*_FIELDS).order_by("-at", "-id")
 
 
 def checkins(user: Any, since: datetime | None = None) -> list[CheckIn]:
