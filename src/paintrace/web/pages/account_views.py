@@ -27,14 +27,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paintrace.errors import InputError
-from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn, parse_checkin
+from paintrace.journal import CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.typed_text import whole_number
 from paintrace.web import accounts, journal_store, store, time_zones
 from paintrace.web.pages import checkin_form, checkin_map
 from paintrace.zones import day_start, is_zone, local_today
 
-PAIN_SCALE = list(range(11))
+PAIN_SCALE = checkin_form.SCALE
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -191,89 +191,24 @@ def delete_account_page(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- check-in
 
 
-def _plan_muscles(user: Any) -> list[dict[str, str]]:
-    from paintrace.web.summary_api import plan_to_follow
-
-    plan = plan_to_follow(user) or {}
-    return [{"id": m["id"], "name": m.get("name", m["id"])} for m in plan.get("muscles", [])]
-
-
-def _rescreen() -> list[dict[str, str]]:
-    kb = load_knowledge()
-    return [
-        {"id": fid, "question": kb.findings[fid].question} for fid in RESCREEN if fid in kb.findings
-    ]
-
-
-def _checkin_data(post: Any) -> dict[str, Any]:
-    """The form's fields in the API's JSON shape, for parse_checkin."""
-
-    def score(name: str) -> Any:
-        raw = post.get(name, "")
-        return int(raw) if whole_number(raw) else (raw or None)
-
-    data: dict[str, Any] = {
-        "leg_pain": score("leg_pain"),
-        "back_pain": score("back_pain"),
-        "note": post.get("note", ""),
-        # "Tick any that apply": a tick is a yes; an empty box was not answered no.
-        "red_flags": {fid: True for fid in RESCREEN if post.get(f"flag-{fid}") == "yes"},
-        "massaged": post.getlist("massaged"),
-        "stretched": post.getlist("stretched"),
-        "new_numbness": True if post.get("new_numbness") == "yes" else None,
-        "new_weakness": True if post.get("new_weakness") == "yes" else None,
-    }
-    minutes = post.get("minutes", "").strip()
-    if minutes:
-        data["minutes"] = int(minutes) if whole_number(minutes) else minutes
-    if post.get("felt_after") in FELT_AFTER:
-        data["felt_after"] = post["felt_after"]
-    if post.get("sleep_disturbed") in ("yes", "no"):
-        data["sleep_disturbed"] = post["sleep_disturbed"] == "yes"
-    regions = checkin_map.regions_from_post(post, data["leg_pain"])
-    if regions:
-        data["regions"] = regions
-    return data
-
-
-def _refused_checkin(
-    request: HttpRequest, context: dict[str, Any], exc: InputError
-) -> HttpResponse:
-    """The check-in page again, every answer kept and the error named by its label."""
-    context.update(checkin_map.map_context(request.POST))
-    context.update(
-        values=request.POST,
-        kept=checkin_form.kept(request.POST),
-        error=checkin_form.plain_error(exc),
-    )
-    return render(request, "paintrace/account/checkin.html", context, status=400)
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin_page(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {
-        "scale": PAIN_SCALE,
-        "rescreen": _rescreen(),
-        "muscles": _plan_muscles(request.user),
-        "felt_choices": FELT_AFTER,
-        "values": {},
-        "kept": checkin_form.kept({}),
-    }
+    context = checkin_form.choices(request.user)
     if request.method == "POST":
-        data = _checkin_data(request.POST)
+        data = checkin_form.data(request.POST)
         try:
             c = parse_checkin(data, load_knowledge())
         except InputError as exc:
-            return _refused_checkin(request, context, exc)
+            return checkin_form.sent_back(request, context, exc)
         assert isinstance(c, CheckIn)
         alarming = bool(c.warning_signs or c.new_numbness or c.new_weakness)
         try:
             journal_store.add(request.user, c)
         except InputError as exc:  # the account is full (paintrace.web.quotas)
             if not alarming:
-                return _refused_checkin(request, context, exc)
+                return checkin_form.sent_back(request, context, exc)
             # a warning sign is shown even when the check-in cannot be kept
             messages.error(request, f"This check-in was not saved. {exc.message}")
         if alarming:

@@ -1,5 +1,6 @@
-"""The check-in form sent back after a refusal: every answer as it was posted, and the error
-named by the field's label.
+"""The check-in form, shared by a new check-in and the change of an old one: its choices, the
+posted fields in the API's shape, and the form sent back after a refusal: every answer as it
+was posted, and the error named by its label.
 
 A refused check-in is typed again by a person in pain, often on a phone: losing the ticked
 warning signs would also lose the stop banner that tells them not to massage or stretch. The
@@ -11,9 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
 from paintrace.errors import InputError
 from paintrace.journal import FELT_AFTER, RESCREEN
 from paintrace.knowledge import load_knowledge
+from paintrace.typed_text import whole_number
+from paintrace.web.pages import checkin_map
+
+SCALE = list(range(11))
+TEMPLATE = "paintrace/account/checkin.html"
 
 # The JSON field (before any ".") to the words the page shows for it.
 LABELS = {
@@ -79,3 +89,68 @@ def plain_error(exc: InputError) -> dict[str, str]:
         return {"text": text, "target": "checkin-map"}
     label = LABELS.get(root, "This check-in")
     return {"text": f"{label}: {exc.message}", "target": TARGETS.get(root, "")}
+
+
+def choices(user: Any) -> dict[str, Any]:
+    """What the form offers: the scales, the re-screen, and the muscles of the plan to follow."""
+    return {
+        "scale": SCALE,
+        "rescreen": _rescreen(),
+        "muscles": _plan_muscles(user),
+        "felt_choices": FELT_AFTER,
+        "form_action": reverse("pt-checkin"),
+        "values": {},
+        "kept": kept({}),
+    }
+
+
+def _plan_muscles(user: Any) -> list[dict[str, str]]:
+    from paintrace.web.summary_api import plan_to_follow
+
+    plan = plan_to_follow(user) or {}
+    return [{"id": m["id"], "name": m.get("name", m["id"])} for m in plan.get("muscles", [])]
+
+
+def _rescreen() -> list[dict[str, str]]:
+    kb = load_knowledge()
+    return [
+        {"id": fid, "question": kb.findings[fid].question} for fid in RESCREEN if fid in kb.findings
+    ]
+
+
+def data(post: Any) -> dict[str, Any]:
+    """The form's fields in the API's JSON shape, for parse_checkin."""
+
+    def score(name: str) -> Any:
+        raw = post.get(name, "")
+        return int(raw) if whole_number(raw) else (raw or None)
+
+    result: dict[str, Any] = {
+        "leg_pain": score("leg_pain"),
+        "back_pain": score("back_pain"),
+        "note": post.get("note", ""),
+        # "Tick any that apply": a tick is a yes; an empty box was not answered no.
+        "red_flags": {fid: True for fid in RESCREEN if post.get(f"flag-{fid}") == "yes"},
+        "massaged": post.getlist("massaged"),
+        "stretched": post.getlist("stretched"),
+        "new_numbness": True if post.get("new_numbness") == "yes" else None,
+        "new_weakness": True if post.get("new_weakness") == "yes" else None,
+    }
+    minutes = post.get("minutes", "").strip()
+    if minutes:
+        result["minutes"] = int(minutes) if whole_number(minutes) else minutes
+    if post.get("felt_after") in FELT_AFTER:
+        result["felt_after"] = post["felt_after"]
+    if post.get("sleep_disturbed") in ("yes", "no"):
+        result["sleep_disturbed"] = post["sleep_disturbed"] == "yes"
+    regions = checkin_map.regions_from_post(post, result["leg_pain"])
+    if regions:
+        result["regions"] = regions
+    return result
+
+
+def sent_back(request: HttpRequest, context: dict[str, Any], exc: InputError) -> HttpResponse:
+    """The form again, every answer kept and the error named by its label."""
+    context.update(checkin_map.map_context(request.POST))
+    context.update(values=request.POST, kept=kept(request.POST), error=plain_error(exc))
+    return render(request, TEMPLATE, context, status=400)
