@@ -181,6 +181,17 @@ def test_a_blank_minutes_box_is_stored_as_unknown(client: Client) -> None:
     assert list(JournalEntry.objects.order_by("id").values_list("minutes", flat=True)) == [None, 0]
 
 
+def test_a_full_note_with_line_breaks_is_kept_with_plain_line_breaks(client: Client) -> None:
+    """The browser lets a 2,000-character note through (a line break counts once) but sends
+    each break as CRLF: the note was refused as too long, and kept notes held a stray CR."""
+    sign_up(client)
+    typed = "\n".join(["a" * 199] * 10) + "!"
+    assert len(typed) == 2000  # as the browser counts it against maxlength
+    assert checkin(client, 4, 2, note=typed.replace("\n", "\r\n")).status_code == 302
+    (item,) = client.get("/api/journal/entries").json()["items"]
+    assert item["note"] == typed
+
+
 def test_a_warning_sign_at_check_in_shows_the_banner_and_pauses_the_plan(client: Client) -> None:
     sign_up(client)
     r = checkin(client, 5, 5, **{f"flag-{RESCREEN[0]}": "yes"})

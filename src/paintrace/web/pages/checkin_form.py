@@ -128,7 +128,9 @@ def data(post: Any) -> dict[str, Any]:
     result: dict[str, Any] = {
         "leg_pain": score("leg_pain"),
         "back_pain": score("back_pain"),
-        "note": post.get("note", ""),
+        # A browser sends a textarea's line breaks as CRLF but counts them as one character
+        # against maxlength: kept as sent, a full note with line breaks would be refused.
+        "note": str(post.get("note", "")).replace("\r\n", "\n"),
         # "Tick any that apply": a tick is a yes; an empty box was not answered no.
         "red_flags": {fid: True for fid in RESCREEN if post.get(f"flag-{fid}") == "yes"},
         "massaged": post.getlist("massaged"),
