@@ -47,7 +47,8 @@ SWEPT = {
     "pt-bodymap", "pt-interview", "pt-result", "pt-answer", "pt-session", "pt-plan-pdf",
     "pt-view-links", "pt-view-only", "pt-delete", "pt-faq", "pt-login", "pt-signup",
     "pt-progress", "pt-save", "pt-checkin", "pt-activities", "pt-shares", "pt-account",
-    "pt-password", "pt-time-zone", "pt-account-delete", "pt-shared",
+    "pt-password", "pt-time-zone", "pt-account-delete", "pt-shared", "pt-entries", "pt-entry",
+    "pt-entry-delete",
 }  # fmt: skip
 
 # Routes that are not pages, with what a GET answers instead, which test_the_walk checks:
@@ -149,8 +150,9 @@ def _anonymous(sweep: Sweep, page: Page, site: str) -> dict[str, str]:
 
 
 def _account(sweep: Sweep, page: Page, site: str, made: dict[str, str]) -> Any:
-    """Logged in: an empty journal, the assessment saved, check-ins on five days, a rating,
-    a clinician's link (kept in `made`), and every account page. The session, to go on with."""
+    """Logged in: an empty journal, the assessment saved, check-ins on five days (listed, one
+    changed in vain, one asked about deleting), a rating, a clinician's link (kept in `made`),
+    and every account page. The session, to go on with."""
     sweep.audit(page, "pt-progress", "empty")
     page.goto(f"{site}/a/{made['plan']}/save/")
     sweep.audit(page, "pt-save")
@@ -173,6 +175,16 @@ def _account(sweep: Sweep, page: Page, site: str, made: dict[str, str]) -> Any:
     page.get_by_role("button", name="Save rating").click()
     page.wait_for_url("**/journal/")
     sweep.audit(page, "pt-progress", "five days of check-ins")
+    page.goto(site + "/journal/entries/")
+    sweep.audit(page, "pt-entries")
+    page.goto(f"{site}/journal/entries/{made['entry']}/")
+    sweep.audit(page, "pt-entry")
+    page.locator("#checkin-form").evaluate("form => { form.noValidate = true; }")
+    page.locator('input[name="leg_pain"]:checked').evaluate("box => { box.checked = false; }")
+    page.get_by_role("button", name="Save the changes").click()
+    sweep.audit(page, "pt-entry", "refused", status=400)
+    page.goto(f"{site}/journal/entries/{made['entry']}/delete/")
+    sweep.audit(page, "pt-entry-delete")
 
     page.goto(site + "/journal/check-in/")
     sweep.audit(page, "pt-checkin")
@@ -225,6 +237,8 @@ def _without_javascript(
         (f"/a/{made['plan']}/session/", "pt-session"),
         ("/journal/check-in/", "pt-checkin"),
         ("/journal/", "pt-progress"),
+        ("/journal/entries/", "pt-entries"),
+        (f"/journal/entries/{made['entry']}/", "pt-entry"),
     ):
         page.goto(site + path)
         sweep.audit(page, key, "without JavaScript")

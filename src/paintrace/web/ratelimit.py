@@ -45,6 +45,8 @@ ROUTE_SCOPES = {
     "pt-password": "login",  # these two check the current password, which axes does not watch
     "pt-account-delete": "login",
     "pt-checkin": "checkin",
+    "pt-entry": "checkin",  # changing or deleting a check-in is a check-in write too
+    "pt-entry-delete": "checkin",
     "pt-bodymap": "interview",
     "pt-interview": "interview",
     "pt-answer": "change",

@@ -1,23 +1,25 @@
 """The check-in form, shared by a new check-in and the change of an old one: its choices, the
-posted fields in the API's shape, and the form sent back after a refusal: every answer as it
-was posted, and the error named by its label.
+posted fields in the API's shape, a stored check-in as the form would post it, and the form
+sent back after a refusal, every answer as it was posted and the error named by its label.
 
 A refused check-in is typed again by a person in pain, often on a phone: losing the ticked
 warning signs would also lose the stop banner that tells them not to massage or stretch. The
 core's error names a field by its JSON id (``back_pain``), which means nothing on the page.
+One form for both pages, so that a correction is read and checked exactly as the check-in was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 
 from paintrace.errors import InputError
-from paintrace.journal import FELT_AFTER, RESCREEN
+from paintrace.journal import FELT_AFTER, RESCREEN, CheckIn
 from paintrace.knowledge import load_knowledge
 from paintrace.typed_text import whole_number
 from paintrace.web.pages import checkin_map
@@ -91,12 +93,22 @@ def plain_error(exc: InputError) -> dict[str, str]:
     return {"text": f"{label}: {exc.message}", "target": TARGETS.get(root, "")}
 
 
-def choices(user: Any) -> dict[str, Any]:
-    """What the form offers: the scales, the re-screen, and the muscles of the plan to follow."""
+def choices(user: Any, also: Iterable[str] = ()) -> dict[str, Any]:
+    """What the form offers: the scales, the re-screen, and the muscles of the plan to follow.
+    `also`: muscles a check-in being changed names that the plan no longer does (a newer plan,
+    or one paused by a warning sign); without them the change would drop what was done."""
+    muscles = _plan_muscles(user)
+    offered = {m["id"] for m in muscles}
+    sources = load_knowledge().sources
+    muscles += [
+        {"id": sid, "name": sources[sid].name}
+        for sid in dict.fromkeys(also)
+        if sid not in offered and sid in sources
+    ]
     return {
         "scale": SCALE,
         "rescreen": _rescreen(),
-        "muscles": _plan_muscles(user),
+        "muscles": muscles,
         "felt_choices": FELT_AFTER,
         "form_action": reverse("pt-checkin"),
         "values": {},
@@ -149,6 +161,34 @@ def data(post: Any) -> dict[str, Any]:
     if regions:
         result["regions"] = regions
     return result
+
+
+def as_post(c: CheckIn) -> MultiValueDict[str, str]:
+    """A stored check-in as the form would post it: the change page opens with every answer."""
+    post: MultiValueDict[str, str] = MultiValueDict(
+        {
+            "leg_pain": [str(c.leg_pain)],
+            "back_pain": [str(c.back_pain)],
+            "massaged": list(c.massaged),
+            "stretched": list(c.stretched),
+            "note": [c.note],
+        }
+    )
+    for fid in c.warning_signs:
+        post[f"flag-{fid}"] = "yes"
+    for key in ("new_numbness", "new_weakness"):
+        if getattr(c, key):
+            post[key] = "yes"
+    if c.minutes is not None:
+        post["minutes"] = str(c.minutes)
+    if c.felt_after:
+        post["felt_after"] = c.felt_after
+    if c.sleep_disturbed is not None:
+        post["sleep_disturbed"] = "yes" if c.sleep_disturbed else "no"
+    for rid, level in c.regions.items():
+        post[f"r:{rid}"] = "pain"
+        post[f"ri:{rid}"] = str(level)
+    return post
 
 
 def sent_back(request: HttpRequest, context: dict[str, Any], exc: InputError) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from paintrace.web.pages import account_views as acc
+from paintrace.web.pages import entry_views as entries
 from paintrace.web.pages import interview_views, views
 from paintrace.web.pages import share_views as share
 from paintrace.web.pages import time_zone_views as tz
@@ -28,6 +29,13 @@ urlpatterns = [
     path("accounts/", acc.account_page, name="pt-account"),
     path("journal/", acc.progress_page, name="pt-progress"),
     path("journal/check-in/", acc.checkin_page, name="pt-checkin"),
+    path("journal/entries/", entries.entries_page, name="pt-entries"),
+    path("journal/entries/<int:entry_id>/", entries.change_entry_page, name="pt-entry"),
+    path(
+        "journal/entries/<int:entry_id>/delete/",
+        entries.delete_entry_page,
+        name="pt-entry-delete",
+    ),
     path("journal/share/", share.shares_page, name="pt-shares"),
     path("journal/activities/", acc.activities_page, name="pt-activities"),
     path("journal/summary.pdf", share.summary_pdf, name="pt-summary-pdf"),
