@@ -79,7 +79,8 @@ def as_form(html: str) -> dict[str, Any]:
         if chosen and chosen.group(1):
             data[name] = [chosen.group(1)]
     note = re.search(r'<textarea id="note" name="note"[^>]*>(.*?)</textarea>', form, re.S)
-    data["note"] = [note.group(1).replace("&lt;", "<").replace("&gt;", ">") if note else ""]
+    text = note.group(1).replace("&lt;", "<").replace("&gt;", ">") if note else ""
+    data["note"] = [text.removeprefix("\n")]  # as HTML parsers drop a textarea's first newline
     data.pop("csrfmiddlewaretoken", None)
     return data
 
@@ -251,7 +252,7 @@ def test_the_change_page_opens_with_every_answer_and_saves_the_correction(
     assert re.search(r'<input id="minutes" name="minutes"[^>]* value="15"', html)
     assert 'name="felt_after" value="better" checked' in html
     assert 'name="sleep_disturbed" value="yes" checked' in html
-    assert ">sat &lt;long&gt;\nin the car</textarea>" in html
+    assert ">\nsat &lt;long&gt;\nin the car</textarea>" in html
     assert re.search(r'<div id="flag-banner"[^>]* hidden>', html)
     levels = heading_levels(html)
     assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels))
@@ -292,7 +293,7 @@ def test_a_refused_change_keeps_the_check_in_and_shows_what_was_sent(client: Cli
     assert "Back pain: required: a whole number from 0 to 10" in html
     assert 'href="#back-pain"' in html
     assert 'name="leg_pain" value="3" required checked' in html  # what was sent, kept
-    assert ">typed again</textarea>" in html
+    assert ">\ntyped again</textarea>" in html
     assert f'action="/journal/entries/{row.pk}/"' in html
     r = client.post(f"/journal/entries/{row.pk}/", {"leg_pain": "11", "back_pain": "2"})
     assert r.status_code == 400 and "Leg pain: expected a whole number" in r.content.decode()
@@ -332,6 +333,25 @@ def test_a_no_given_through_the_api_is_not_lost_by_a_change(client: Client) -> N
     assert r.status_code == 302
     after = stored(row)
     assert after.red_flags == {"fever": False} and after.new_numbness is False
+
+
+def test_warning_signs_the_form_does_not_ask_are_kept_by_a_change(client: Client) -> None:
+    """The API and imports take any warning sign; the form asks only the re-screen ones. Saving
+    the form as it came must not drop a "yes" it never showed."""
+    sign_up(client)
+    flags = {"cold-pale-foot": True, "cancer-history": False, "fever": False}
+    row = add(red_flags=flags)
+    form = as_form(client.get(f"/journal/entries/{row.pk}/").content.decode())
+    assert client.post(f"/journal/entries/{row.pk}/", form).status_code == 302
+    assert stored(row).red_flags == flags and stored(row).warning_signs == ["cold-pale-foot"]
+
+
+def test_a_note_that_starts_with_a_line_break_comes_back_whole(client: Client) -> None:
+    sign_up(client)
+    row = add(note="\nslept badly\nwalked 10 minutes")
+    form = as_form(client.get(f"/journal/entries/{row.pk}/").content.decode())
+    assert client.post(f"/journal/entries/{row.pk}/", form).status_code == 302
+    assert stored(row).note == "\nslept badly\nwalked 10 minutes"
 
 
 def test_a_change_returns_to_the_page_it_came_from(client: Client) -> None:
@@ -467,6 +487,25 @@ def test_changes_and_deletes_count_against_the_check_in_limit(
     assert client.post(f"/journal/entries/{first.pk}/delete/").status_code == 429
     assert JournalEntry.objects.filter(pk=first.pk).exists()
     assert client.get("/journal/entries/").status_code == 200  # reading is not limited
+
+
+def test_the_api_s_changes_and_deletes_count_against_the_check_in_limit_too(
+    client: Client, settings: Any, still_clock: None
+) -> None:
+    sign_up(client)
+    first, second = add(), add()
+    settings.RATE_LIMITS = {"checkin": [(2, 60)], "write": [(100, 60)]}
+
+    def patch(row: JournalEntry) -> int:
+        body = json.dumps({"leg_pain": 4})
+        return client.patch(
+            f"/api/journal/entries/{row.pk}", body, content_type="application/json"
+        ).status_code
+
+    assert patch(first) == 200
+    assert client.delete(f"/api/journal/entries/{second.pk}").status_code == 204
+    assert patch(first) == 429
+    assert client.get(f"/api/journal/entries/{first.pk}").status_code == 200  # reads are free
 
 
 def test_the_api_reads_a_change_made_on_the_page_and_the_page_one_made_by_the_api(

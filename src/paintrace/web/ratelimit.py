@@ -40,6 +40,8 @@ ROUTE_SCOPES = {
     "api:create_account": "login",
     "api:create_token POST": "login",
     "api:create_entry": "checkin",
+    "api:read_entry PATCH": "checkin",  # /api/journal/entries/{id}: its change and delete
+    "api:read_entry DELETE": "checkin",
     "pt-signup": "login",
     "pt-login": "login",
     "pt-password": "login",  # these two check the current password, which axes does not watch

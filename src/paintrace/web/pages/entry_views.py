@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from paintrace.errors import InputError
-from paintrace.journal import CheckIn, parse_checkin
+from paintrace.journal import RESCREEN, CheckIn, parse_checkin
 from paintrace.knowledge import load_knowledge
 from paintrace.typed_text import whole_number
 from paintrace.web import journal_store, time_zones
@@ -161,9 +161,13 @@ def entries_page(request: HttpRequest) -> HttpResponse:
 def _changes(old: CheckIn, new: CheckIn) -> dict[str, Any]:
     """Every field of the form, the time kept. The form can only tick a warning sign, so an
     empty box means "not answered"; a "no" given before (through the API or an import) is not
-    taken back by a box that was left as it was."""
+    taken back by a box that was left as it was. The form asks only the RESCREEN questions: any
+    other warning sign the API or an import recorded is kept as it was, a "yes" above all (the
+    clinician's exports and the plan's pause rest on it)."""
     changes = {f.name: getattr(new, f.name) for f in dataclasses.fields(new) if f.name != "at"}
-    flags = {fid: False for fid, value in old.red_flags.items() if value is False}
+    flags = {
+        fid: value for fid, value in old.red_flags.items() if value is False or fid not in RESCREEN
+    }
     changes["red_flags"] = {**flags, **new.red_flags}
     for key in ("new_numbness", "new_weakness"):
         if getattr(new, key) is None and getattr(old, key) is False:
