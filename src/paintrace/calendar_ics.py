@@ -76,6 +76,7 @@ def plan_calendar(
     at: str = "08:00",
     now: datetime | None = None,
     started: date | None = None,
+    identity: str = "",
 ) -> str:
     """The .ics text; `at` is HH:MM local time.
 
@@ -84,18 +85,24 @@ def plan_calendar(
     two weeks: someone who downloads the file on day 10 asked for reminders from now on, and
     the plan says to keep going while it helps (the review decides). `started` is the day the
     plan began, the saved assessment's local day (today when None, a plan made just now); the
-    review is `after_days` after it, not after the download."""
+    review is `after_days` after it, not after the download. `identity` names the plan for good
+    (the web: the account and the instant its assessment was saved), so its events keep their
+    ids whatever else changes; without it, the plan's start and routine stand in."""
     hour, minute = (int(x) for x in at.split(":"))
     if not (0 <= hour < 24 and 0 <= minute < 60) or not 1 <= days <= 90:
         raise ValueError("time must be HH:MM and days 1 to 90")
     minutes = max(int(plan.get("schedule", {}).get("minutes") or 0), 10)
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    moment = now or datetime.now(UTC)
+    stamp = moment.strftime("%Y%m%dT%H%M%SZ")
     began = started or start
     # One plan's events keep their ids from download to download, so importing the file again
-    # (another day, another time of day) updates them instead of adding a second set; SEQUENCE
-    # grows with the day of the download, as RFC 5545 asks of a changed event.
-    seed = hashlib.sha256(f"{began}|{_routine_text(plan)}".encode()).hexdigest()[:16]
-    sequence = f"SEQUENCE:{max((start - began).days, 0)}"
+    # (another day, another time of day) updates them instead of adding a second set. RFC 5545
+    # asks a changed event for a higher SEQUENCE: the seconds since the plan's first day began
+    # (in UTC) only grow, whatever the time of day, the zone or the wording of the routine.
+    key = identity or f"{began}|{_routine_text(plan)}"
+    seed = hashlib.sha256(key.encode()).hexdigest()[:16]
+    since = moment - datetime(began.year, began.month, began.day, tzinfo=UTC)
+    sequence = f"SEQUENCE:{max(int(since.total_seconds()), 0)}"
     first = datetime(start.year, start.month, start.day, hour, minute)
     review_on, review_title, review_text = _review_event(plan, start, began)
     lines = [

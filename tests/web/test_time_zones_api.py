@@ -190,6 +190,33 @@ def test_reminders_start_on_the_accounts_today(
     }
 
 
+def test_the_reminders_keep_their_ids_when_the_zone_changes(
+    frozen_now: datetime, vignette: dict[str, Any]
+) -> None:
+    """The local day the plan started moves with the zone; the events' ids must not, or a new
+    download would add a second set to the person's calendar."""
+    from paintrace.knowledge import load_knowledge
+    from paintrace.triage import open_red_flags
+
+    answered = {**vignette, "findings": dict(vignette["findings"])}
+    for fid in open_red_flags(load_knowledge(), vignette["drawing"], vignette["findings"]):
+        answered["findings"][fid] = False
+    user = sign_up("sam", "Australia/Sydney")
+    assert user.post("/api/journal/assessments", {"id": assessment_id(answered)}).status_code
+
+    def uids() -> list[str]:
+        body = user.get("/api/journal/reminders.ics").content.decode()
+        return [line for line in body.splitlines() if line.startswith("UID:")]
+
+    before = uids()
+    assert user.patch("/api/accounts/me", {"time_zone": "America/Los_Angeles"}).status_code == 200
+    assert uids() == before and len(before) == 2
+    other = sign_up("lou", "Australia/Sydney")
+    assert other.post("/api/journal/assessments", {"id": assessment_id(answered)}).status_code
+    body = other.get("/api/journal/reminders.ics").content.decode()
+    assert not set(before) & {line for line in body.splitlines() if line.startswith("UID:")}
+
+
 def _ics_dates(body: bytes) -> dict[str, str]:
     """The routine's first session and the review day of a reminders file, with its review
     event's title."""

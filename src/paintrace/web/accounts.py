@@ -296,6 +296,7 @@ def reminders_ics(
     days: int,
     tz: tzinfo = UTC,
     started: datetime | None = None,
+    owner: object = "",
 ) -> str | InputError | None:
     """A calendar of daily sessions of `plan` (summary_api.followed_plan); None without one.
     The routine starts today where the person is (`tz`, their zone), not the server's today;
@@ -311,7 +312,11 @@ def reminders_ics(
     if plan is None:
         return None
     first_day = local_day(started, tz) if started else None
+    # the plan's lasting name: whose, and the instant it was saved (not the secret link id)
+    identity = f"{owner}|{started.astimezone(UTC).isoformat()}" if started else ""
     try:
-        return plan_calendar(plan, local_today(tz), days=days, at=at, started=first_day)
+        return plan_calendar(
+            plan, local_today(tz), days=days, at=at, started=first_day, identity=identity
+        )
     except ValueError as exc:
         return InputError("at", str(exc))

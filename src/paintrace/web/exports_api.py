@@ -166,7 +166,7 @@ def reminders(
     if isinstance(user, HttpResponse):
         return user
     plan, started = followed_plan(user) or (None, None)
-    text = accounts.reminders_ics(plan, at, days, time_zones.zone_of(user), started)
+    text = accounts.reminders_ics(plan, at, days, time_zones.zone_of(user), started, user.pk)
     if isinstance(text, InputError):
         return invalid(text)
     if text is None:
