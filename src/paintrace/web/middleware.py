@@ -35,6 +35,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
+    # Django's SecurityMiddleware sends it on the app's pages; named here too, so the answers
+    # made outside Django (the body-size guard, nginx's copies in docs/deploy.md) carry it
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
 
 
