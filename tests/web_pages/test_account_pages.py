@@ -267,7 +267,7 @@ def test_a_check_in_sent_back_keeps_every_answer_and_the_stop_banner(client: Cli
     assert 'name="felt_after" value="better" checked' in html
     assert 'name="sleep_disturbed" value="yes" checked' in html
     assert 'name="sleep_disturbed" value="no">' in html
-    assert ">sat &lt;long&gt; in the car</textarea>" in html
+    assert ">\nsat &lt;long&gt; in the car</textarea>" in html
     assert '<details class="checkin-more" open>' in html  # the kept answers are in view
     banner = re.search(r'<div id="flag-banner"[^>]*>', html)
     assert banner is not None and "hidden" not in banner.group(0)
