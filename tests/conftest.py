@@ -18,7 +18,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +170,21 @@ def _no_kept_clinician_pdfs() -> Iterator[None]:
     _clear_kept_clinician_pdfs()
     yield
     _clear_kept_clinician_pdfs()
+
+
+@pytest.fixture
+def freeze_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], datetime]:
+    """Hold the journal's clock (paintrace.zones) at an instant, so today, this week and the
+    reminders' first day are the same whatever day the tests run: `freeze_clock(instant)`."""
+    from paintrace import zones
+
+    def freeze(now: datetime) -> datetime:
+        class Frozen(datetime):
+            @classmethod
+            def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+                return now.astimezone(tz) if tz else now.replace(tzinfo=None)
+
+        monkeypatch.setattr(zones, "datetime", Frozen)
+        return now
+
+    return freeze

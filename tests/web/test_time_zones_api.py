@@ -7,13 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from paintrace import zones
 from paintrace.web.models import AccountPreferences
 
 from .test_journal_api import PASSWORD, Bearer, assessment_id
@@ -38,18 +38,10 @@ def sign_up(username: str, time_zone: str | None = None) -> Bearer:
 
 
 @pytest.fixture
-def frozen_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
+def frozen_now(freeze_clock: Callable[[datetime], datetime]) -> datetime:
     """Today's date as the journal works it out (paintrace.zones), held at a Sunday 9:30 pm
     UTC: Monday morning in Sydney, Sunday afternoon in Los Angeles."""
-    now = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
-
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-            return now.astimezone(tz) if tz else now.replace(tzinfo=None)
-
-    monkeypatch.setattr(zones, "datetime", Frozen)
-    return now
+    return freeze_clock(datetime(2026, 3, 1, 21, 30, tzinfo=UTC))
 
 
 def test_sign_up_with_a_zone_keeps_it_and_me_reads_it() -> None:

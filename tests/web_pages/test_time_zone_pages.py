@@ -5,6 +5,7 @@ pages count days and show times in it. Anonymous pages stay in UTC."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from paintrace import zones
 from paintrace.journal import CheckIn
 from paintrace.web import journal_store, time_zones
 from paintrace.web.models import ShareLink
@@ -173,16 +173,9 @@ def test_view_links_say_which_clock_their_expiry_is_on(client: Client, aid: str)
 
 
 def test_this_weeks_rating_on_the_page_is_the_persons_week(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+    client: Client, freeze_clock: Callable[[datetime], datetime]
 ) -> None:
-    now = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)  # Monday 8:30 am in Sydney
-
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-            return now.astimezone(tz) if tz else now.replace(tzinfo=None)
-
-    monkeypatch.setattr(zones, "datetime", Frozen)
+    freeze_clock(datetime(2026, 3, 1, 21, 30, tzinfo=UTC))  # Monday 8:30 am in Sydney
     user = sign_up_in(client, "sam", "Australia/Sydney")
     r = client.post("/journal/activities/", {"new_activity": "walking", "score": "5"})
     assert r.status_code == 302
@@ -215,7 +208,7 @@ def test_the_last_7_days_of_the_map_are_the_persons_last_7_days(
 
 
 def test_the_session_page_and_the_reminders_name_the_same_review_day(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+    client: Client, freeze_clock: Callable[[datetime], datetime]
 ) -> None:
     """Both count the plan's days from the day it was saved, on the person's calendar. Saved at
     11:30 pm on Friday 20 March in Berlin, the review is 14 days on: Friday 3 April. Adding 14
@@ -226,14 +219,7 @@ def test_the_session_page_and_the_reminders_name_the_same_review_day(
 
     from .test_selfcare_pages import PIRIFORMIS_DRAWING, piriformis_findings, save
 
-    now = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
-
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-            return now.astimezone(tz) if tz else now.replace(tzinfo=None)
-
-    monkeypatch.setattr(zones, "datetime", Frozen)
+    freeze_clock(datetime(2026, 3, 25, 9, 0, tzinfo=UTC))
     user = sign_up_in(client, "eva", "Europe/Berlin")
     saved, _ = save(PIRIFORMIS_DRAWING, piriformis_findings())
     assert accounts.save_assessment(user, saved)
