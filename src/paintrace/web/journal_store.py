@@ -114,23 +114,13 @@ def get(user: Any, entry_id: int) -> JournalEntry | None:
     return JournalEntry.objects.filter(user=user, pk=entry_id).first()
 
 
-def replace(row: JournalEntry, c: CheckIn) -> None:
+def update(row: JournalEntry, changes: Mapping[str, Any]) -> CheckIn:
+    """Apply validated changes to the stored check-in and keep them: the API's PATCH and the
+    change page both come here, so a check-in corrected either way is stored the same way."""
+    c = CheckIn(**{**to_checkin(row).__dict__, **changes})
     for key, value in _columns(row.user_id, c).items():
         setattr(row, key, value)
     row.save()
-
-
-def merged(row: JournalEntry, changes: Mapping[str, Any]) -> CheckIn:
-    """The stored check-in with the validated PATCH fields applied."""
-    current = to_checkin(row)
-    return CheckIn(**{**current.__dict__, **changes})
-
-
-def update(row: JournalEntry, changes: Mapping[str, Any]) -> CheckIn:
-    """Apply validated changes and keep them: the API's PATCH and the change page both come
-    here, so a check-in corrected either way is stored the same way."""
-    c = merged(row, changes)
-    replace(row, c)
     return c
 
 
